@@ -1,0 +1,100 @@
+import type { Content } from './Content.js';
+import type { StateDelta } from './StateStore.js';
+
+/** What an event asks of the framework besides carrying content. */
+export interface EventActions {
+  /** State changes, committed to the session before the next event is produced. */
+  readonly stateDelta: StateDelta;
+  /** Stop the nearest enclosing `LoopAgent` (and, unconsumed, the enclosing `ParallelAgent`). */
+  readonly escalate?: boolean;
+  /** Hand the conversation to the named agent of the same tree. */
+  readonly transferToAgent?: string;
+  /** A tool result the model need not summarise. */
+  readonly skipSummarization?: boolean;
+  /** Stop the agent that emitted this event, right after it. */
+  readonly endInvocation?: boolean;
+}
+
+/** A key written by two branches of one parallel run (the later write won). */
+export interface StateConflict {
+  readonly key: string;
+  /** Branch that wrote the key first. */
+  readonly previousBranch: string;
+  /** Branch of this event, whose write won. */
+  readonly branch: string;
+}
+
+/** Token counts reported by a model, when known. */
+export interface Usage {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly totalTokens?: number;
+}
+
+/**
+ * One immutable record of an invocation: something an agent (or the user) said or did.
+ * Created with `ctx.newEvent(…)`, which stamps id, invocation, author, branch and timestamp.
+ */
+export interface Event {
+  readonly id: string;
+  readonly invocationId: string;
+  /** Agent name, or `'user'`. */
+  readonly author: string;
+  /** Dot path of the agent chain, e.g. `root.fanout.a`. */
+  readonly branch: string;
+  /** Milliseconds from the invocation's scheduler (virtual under a TestScheduler). */
+  readonly timestamp: number;
+  readonly content?: Content;
+  /** A streamed chunk; partial events are never committed or persisted. */
+  readonly partial?: boolean;
+  readonly turnComplete?: boolean;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly finishReason?: string;
+  readonly usage?: Usage;
+  readonly actions: EventActions;
+  /** Set when this event overwrote a key another parallel branch had written in the same run. */
+  readonly stateConflicts?: readonly StateConflict[];
+}
+
+/** What a caller supplies to `ctx.newEvent`; the rest is stamped. */
+export type EventInit = Omit<Partial<Event>, 'actions' | 'id' | 'invocationId' | 'timestamp'> & {
+  readonly actions?: Partial<EventActions>;
+};
+
+const NO_DELTA: StateDelta = Object.freeze({});
+const NO_ACTIONS: EventActions = Object.freeze({ stateDelta: NO_DELTA });
+
+/** @internal builds the frozen actions record, sharing the empty one. */
+export function normalizeActions(actions: Partial<EventActions> | undefined): EventActions {
+  if (actions === undefined) return NO_ACTIONS;
+  const stateDelta = actions.stateDelta ?? NO_DELTA;
+  return Object.freeze({ ...actions, stateDelta });
+}
+
+/**
+ * Whether the event is an agent's final word for this turn, as ADK defines it: not partial, no
+ * pending function call or response (unless summarisation is skipped).
+ *
+ * @example
+ * ```ts
+ * import { isFinalResponse } from '@rxagents/core';
+ * runner.run(msg).pipe(filter(isFinalResponse));
+ * ```
+ */
+export function isFinalResponse(event: Event): boolean {
+  if (event.actions.skipSummarization === true) return true;
+  if (event.partial === true) return false;
+  const parts = event.content?.parts;
+  if (parts === undefined) return true;
+  for (const part of parts) {
+    if ('functionCall' in part || 'functionResponse' in part) return false;
+  }
+  return true;
+}
+
+/** Whether the event carries at least one state change. */
+export function hasStateDelta(event: Event): boolean {
+  for (const _ in event.actions.stateDelta) return true;
+  return false;
+}

@@ -1,0 +1,152 @@
+import { defer, type Observable, of } from 'rxjs';
+import type { Event } from './Event.js';
+import { SessionExistsError } from './errors.js';
+import { type IdGenerator, randomIds } from './ids.js';
+import type { JsonValue } from './json.js';
+import { Session, type SessionKey } from './Session.js';
+import type { SessionService, SessionSummary } from './SessionService.js';
+import { STATE_PREFIX } from './StateStore.js';
+
+const SEP = '\u0000';
+
+/**
+ * The embedded default {@link SessionService}: sessions, app state and user state in memory.
+ *
+ * `app:` keys are shared by every session of an app and `user:` keys by every session of a user:
+ * writes are collected on append and brought into a session when it is fetched. `temp:` keys
+ * live only for one invocation: they are dropped when the session is fetched again.
+ *
+ * @example
+ * ```ts
+ * import { InMemorySessionService, Runner } from '@rxagents/core';
+ * const sessions = new InMemorySessionService();
+ * const runner = new Runner({ appName: 'stories', agent: flow, sessionService: sessions });
+ * ```
+ */
+export class InMemorySessionService implements SessionService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly appState = new Map<string, Record<string, JsonValue>>();
+  private readonly userState = new Map<string, Record<string, JsonValue>>();
+  private readonly ids: IdGenerator;
+
+  /** @param options.idGenerator source of session ids when none is given */
+  constructor(options: { idGenerator?: IdGenerator } = {}) {
+    this.ids = options.idGenerator ?? randomIds();
+  }
+
+  createSession(request: {
+    readonly appName: string;
+    readonly userId: string;
+    readonly sessionId?: string;
+    readonly state?: Readonly<Record<string, unknown>>;
+  }): Observable<Session> {
+    return defer(() => {
+      const { appName, userId } = request;
+      const sessionId = request.sessionId ?? this.ids();
+      const key = keyOf({ appName, userId, sessionId });
+      if (this.sessions.has(key)) throw new SessionExistsError(appName, userId, sessionId);
+      const own: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(request.state ?? {})) {
+        if (!k.startsWith(STATE_PREFIX.temp)) own[k] = v;
+      }
+      const session = new Session({ id: sessionId, appName, userId, state: own });
+      this.routeScoped(session, session.state.snapshot());
+      this.sessions.set(key, session);
+      this.syncScoped(session);
+      return of(session);
+    });
+  }
+
+  getSession(request: SessionKey): Observable<Session | undefined> {
+    return defer(() => {
+      const session = this.sessions.get(keyOf(request));
+      if (session !== undefined) {
+        const temp: string[] = [];
+        for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
+        session.state.remove(temp);
+        this.syncScoped(session);
+      }
+      return of(session);
+    });
+  }
+
+  listSessions(request: {
+    readonly appName: string;
+    readonly userId: string;
+  }): Observable<readonly SessionSummary[]> {
+    return defer(() => {
+      const out: SessionSummary[] = [];
+      for (const session of this.sessions.values()) {
+        if (session.appName === request.appName && session.userId === request.userId) {
+          out.push({
+            appName: session.appName,
+            userId: session.userId,
+            sessionId: session.id,
+            lastUpdateTime: session.lastUpdateTime,
+            eventCount: session.events.length,
+          });
+        }
+      }
+      return of(out);
+    });
+  }
+
+  deleteSession(request: SessionKey): Observable<void> {
+    return defer(() => {
+      this.sessions.delete(keyOf(request));
+      return of(undefined);
+    });
+  }
+
+  appendEvent(session: Session, event: Event): Observable<Event> {
+    return defer(() => of(this.appendEventSync(session, event)));
+  }
+
+  appendEventSync(session: Session, event: Event): Event {
+    session.commit(event);
+    if (event.partial !== true) this.routeScoped(session, event.actions.stateDelta);
+    return event;
+  }
+
+  private routeScoped(session: Session, delta: Readonly<Record<string, JsonValue>>): void {
+    for (const k in delta) {
+      if (k.startsWith(STATE_PREFIX.app)) {
+        scopedOf(this.appState, session.appName)[k] = delta[k]!;
+      } else if (k.startsWith(STATE_PREFIX.user)) {
+        scopedOf(this.userState, `${session.appName}${SEP}${session.userId}`)[k] = delta[k]!;
+      }
+    }
+  }
+
+  // Brings app: and user: values written by other sessions into this one.
+  private syncScoped(session: Session): void {
+    const changed: Record<string, JsonValue> = {};
+    let any = false;
+    for (const shared of [
+      this.appState.get(session.appName),
+      this.userState.get(`${session.appName}${SEP}${session.userId}`),
+    ]) {
+      if (shared === undefined) continue;
+      for (const k in shared) {
+        if (session.state.get(k) !== shared[k]) {
+          changed[k] = shared[k]!;
+          any = true;
+        }
+      }
+    }
+    if (any) session.state.apply(changed);
+  }
+}
+
+function keyOf(key: SessionKey): string {
+  return `${key.appName}${SEP}${key.userId}${SEP}${key.sessionId}`;
+}
+
+function scopedOf(map: Map<string, Record<string, JsonValue>>, key: string): Record<string, JsonValue> {
+  let scoped = map.get(key);
+  if (scoped === undefined) {
+    scoped = {};
+    map.set(key, scoped);
+  }
+  return scoped;
+}

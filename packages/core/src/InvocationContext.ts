@@ -1,0 +1,243 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { BaseAgent } from './BaseAgent.js';
+import type { Content } from './Content.js';
+import { type Event, type EventInit, normalizeActions } from './Event.js';
+import { AgentNotFoundError } from './errors.js';
+import { type IdGenerator, randomIds } from './ids.js';
+import type { ConflictTracker } from './internal/ConflictTracker.js';
+import type { Session } from './Session.js';
+import type { SessionService } from './SessionService.js';
+import type { StateStore } from './StateStore.js';
+
+/** Services an agent may reach through its context. */
+export interface InvocationServices {
+  readonly sessionService?: SessionService;
+  readonly artifactService?: unknown;
+  readonly memoryService?: unknown;
+}
+
+/** Limits and switches for one invocation. */
+export interface RunConfig {
+  /** Most model calls one invocation may make (enforced by `@rxagents/llm`); unlimited when absent. */
+  readonly maxLlmCalls?: number;
+}
+
+/** Options of {@link InvocationContext.create}. */
+export interface InvocationContextOptions {
+  /** The agent about to be run (the root agent, for a runner). */
+  readonly agent: BaseAgent;
+  readonly session: Session;
+  readonly invocationId?: string;
+  /** Branch of the caller; the agent's own name is appended when it runs. Default `''`. */
+  readonly branch?: string;
+  readonly userContent?: Content;
+  /** Source of time for timestamps, delays and timeouts. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Source of event and invocation ids. Default {@link randomIds}. */
+  readonly idGenerator?: IdGenerator;
+  readonly services?: InvocationServices;
+  readonly runConfig?: RunConfig;
+}
+
+// Shared by every context of one invocation.
+interface InvocationScope {
+  /** The agent the invocation was created for: transfers resolve against its tree. */
+  readonly root: BaseAgent;
+  readonly consumedEscalations: WeakSet<Event>;
+  llmCalls: number;
+}
+
+/**
+ * Everything an agent run can see: the session and its state, where it sits in the agent tree
+ * (`branch`), the scheduler that supplies time, and the id generator.
+ *
+ * Each agent run gets a child context derived from its caller's (never mutated in place), so
+ * `end()` stops that agent only; session and state store are shared by reference.
+ *
+ * @example
+ * ```ts
+ * import { agent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const greeter = agent('greeter', (ctx) =>
+ *   of(ctx.newEvent({ content: text(`hi from ${ctx.branch}`), actions: { stateDelta: { greeted: true } } })),
+ * );
+ * ```
+ */
+export class InvocationContext {
+  readonly invocationId: string;
+  readonly agent: BaseAgent;
+  readonly branch: string;
+  readonly session: Session;
+  readonly userContent: Content | undefined;
+  readonly scheduler: SchedulerLike;
+  readonly idGenerator: IdGenerator;
+  readonly services: InvocationServices;
+  readonly runConfig: RunConfig;
+  /** @internal conflict trackers of the enclosing parallel runs, innermost last */
+  readonly conflictTrackers: readonly ConflictTracker[];
+  private readonly scope: InvocationScope;
+  private endedFlag = false;
+  private endListeners: (() => void)[] | undefined;
+
+  private constructor(
+    fields: Omit<
+      InvocationContext,
+      'state' | 'ended' | 'scope' | 'endedFlag' | 'endListeners' | PrototypeKeys
+    >,
+    scope: InvocationScope,
+  ) {
+    this.invocationId = fields.invocationId;
+    this.agent = fields.agent;
+    this.branch = fields.branch;
+    this.session = fields.session;
+    this.userContent = fields.userContent;
+    this.scheduler = fields.scheduler;
+    this.idGenerator = fields.idGenerator;
+    this.services = fields.services;
+    this.runConfig = fields.runConfig;
+    this.conflictTrackers = fields.conflictTrackers;
+    this.scope = scope;
+  }
+
+  /** Creates the context of a new invocation (what a `Runner` does for each `run`). */
+  static create(options: InvocationContextOptions): InvocationContext {
+    const idGenerator = options.idGenerator ?? randomIds();
+    return new InvocationContext(
+      {
+        invocationId: options.invocationId ?? `inv-${idGenerator()}`,
+        agent: options.agent,
+        branch: options.branch ?? '',
+        session: options.session,
+        userContent: options.userContent,
+        scheduler: options.scheduler ?? asyncScheduler,
+        idGenerator,
+        services: options.services ?? {},
+        runConfig: options.runConfig ?? {},
+        conflictTrackers: [],
+      },
+      { root: options.agent, consumedEscalations: new WeakSet(), llmCalls: 0 },
+    );
+  }
+
+  /** The session's state store (shared by every agent of the invocation). */
+  get state(): StateStore {
+    return this.session.state;
+  }
+
+  /** Whether `end()` was called on this context. */
+  get ended(): boolean {
+    return this.endedFlag;
+  }
+
+  /** Ends this agent's run: it stops at once and emits nothing more. Its caller carries on. */
+  end(): void {
+    if (this.endedFlag) return;
+    this.endedFlag = true;
+    const listeners = this.endListeners;
+    this.endListeners = undefined;
+    if (listeners !== undefined) for (const listener of listeners) listener();
+  }
+
+  /** @internal registers a listener for `end()`; returns its removal. */
+  onEnd(listener: () => void): () => void {
+    (this.endListeners ??= []).push(listener);
+    return () => {
+      const list = this.endListeners;
+      if (list !== undefined) {
+        const i = list.indexOf(listener);
+        if (i !== -1) list.splice(i, 1);
+      }
+    };
+  }
+
+  /** Derives the context for `agent` running on `branch`; nothing in this context changes. */
+  derive(agent: BaseAgent, branch: string, tracker?: ConflictTracker): InvocationContext {
+    return new InvocationContext(
+      {
+        invocationId: this.invocationId,
+        agent,
+        branch,
+        session: this.session,
+        userContent: this.userContent,
+        scheduler: this.scheduler,
+        idGenerator: this.idGenerator,
+        services: this.services,
+        runConfig: this.runConfig,
+        conflictTrackers: tracker === undefined ? this.conflictTrackers : [...this.conflictTrackers, tracker],
+      },
+      this.scope,
+    );
+  }
+
+  /**
+   * Creates an event authored by this context's agent on its branch, stamped with a fresh id and
+   * the scheduler's time. The result is frozen.
+   */
+  newEvent(init: EventInit = {}): Event {
+    return Object.freeze({
+      ...init,
+      id: this.idGenerator(),
+      invocationId: this.invocationId,
+      author: init.author ?? this.agent.name,
+      branch: init.branch ?? this.branch,
+      timestamp: this.scheduler.now(),
+      actions: normalizeActions(init.actions),
+    });
+  }
+
+  /**
+   * @internal Commits an event to the session (once, however many agents it passes through):
+   * conflict checks of enclosing parallel runs, the transfer target, then the state delta.
+   * Returns the event as committed (annotated when it overwrote another branch's key).
+   */
+  commit(event: Event): Event {
+    const session = this.session;
+    if (event.partial === true || session.isCommitted(event)) return event;
+    let committed = event;
+    const trackers = this.conflictTrackers;
+    for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);
+    const target = committed.actions.transferToAgent;
+    if (target !== undefined && this.findAgent(target) === undefined) {
+      throw new AgentNotFoundError(committed.author, target);
+    }
+    session.commit(committed);
+    return committed;
+  }
+
+  /**
+   * Finds an agent by name in the tree of the invocation's root agent, then in the tree of this
+   * context's agent (agents composed with operators are referenced, not parented).
+   */
+  findAgent(name: string): BaseAgent | undefined {
+    return this.scope.root.findAgent(name) ?? this.agent.rootAgent.findAgent(name);
+  }
+
+  /** @internal marks an escalation as consumed by the nearest loop; false if it already was. */
+  consumeEscalation(event: Event): boolean {
+    const consumed = this.scope.consumedEscalations;
+    if (consumed.has(event)) return false;
+    consumed.add(event);
+    return true;
+  }
+
+  /** @internal whether an escalation is still looking for its loop. */
+  isUnconsumedEscalation(event: Event): boolean {
+    return event.actions.escalate === true && !this.scope.consumedEscalations.has(event);
+  }
+
+  /** Counts a model call against `runConfig.maxLlmCalls`; returns the count including this one. */
+  incrementLlmCallCount(): number {
+    return ++this.scope.llmCalls;
+  }
+}
+
+type PrototypeKeys =
+  | 'end'
+  | 'onEnd'
+  | 'derive'
+  | 'newEvent'
+  | 'commit'
+  | 'findAgent'
+  | 'consumeEscalation'
+  | 'isUnconsumedEscalation'
+  | 'incrementLlmCallCount';

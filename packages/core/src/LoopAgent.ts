@@ -1,0 +1,51 @@
+import { concat, defer, EMPTY, type Observable, repeat, takeWhile } from 'rxjs';
+import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
+import type { Event } from './Event.js';
+import { InvalidAgentConfigError } from './errors.js';
+import type { InvocationContext } from './InvocationContext.js';
+
+/** Options of {@link LoopAgent}. */
+export interface LoopAgentOptions extends BaseAgentOptions {
+  /** Iterations at most (an integer >= 1); loops until an escalation when absent. */
+  readonly maxIterations?: number;
+}
+
+/**
+ * Runs its sub-agents in sequence, again and again, until `maxIterations` or until an event
+ * escalates. The escalating event is emitted and the rest of that iteration is cancelled. The
+ * escalation is consumed here: loops further out carry on.
+ *
+ * @example
+ * ```ts
+ * import { LoopAgent } from '@rxagents/core';
+ * const refine = new LoopAgent({ name: 'refine', subAgents: [critic, reviser], maxIterations: 3 });
+ * ```
+ * @see loop for the functional form, exitLoop to escalate
+ */
+export class LoopAgent extends BaseAgent {
+  readonly maxIterations: number | undefined;
+
+  constructor(options: LoopAgentOptions) {
+    const { maxIterations } = options;
+    // Checked before super() so that a rejected agent does not adopt its sub-agents.
+    if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && maxIterations >= 1)) {
+      throw new InvalidAgentConfigError(
+        String(options.name),
+        'maxIterations',
+        `must be an integer >= 1, got ${String(maxIterations)}`,
+      );
+    }
+    super(options);
+    this.maxIterations = maxIterations;
+  }
+
+  protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
+    // A loop over nothing would spin forever without yielding.
+    if (this.subAgents.length === 0) return EMPTY;
+    const iteration = defer(() => concat(...this.subAgents.map((sub) => sub.runAsync(ctx))));
+    return iteration.pipe(
+      repeat(this.maxIterations ?? Number.POSITIVE_INFINITY),
+      takeWhile((event) => !(event.actions.escalate === true && ctx.consumeEscalation(event)), true),
+    );
+  }
+}

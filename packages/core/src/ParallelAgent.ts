@@ -1,0 +1,63 @@
+import { defer, merge, type Observable, takeWhile } from 'rxjs';
+import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
+import type { Event } from './Event.js';
+import { InvalidAgentConfigError } from './errors.js';
+import type { InvocationContext } from './InvocationContext.js';
+import { type ConflictPolicy, ConflictTracker } from './internal/ConflictTracker.js';
+
+/** Options of {@link ParallelAgent}. */
+export interface ParallelAgentOptions extends BaseAgentOptions {
+  /** Most branches running at once; all of them when absent. */
+  readonly concurrency?: number;
+  /**
+   * When two branches write the same key in one run, the later write wins and the event reports
+   * `stateConflicts` (`'report'`, default), or the run fails with a `StateConflictError` (`'error'`).
+   */
+  readonly onConflict?: ConflictPolicy;
+}
+
+/**
+ * Runs its sub-agents concurrently, each on its own branch, and merges their events in the order
+ * they happen (virtual time under a TestScheduler). An escalation that no inner loop consumed
+ * stops the other branches and ends the parallel run.
+ *
+ * @example
+ * ```ts
+ * import { ParallelAgent } from '@rxagents/core';
+ * const checks = new ParallelAgent({ name: 'checks', subAgents: [grammar, tone], concurrency: 2 });
+ * ```
+ * @see parallel for the functional form
+ */
+export class ParallelAgent extends BaseAgent {
+  readonly concurrency: number | undefined;
+  readonly onConflict: ConflictPolicy;
+
+  constructor(options: ParallelAgentOptions) {
+    const { concurrency } = options;
+    // Checked before super() so that a rejected agent does not adopt its sub-agents.
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+      throw new InvalidAgentConfigError(
+        String(options.name),
+        'concurrency',
+        `must be an integer >= 1, got ${String(concurrency)}`,
+      );
+    }
+    super(options);
+    this.concurrency = concurrency;
+    this.onConflict = options.onConflict ?? 'report';
+  }
+
+  protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
+    return defer(() => {
+      const tracked = ctx.derive(
+        this,
+        ctx.branch,
+        new ConflictTracker(this.name, ctx.branch, this.onConflict),
+      );
+      const branches = this.subAgents.map((sub) => sub.runAsync(tracked));
+      const merged =
+        this.concurrency === undefined ? merge(...branches) : merge(...branches, this.concurrency);
+      return merged.pipe(takeWhile((event) => !ctx.isUnconsumedEscalation(event), true));
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { concat, type Observable } from 'rxjs';
+import { BaseAgent } from './BaseAgent.js';
+import type { Event } from './Event.js';
+import type { InvocationContext } from './InvocationContext.js';
+
+/**
+ * Runs its sub-agents one after another; each starts after the previous one completed, so it
+ * sees every state change committed before it.
+ *
+ * @example
+ * ```ts
+ * import { SequentialAgent } from '@rxagents/core';
+ * const flow = new SequentialAgent({ name: 'flow', subAgents: [writer, critic] });
+ * ```
+ * @see sequence for the functional form
+ */
+export class SequentialAgent extends BaseAgent {
+  protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
+    return concat(...this.subAgents.map((sub) => sub.runAsync(ctx)));
+  }
+}

@@ -1,0 +1,174 @@
+import { type Draft, produce } from 'immer';
+import { Observable, Subject } from 'rxjs';
+import { validateAndFreeze, validateKey } from './internal/validateState.js';
+import type { JsonValue } from './json.js';
+
+/** A frozen snapshot of session state. */
+export type State = Readonly<Record<string, JsonValue>>;
+
+/** The changes one event makes to the state: new values by key. */
+export type StateDelta = Readonly<Record<string, JsonValue>>;
+
+/** Scope prefixes: `app:` and `user:` are shared wider than a session; `temp:` is never persisted. */
+export const STATE_PREFIX = { app: 'app:', user: 'user:', temp: 'temp:' } as const;
+
+interface Version {
+  readonly set: StateDelta | undefined;
+  readonly removed: readonly string[] | undefined;
+}
+
+const EMPTY_STATE: State = Object.freeze(Object.create(null) as Record<string, JsonValue>);
+
+/**
+ * The immutable state of one session, as a chain of versions.
+ *
+ * Committing a delta costs O(keys in the delta), however large the state is: the current values
+ * live in a map that only this class writes, each version records the delta that made it, and
+ * the frozen plain-object {@link StateStore.snapshot} is materialised lazily, once per version
+ * that is actually read. Values are deeply frozen on commit and shared between snapshots, so an
+ * unchanged value is the same object in every version (structural sharing). Edits inside a value
+ * go through immer with {@link StateStore.update}.
+ *
+ * @example
+ * ```ts
+ * import { StateStore } from '@rxagents/core';
+ * const store = new StateStore({ draft: 'v1' });
+ * store.apply({ draft: 'v2', score: 3 });
+ * store.snapshot();   // { draft: 'v2', score: 3 } (frozen)
+ * store.at(0);        // { draft: 'v1' }
+ * store.update('tags', (tags) => { tags.push('fox'); }); // immer recipe on one value
+ * ```
+ */
+export class StateStore {
+  private readonly values = new Map<string, JsonValue>();
+  private readonly versions: Version[] = [];
+  private readonly initial: State;
+  private cached: State;
+  private cachedVersion = 0;
+  private changes: Subject<State> | undefined;
+
+  /**
+   * Current snapshot on subscription, then the snapshot after every change. Snapshots are only
+   * materialised while someone listens.
+   */
+  readonly state$: Observable<State> = new Observable<State>((subscriber) => {
+    subscriber.next(this.snapshot());
+    this.changes ??= new Subject<State>();
+    return this.changes.subscribe(subscriber);
+  });
+
+  /** @param initial the state at version 0 (validated and frozen) */
+  constructor(initial: Readonly<Record<string, unknown>> = {}) {
+    const keys = Object.keys(initial);
+    if (keys.length === 0) {
+      this.initial = EMPTY_STATE;
+    } else {
+      const base: Record<string, JsonValue> = {};
+      for (const key of keys) {
+        validateKey(undefined, key);
+        const value = validateAndFreeze(undefined, key, initial[key]);
+        base[key] = value;
+        this.values.set(key, value);
+      }
+      this.initial = Object.freeze(base);
+    }
+    this.cached = this.initial;
+  }
+
+  /** Number of versions committed since construction (0 for a new store). */
+  get version(): number {
+    return this.versions.length;
+  }
+
+  /** The current value of one key, read without materialising a snapshot. */
+  get(key: string): JsonValue | undefined {
+    return this.values.get(key);
+  }
+
+  /** Whether the current state has this key. */
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  /** The current state as a frozen plain object (materialised once per version). */
+  snapshot(): State {
+    const version = this.versions.length;
+    if (this.cachedVersion !== version) {
+      this.cached = Object.freeze(Object.fromEntries(this.values));
+      this.cachedVersion = version;
+    }
+    return this.cached;
+  }
+
+  /**
+   * The state as it was at an earlier version (0 = initial), rebuilt from the version chain.
+   * @param version between 0 and {@link StateStore.version}
+   */
+  at(version: number): State {
+    const current = this.versions.length;
+    if (!Number.isInteger(version) || version < 0 || version > current) {
+      throw new RangeError(`StateStore.at: version ${version} is outside 0..${current}`);
+    }
+    if (version === current) return this.snapshot();
+    if (version === 0) return this.initial;
+    const from = this.cachedVersion <= version ? this.cachedVersion : 0;
+    const out: Record<string, JsonValue> = { ...(from === 0 ? this.initial : this.cached) };
+    for (let i = from; i < version; i++) {
+      const v = this.versions[i]!;
+      if (v.set !== undefined) Object.assign(out, v.set);
+      if (v.removed !== undefined) for (const key of v.removed) delete out[key];
+    }
+    return Object.freeze(out);
+  }
+
+  /**
+   * Validates and commits a delta as a new version; returns the new version number.
+   * Nothing is written when any key or value is invalid.
+   * @param delta new values by key (deeply frozen in place)
+   * @param author agent named in errors (defaults to none)
+   */
+  apply(delta: Readonly<Record<string, unknown>>, author?: string): number {
+    const keys = Object.keys(delta);
+    for (const key of keys) {
+      validateKey(author, key);
+      validateAndFreeze(author, key, delta[key]);
+    }
+    const frozen = Object.isFrozen(delta)
+      ? (delta as StateDelta)
+      : Object.freeze({ ...(delta as StateDelta) });
+    for (const key of keys) this.values.set(key, frozen[key]!);
+    return this.push({ set: frozen, removed: undefined });
+  }
+
+  /**
+   * Edits one value with an immer recipe and commits the result as a new version.
+   * @example
+   * ```ts
+   * store.update('story', (s) => { s.drafts += 1; });
+   * ```
+   */
+  update<T extends JsonValue>(key: string, recipe: (draft: Draft<T>) => void): number {
+    const next = produce(this.values.get(key) as T, recipe as never) as JsonValue;
+    return this.apply({ [key]: next });
+  }
+
+  /** Removes keys (used for `temp:` keys at the end of an invocation); returns the new version. */
+  remove(keys: readonly string[]): number {
+    const present = keys.filter((key) => this.values.has(key));
+    if (present.length === 0) return this.versions.length;
+    for (const key of present) this.values.delete(key);
+    return this.push({ set: undefined, removed: Object.freeze(present) });
+  }
+
+  /** Keys currently held, in insertion order. */
+  keys(): IterableIterator<string> {
+    return this.values.keys();
+  }
+
+  private push(version: Version): number {
+    this.versions.push(version);
+    const changes = this.changes;
+    if (changes?.observed) changes.next(this.snapshot());
+    return this.versions.length;
+  }
+}

@@ -1,0 +1,129 @@
+/** Machine-readable kind of an {@link RxAgentsError}. */
+export type RxAgentsErrorCode =
+  | 'INVALID_AGENT_CONFIG'
+  | 'INVALID_STATE'
+  | 'INVALID_AGENT_OUTPUT'
+  | 'AGENT_NOT_FOUND'
+  | 'STATE_CONFLICT'
+  | 'AGENT_TIMEOUT'
+  | 'SESSION_NOT_FOUND'
+  | 'SESSION_EXISTS';
+
+/**
+ * Base class of every error the framework raises on bad input.
+ *
+ * Each carries the `agent` it concerns and the `field` that was wrong, so a caller can report
+ * precisely without parsing the message.
+ */
+export class RxAgentsError extends Error {
+  readonly code: RxAgentsErrorCode;
+  /** Name of the agent whose configuration or output was wrong, when one is involved. */
+  readonly agent: string | undefined;
+  /** The option, state key or event field that was wrong. */
+  readonly field: string | undefined;
+
+  constructor(
+    code: RxAgentsErrorCode,
+    message: string,
+    details: { agent?: string | undefined; field?: string | undefined; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.agent = details.agent;
+    this.field = details.field;
+  }
+}
+
+/**
+ * An agent was constructed with options that cannot work: an invalid or reserved name, duplicate
+ * sibling names, a sub-agent that already has a parent, `maxIterations < 1`.
+ */
+export class InvalidAgentConfigError extends RxAgentsError {
+  constructor(agent: string, field: string, message: string) {
+    super('INVALID_AGENT_CONFIG', `Agent '${agent}': ${field}: ${message}`, { agent, field });
+  }
+}
+
+/** A state key or value that the session cannot hold (reserved key, non-JSON value, cycle). */
+export class InvalidStateError extends RxAgentsError {
+  /** The state key at fault (`field` holds the full path inside the value, when deeper). */
+  readonly key: string;
+  constructor(agent: string | undefined, key: string, path: string, message: string) {
+    super(
+      'INVALID_STATE',
+      `${agent === undefined ? 'State' : `Agent '${agent}'`}: stateDelta['${path}']: ${message}`,
+      { agent, field: path },
+    );
+    this.key = key;
+  }
+}
+
+/** `runAsyncImpl` (or a function agent) returned something that is not an Observable. */
+export class InvalidAgentOutputError extends RxAgentsError {
+  constructor(agent: string, received: string) {
+    super(
+      'INVALID_AGENT_OUTPUT',
+      `Agent '${agent}': runAsyncImpl must return an Observable<Event>, got ${received}`,
+      { agent, field: 'runAsyncImpl' },
+    );
+  }
+}
+
+/** An event asked to transfer to an agent that is not in the agent tree. */
+export class AgentNotFoundError extends RxAgentsError {
+  readonly target: string;
+  constructor(agent: string, target: string) {
+    super(
+      'AGENT_NOT_FOUND',
+      `Agent '${agent}': actions.transferToAgent: no agent named '${target}' in the agent tree`,
+      { agent, field: 'transferToAgent' },
+    );
+    this.target = target;
+  }
+}
+
+/** Two branches of one parallel run wrote the same key while `onConflict` is `'error'`. */
+export class StateConflictError extends RxAgentsError {
+  readonly key: string;
+  readonly branches: readonly [string, string];
+  constructor(agent: string, key: string, first: string, second: string) {
+    super(
+      'STATE_CONFLICT',
+      `Agent '${agent}': stateDelta['${key}']: written by parallel branches '${first}' and '${second}'`,
+      { agent, field: key },
+    );
+    this.key = key;
+    this.branches = [first, second];
+  }
+}
+
+/** An agent wrapped with the `timeout` operator did not finish (or emit) in time. */
+export class AgentTimeoutError extends RxAgentsError {
+  readonly milliseconds: number;
+  constructor(agent: string, milliseconds: number) {
+    super('AGENT_TIMEOUT', `Agent '${agent}': timeout: no event within ${milliseconds} ms`, {
+      agent,
+      field: 'timeout',
+    });
+    this.milliseconds = milliseconds;
+  }
+}
+
+/** A session that was asked for does not exist. */
+export class SessionNotFoundError extends RxAgentsError {
+  constructor(appName: string, userId: string, sessionId: string) {
+    super('SESSION_NOT_FOUND', `Session '${sessionId}' of user '${userId}' in app '${appName}' not found`, {
+      field: 'sessionId',
+    });
+  }
+}
+
+/** A session was created with an id that is already taken. */
+export class SessionExistsError extends RxAgentsError {
+  constructor(appName: string, userId: string, sessionId: string) {
+    super('SESSION_EXISTS', `Session '${sessionId}' of user '${userId}' in app '${appName}' already exists`, {
+      field: 'sessionId',
+    });
+  }
+}

@@ -1,0 +1,69 @@
+export { type AgentOperator, BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
+export { type AgentCallback, CallbackContext, type CallbackResult } from './CallbackContext.js';
+export {
+  type Content,
+  type FunctionCallPart,
+  type FunctionResponsePart,
+  isFunctionCallPart,
+  isFunctionResponsePart,
+  isTextPart,
+  type Part,
+  type Role,
+  type TextPart,
+  text,
+  textOf,
+} from './Content.js';
+export {
+  type Event,
+  type EventActions,
+  type EventInit,
+  hasStateDelta,
+  isFinalResponse,
+  type StateConflict,
+  type Usage,
+} from './Event.js';
+export {
+  AgentNotFoundError,
+  AgentTimeoutError,
+  InvalidAgentConfigError,
+  InvalidAgentOutputError,
+  InvalidStateError,
+  RxAgentsError,
+  type RxAgentsErrorCode,
+  SessionExistsError,
+  SessionNotFoundError,
+  StateConflictError,
+} from './errors.js';
+export { exitLoop } from './exitLoop.js';
+export { type AgentFn, agent, FunctionAgent } from './FunctionAgent.js';
+export { InMemorySessionService } from './InMemorySessionService.js';
+export {
+  InvocationContext,
+  type InvocationContextOptions,
+  type InvocationServices,
+  type RunConfig,
+} from './InvocationContext.js';
+export { type IdGenerator, randomIds, sequentialIds } from './ids.js';
+export type { ConflictPolicy } from './internal/ConflictTracker.js';
+export type { JsonObject, JsonValue } from './json.js';
+export { LoopAgent, type LoopAgentOptions } from './LoopAgent.js';
+export { loop } from './loop.js';
+export { fallback } from './operators/fallback.js';
+export { type MatchCase, match } from './operators/match.js';
+export { type RetryConfig, retry } from './operators/retry.js';
+export { then } from './operators/then.js';
+export { type TimeoutConfig, timeout } from './operators/timeout.js';
+export { when } from './operators/when.js';
+export { ParallelAgent, type ParallelAgentOptions } from './ParallelAgent.js';
+export { parallel } from './parallel.js';
+export { Runner, type RunnerOptions, type RunRequest } from './Runner.js';
+export { SequentialAgent } from './SequentialAgent.js';
+export { Session, type SessionKey } from './Session.js';
+export type { SessionService, SessionSummary } from './SessionService.js';
+export { STATE_PREFIX, type State, type StateDelta, StateStore } from './StateStore.js';
+export { sequence } from './sequence.js';
+export { byAuthor } from './streams/byAuthor.js';
+export { byBranch } from './streams/byBranch.js';
+export { finalResponses } from './streams/finalResponses.js';
+export { type StateChange, stateChanges } from './streams/stateChanges.js';
+export { type TextDelta, textDeltas } from './streams/textDeltas.js';

@@ -1,0 +1,35 @@
+import { catchError, concat, of } from 'rxjs';
+import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
+import { RxAgentsError } from '../errors.js';
+import { OperatorAgent } from '../internal/OperatorAgent.js';
+
+/**
+ * When the source agent fails, records the failure as an error event (authored by the source,
+ * with `errorCode` and `errorMessage`) and runs `alternative` instead. Events the source emitted
+ * before failing stay committed.
+ * @example
+ * ```ts
+ * import { fallback } from '@rxagents/core';
+ * const answer = expensiveModel.pipe(fallback(cheapModel));
+ * ```
+ */
+export function fallback(alternative: BaseAgent): AgentOperator {
+  return (source) =>
+    new OperatorAgent(source, [alternative], (ctx) =>
+      source.runAsync(ctx).pipe(
+        catchError((error: unknown) =>
+          concat(
+            of(
+              ctx.newEvent({
+                author: source.name,
+                branch: ctx.branch === '' ? source.name : `${ctx.branch}.${source.name}`,
+                errorCode: error instanceof RxAgentsError ? error.code : 'AGENT_ERROR',
+                errorMessage: error instanceof Error ? error.message : String(error),
+              }),
+            ),
+            alternative.runAsync(ctx),
+          ),
+        ),
+      ),
+    );
+}

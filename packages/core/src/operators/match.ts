@@ -1,0 +1,42 @@
+import { concat, defer, EMPTY } from 'rxjs';
+import { isMatching, type P } from 'ts-pattern';
+import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
+import { OperatorAgent } from '../internal/OperatorAgent.js';
+import type { State } from '../StateStore.js';
+
+/** One case of {@link match}: a ts-pattern pattern and the agent to run when it matches. */
+export type MatchCase<T> = readonly [pattern: P.Pattern<T>, agent: BaseAgent];
+
+/**
+ * After the source agent, selects a value from the state and runs the agent of the first case
+ * whose ts-pattern pattern matches it (or `otherwise`).
+ * @example
+ * ```ts
+ * import { match } from '@rxagents/core';
+ * import { P } from 'ts-pattern';
+ * const flow = checks.pipe(
+ *   match((s) => s.tone_check_result, [['negative', storyGenerator], [P.string, publish]]),
+ * );
+ * ```
+ */
+export function match<T>(
+  selector: (state: State) => T,
+  cases: readonly MatchCase<T>[],
+  otherwise?: BaseAgent,
+): AgentOperator {
+  const operands = cases.map(([, agent]) => agent);
+  if (otherwise !== undefined) operands.push(otherwise);
+  return (source) =>
+    new OperatorAgent(source, operands, (ctx) =>
+      concat(
+        source.runAsync(ctx),
+        defer(() => {
+          const value = selector(ctx.state.snapshot());
+          for (const [pattern, agent] of cases) {
+            if (isMatching(pattern as never, value)) return agent.runAsync(ctx);
+          }
+          return otherwise === undefined ? EMPTY : otherwise.runAsync(ctx);
+        }),
+      ),
+    );
+}

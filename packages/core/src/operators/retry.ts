@@ -1,0 +1,38 @@
+import { retry as retryStream, timer } from 'rxjs';
+import type { AgentOperator } from '../BaseAgent.js';
+import { InvalidAgentConfigError } from '../errors.js';
+import { OperatorAgent } from '../internal/OperatorAgent.js';
+
+/** Options of {@link retry}. */
+export interface RetryConfig {
+  /** Retries after the first failure (an integer >= 0). Default 1. */
+  readonly count?: number;
+  /** Wait before each retry, in ms of the invocation's scheduler. Default 0 (at once). */
+  readonly delay?: number;
+}
+
+/**
+ * Runs the source agent again when it fails, up to `count` times. Events of a failed attempt
+ * stay committed, as they were when they were emitted.
+ * @example
+ * ```ts
+ * import { retry } from '@rxagents/core';
+ * const robust = flakyTool.pipe(retry({ count: 3, delay: 1_000 }));
+ * ```
+ */
+export function retry(config: number | RetryConfig = 1): AgentOperator {
+  const { count = 1, delay = 0 } = typeof config === 'number' ? { count: config } : config;
+  return (source) => {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new InvalidAgentConfigError(source.name, 'retry.count', `must be an integer >= 0, got ${count}`);
+    }
+    if (!(Number.isFinite(delay) && delay >= 0)) {
+      throw new InvalidAgentConfigError(source.name, 'retry.delay', `must be a number >= 0, got ${delay}`);
+    }
+    return new OperatorAgent(source, [], (ctx) =>
+      source
+        .runAsync(ctx)
+        .pipe(retryStream(delay === 0 ? { count } : { count, delay: () => timer(delay, ctx.scheduler) })),
+    );
+  };
+}

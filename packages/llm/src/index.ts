@@ -1,0 +1,1 @@
+export type { GenerateOptions, LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';

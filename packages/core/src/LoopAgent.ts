@@ -1,8 +1,9 @@
-import { concat, defer, EMPTY, type Observable, repeat, takeWhile } from 'rxjs';
+import { EMPTY, type Observable, takeWhile } from 'rxjs';
 import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { concatIndexed } from './internal/concatIndexed.js';
 
 /** Options of {@link LoopAgent}. */
 export interface LoopAgentOptions extends BaseAgentOptions {
@@ -41,10 +42,13 @@ export class LoopAgent extends BaseAgent {
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
     // A loop over nothing would spin forever without yielding.
-    if (this.subAgents.length === 0) return EMPTY;
-    const iteration = defer(() => concat(...this.subAgents.map((sub) => sub.runAsync(ctx))));
-    return iteration.pipe(
-      repeat(this.maxIterations ?? Number.POSITIVE_INFINITY),
+    const subs = this.subAgents;
+    const n = subs.length;
+    if (n === 0) return EMPTY;
+    // One flat run over iterations x sub-agents, so that thousands of instant iterations do not
+    // grow the stack (see concatIndexed).
+    const steps = this.maxIterations === undefined ? Number.POSITIVE_INFINITY : this.maxIterations * n;
+    return concatIndexed(steps, (i) => subs[i % n]!.runAsync(ctx)).pipe(
       takeWhile((event) => !(event.actions.escalate === true && ctx.consumeEscalation(event)), true),
     );
   }

@@ -1,7 +1,8 @@
-import { concat, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { BaseAgent } from './BaseAgent.js';
 import type { Event } from './Event.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { concatIndexed } from './internal/concatIndexed.js';
 
 /**
  * Runs its sub-agents one after another; each starts after the previous one completed, so it
@@ -16,6 +17,7 @@ import type { InvocationContext } from './InvocationContext.js';
  */
 export class SequentialAgent extends BaseAgent {
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
-    return concat(...this.subAgents.map((sub) => sub.runAsync(ctx)));
+    const subs = this.subAgents;
+    return concatIndexed(subs.length, (i) => subs[i]!.runAsync(ctx));
   }
 }

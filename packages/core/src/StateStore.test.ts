@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidStateError } from './errors.js';
+import { type State, StateStore } from './StateStore.js';
+
+describe('StateStore', () => {
+  it('starts from a frozen copy of the initial state at version 0', () => {
+    const store = new StateStore({ topic: 'fox' });
+    expect(store.version).toBe(0);
+    expect(store.snapshot()).toEqual({ topic: 'fox' });
+    expect(Object.isFrozen(store.snapshot())).toBe(true);
+  });
+
+  it('commits a delta as a new version and leaves older snapshots unchanged', () => {
+    const store = new StateStore({ a: 1 });
+    const before = store.snapshot();
+    expect(store.apply({ a: 2, b: 'x' })).toBe(1);
+    expect(store.snapshot()).toEqual({ a: 2, b: 'x' });
+    expect(before).toEqual({ a: 1 });
+    expect(store.get('a')).toBe(2);
+    expect(store.has('b')).toBe(true);
+  });
+
+  it('shares unchanged values between snapshots and freezes them deeply', () => {
+    const store = new StateStore();
+    const story = { title: 'Fox', drafts: [{ text: 'one' }] };
+    store.apply({ story });
+    const v1 = store.snapshot();
+    store.apply({ score: 3 });
+    const v2 = store.snapshot();
+    expect(v2.story).toBe(v1.story);
+    expect(Object.isFrozen(story.drafts[0])).toBe(true);
+    expect(() => {
+      (story.drafts as { text: string }[]).push({ text: 'two' });
+    }).toThrow(TypeError);
+  });
+
+  it('materialises the snapshot once per version that is read', () => {
+    const store = new StateStore();
+    store.apply({ a: 1 });
+    store.apply({ b: 2 });
+    const first = store.snapshot();
+    expect(store.snapshot()).toBe(first);
+    store.apply({ c: 3 });
+    expect(store.snapshot()).not.toBe(first);
+  });
+
+  it('rebuilds any earlier version from the version chain', () => {
+    const store = new StateStore({ n: 0 });
+    for (let i = 1; i <= 5; i++) store.apply({ n: i, [`k${i}`]: i });
+    store.remove(['k2']);
+    expect(store.at(0)).toEqual({ n: 0 });
+    expect(store.at(3)).toEqual({ n: 3, k1: 1, k2: 2, k3: 3 });
+    expect(store.at(6)).toEqual({ n: 5, k1: 1, k3: 3, k4: 4, k5: 5 });
+    store.snapshot();
+    // From a cached later snapshot it must not replay forwards past the target.
+    expect(store.at(2)).toEqual({ n: 2, k1: 1, k2: 2 });
+    expect(() => store.at(7)).toThrow(RangeError);
+  });
+
+  it('emits the current snapshot then every change on state$', () => {
+    const store = new StateStore({ a: 1 });
+    const seen: State[] = [];
+    const sub = store.state$.subscribe((s) => seen.push(s));
+    store.apply({ a: 2 });
+    store.update('list', () => ['x']);
+    sub.unsubscribe();
+    store.apply({ a: 3 });
+    expect(seen).toEqual([{ a: 1 }, { a: 2 }, { a: 2, list: ['x'] }]);
+  });
+
+  it('edits a value with an immer recipe without touching the previous value', () => {
+    const store = new StateStore({ story: { drafts: 1, tags: ['fox'] } });
+    const before = store.get('story');
+    store.update<{ drafts: number; tags: string[] }>('story', (draft) => {
+      draft.drafts += 1;
+      draft.tags.push('night');
+    });
+    expect(store.get('story')).toEqual({ drafts: 2, tags: ['fox', 'night'] });
+    expect(before).toEqual({ drafts: 1, tags: ['fox'] });
+  });
+
+  it.each([
+    ['__proto__'],
+    ['constructor'],
+    ['prototype'],
+    ['app:__proto__'],
+    [''],
+    ['user:'],
+  ])('rejects the state key %j with an InvalidStateError and commits nothing', (key) => {
+    const store = new StateStore({ keep: true });
+    const delta = JSON.parse(`{"ok": 1, ${JSON.stringify(key)}: 1}`) as Record<string, unknown>;
+    const error = captured(() => store.apply(delta, 'writer'));
+    expect(error).toBeInstanceOf(InvalidStateError);
+    expect((error as InvalidStateError).agent).toBe('writer');
+    expect((error as InvalidStateError).key).toBe(key);
+    expect(store.version).toBe(0);
+    expect(store.snapshot()).toEqual({ keep: true });
+  });
+
+  it.each([
+    ['a function', () => 1, 'value'],
+    ['a symbol', Symbol('s'), 'value'],
+    ['undefined', undefined, 'value'],
+    ['a bigint', 1n, 'value'],
+    ['NaN', Number.NaN, 'value'],
+    ['a Date', new Date(0), 'value'],
+    ['a nested function', { deep: [1, { f: () => 1 }] }, 'value.deep[1].f'],
+  ])('rejects %s as a state value, naming the path', (_label, value, path) => {
+    const store = new StateStore();
+    const error = captured(() => store.apply({ value }, 'critic'));
+    expect(error).toBeInstanceOf(InvalidStateError);
+    expect((error as InvalidStateError).field).toBe(path);
+    expect((error as InvalidStateError).message).toContain("Agent 'critic'");
+    expect(store.version).toBe(0);
+  });
+
+  it('rejects a cycle but accepts a shared sub-object', () => {
+    const store = new StateStore();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => store.apply({ cyclic })).toThrow(/cycle/);
+    const shared = { n: 1 };
+    store.apply({ pair: [shared, shared] });
+    expect(store.get('pair')).toEqual([{ n: 1 }, { n: 1 }]);
+  });
+
+  it('validates the initial state too', () => {
+    expect(() => new StateStore({ f: () => 1 })).toThrow(InvalidStateError);
+  });
+});
+
+function captured(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}

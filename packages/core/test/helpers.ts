@@ -1,0 +1,66 @@
+// Test-only helpers for the core's own tests (the public test kit is @rxagents/testing).
+import { type Observable, of, type SchedulerLike, timer, map } from 'rxjs';
+import { agent, type FunctionAgent } from '../src/FunctionAgent.js';
+import { text } from '../src/Content.js';
+import type { Event, EventActions } from '../src/Event.js';
+import { sequentialIds } from '../src/ids.js';
+import { InvocationContext } from '../src/InvocationContext.js';
+import { Session } from '../src/Session.js';
+import type { BaseAgent } from '../src/BaseAgent.js';
+
+/** A root context over a fresh session, deterministic ids. */
+export function rootContext(
+  root: BaseAgent,
+  options: { state?: Record<string, unknown>; scheduler?: SchedulerLike } = {},
+): InvocationContext {
+  const session = new Session({ id: 's1', appName: 'app', userId: 'u1', state: options.state ?? {} });
+  return InvocationContext.create({
+    agent: root,
+    session,
+    idGenerator: sequentialIds('e'),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  });
+}
+
+/** Subscribes synchronously and returns every event (for flows without delays). */
+export function collect(events: Observable<Event>): Event[] {
+  const out: Event[] = [];
+  let failure: unknown;
+  let failed = false;
+  events.subscribe({
+    next: (e) => out.push(e),
+    error: (e: unknown) => {
+      failure = e;
+      failed = true;
+    },
+  });
+  if (failed) throw failure;
+  return out;
+}
+
+/** Runs an agent under a root context and returns its events and the session. */
+export function runAgent(root: BaseAgent, state: Record<string, unknown> = {}) {
+  const ctx = rootContext(root, { state });
+  return { events: collect(root.runAsync(ctx)), session: ctx.session, ctx };
+}
+
+/** An agent that emits one text event (its name by default) with optional actions. */
+export function say(
+  name: string,
+  actions: Partial<EventActions> = {},
+  content: string = name,
+): FunctionAgent {
+  return agent(name, (ctx) => of(ctx.newEvent({ content: text(content), actions })));
+}
+
+/** An agent that emits one event after `ms` of the context's scheduler. */
+export function sayAfter(name: string, ms: number, actions: Partial<EventActions> = {}): FunctionAgent {
+  return agent(name, (ctx) =>
+    timer(ms, ctx.scheduler).pipe(map(() => ctx.newEvent({ content: text(name), actions }))),
+  );
+}
+
+/** `author@branch` of each event, compact for assertions. */
+export function trace(events: readonly Event[]): string[] {
+  return events.map((e) => `${e.author}@${e.branch}`);
+}

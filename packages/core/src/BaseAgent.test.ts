@@ -111,7 +111,11 @@ describe('BaseAgent', () => {
     it('fails on an invalid stateDelta and keeps every event committed before it', () => {
       const flow = new SequentialAgent({
         name: 'flow',
-        subAgents: [say('good', { stateDelta: { ok: 1 } }), say('evil', { stateDelta: { constructor: 1 } }), say('after')],
+        subAgents: [
+          say('good', { stateDelta: { ok: 1 } }),
+          say('evil', { stateDelta: { constructor: 1 } }),
+          say('after'),
+        ],
       });
       const ctx = rootContext(flow);
       const seen: Event[] = [];
@@ -131,7 +135,11 @@ describe('BaseAgent', () => {
       const error = thrown(() => runAgent(root));
       expect(error).toBeInstanceOf(AgentNotFoundError);
       expect(error).toMatchObject({ agent: 'asker', field: 'transferToAgent', target: 'nobody' });
-      expect(() => runAgent(new SequentialAgent({ name: 'ok', subAgents: [say('a', { transferToAgent: 'b' }), say('b')] }))).not.toThrow();
+      expect(() =>
+        runAgent(
+          new SequentialAgent({ name: 'ok', subAgents: [say('a', { transferToAgent: 'b' }), say('b')] }),
+        ),
+      ).not.toThrow();
     });
 
     it('stops a synchronous infinite source when the subscriber takes what it needs', () => {
@@ -139,7 +147,8 @@ describe('BaseAgent', () => {
         'endless',
         (ctx) =>
           new Observable<Event>((subscriber) => {
-            for (let i = 0; !subscriber.closed; i++) subscriber.next(ctx.newEvent({ content: text(String(i)) }));
+            for (let i = 0; !subscriber.closed; i++)
+              subscriber.next(ctx.newEvent({ content: text(String(i)) }));
           }),
       );
       const ctx = rootContext(endless);
@@ -165,7 +174,10 @@ describe('BaseAgent', () => {
 
     it('stops right after an event that carries endInvocation, emitting it', () => {
       const stopper = agent('stopper', (ctx) =>
-        of(ctx.newEvent({ content: text('bye'), actions: { endInvocation: true } }), ctx.newEvent({ content: text('never') })),
+        of(
+          ctx.newEvent({ content: text('bye'), actions: { endInvocation: true } }),
+          ctx.newEvent({ content: text('never') }),
+        ),
       );
       const flow = new SequentialAgent({ name: 'flow', subAgents: [stopper, say('next')] });
       expect(runAgent(flow).events.map((e) => textOf(e.content))).toEqual(['bye', 'next']);
@@ -224,17 +236,23 @@ describe('BaseAgent', () => {
     });
 
     it('turns state written by a callback into a content-less event with the delta', () => {
-      const counted = agent('counted', (ctx) => of(ctx.newEvent({ content: text(`n=${ctx.state.get('n')}`) })), {
-        beforeAgentCallback: (cb) => {
-          cb.set('n', 1);
+      const counted = agent(
+        'counted',
+        (ctx) => of(ctx.newEvent({ content: text(`n=${ctx.state.get('n')}`) })),
+        {
+          beforeAgentCallback: (cb) => {
+            cb.set('n', 1);
+          },
+          afterAgentCallback: (cb) => {
+            cb.set('n', (cb.get('n') as number) + 1);
+            return text('done');
+          },
         },
-        afterAgentCallback: (cb) => {
-          cb.set('n', (cb.get('n') as number) + 1);
-          return text('done');
-        },
-      });
+      );
       const { events, session } = runAgent(counted);
-      expect(events.map((e) => [e.content === undefined ? null : textOf(e.content), e.actions.stateDelta])).toEqual([
+      expect(
+        events.map((e) => [e.content === undefined ? null : textOf(e.content), e.actions.stateDelta]),
+      ).toEqual([
         [null, { n: 1 }],
         ['n=1', {}],
         ['done', { n: 2 }],
@@ -243,12 +261,18 @@ describe('BaseAgent', () => {
     });
 
     it('accepts callbacks that answer with an Observable or a Promise', async () => {
-      const viaObservable = agent('a', (ctx) => of(ctx.newEvent({})), { beforeAgentCallback: () => of(text('obs')) });
+      const viaObservable = agent('a', (ctx) => of(ctx.newEvent({})), {
+        beforeAgentCallback: () => of(text('obs')),
+      });
       expect(runAgent(viaObservable).events.map((e) => textOf(e.content))).toEqual(['obs']);
-      const viaPromise = agent('b', (ctx) => of(ctx.newEvent({})), { afterAgentCallback: async () => text('promise') });
+      const viaPromise = agent('b', (ctx) => of(ctx.newEvent({})), {
+        afterAgentCallback: async () => text('promise'),
+      });
       const ctx = rootContext(viaPromise);
       const events: Event[] = [];
-      await new Promise<void>((resolve) => viaPromise.runAsync(ctx).subscribe({ next: (e) => events.push(e), complete: resolve }));
+      await new Promise<void>((resolve) =>
+        viaPromise.runAsync(ctx).subscribe({ next: (e) => events.push(e), complete: resolve }),
+      );
       expect(events.map((e) => textOf(e.content))).toEqual(['', 'promise']);
     });
 
@@ -277,7 +301,11 @@ describe('BaseAgent', () => {
           cb.invocation.end();
         },
       });
-      const looping = new LoopAgent({ name: 'looping', subAgents: [child, say('sibling')], maxIterations: 3 });
+      const looping = new LoopAgent({
+        name: 'looping',
+        subAgents: [child, say('sibling')],
+        maxIterations: 3,
+      });
       const { events } = runAgent(looping);
       expect(runs).toBe(3);
       expect(events.map((e) => e.author)).toEqual(['sibling', 'sibling', 'sibling']);
@@ -306,7 +334,11 @@ describe('BaseAgent', () => {
       ),
     );
     const { events } = runAgent(recursive);
-    expect(trace(events)).toEqual(['recursive@recursive', 'recursive@recursive.recursive', 'recursive@recursive.recursive.recursive']);
+    expect(trace(events)).toEqual([
+      'recursive@recursive',
+      'recursive@recursive.recursive',
+      'recursive@recursive.recursive.recursive',
+    ]);
   });
 
   it('per-run state stays in the subscription: two concurrent runs do not share it', () => {

@@ -171,7 +171,7 @@ export abstract class BaseAgent {
    * Composes agent operators left to right, like `Observable.pipe`.
    * @example
    * ```ts
-   * const flow = storyGenerator.pipe(then(refine), then(checks), when(isNegative, storyGenerator));
+   * const flow = storyGenerator.pipe(andThen(refine), andThen(checks), when(isNegative, storyGenerator));
    * ```
    */
   pipe(...operators: readonly AgentOperator[]): BaseAgent {

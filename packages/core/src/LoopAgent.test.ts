@@ -11,24 +11,41 @@ import { SequentialAgent } from './SequentialAgent.js';
 /** Escalates on its n-th run (counted per agent instance across runs of one test). */
 function escalateOn(name: string, n: number) {
   let runs = 0;
-  return agent(name, (ctx) => defer(() => (++runs === n ? of(exitLoop(ctx, text(`${name} exits`))) : of(ctx.newEvent({ content: text(`${name} ${runs}`) })))));
+  return agent(name, (ctx) =>
+    defer(() =>
+      ++runs === n
+        ? of(exitLoop(ctx, text(`${name} exits`)))
+        : of(ctx.newEvent({ content: text(`${name} ${runs}`) })),
+    ),
+  );
 }
 
 describe('LoopAgent', () => {
-  it.each([0, -1, 1.5, Number.NaN])('rejects maxIterations %p with a typed error naming the field', (maxIterations) => {
-    const child = say('child');
-    expect(() => new LoopAgent({ name: 'refine', subAgents: [child], maxIterations })).toThrow(InvalidAgentConfigError);
-    expect(() => new LoopAgent({ name: 'refine', subAgents: [child], maxIterations })).toThrow(/Agent 'refine': maxIterations/);
-    // The rejected loop did not adopt the child.
-    expect(child.parentAgent).toBeUndefined();
-  });
+  it.each([0, -1, 1.5, Number.NaN])(
+    'rejects maxIterations %p with a typed error naming the field',
+    (maxIterations) => {
+      const child = say('child');
+      expect(() => new LoopAgent({ name: 'refine', subAgents: [child], maxIterations })).toThrow(
+        InvalidAgentConfigError,
+      );
+      expect(() => new LoopAgent({ name: 'refine', subAgents: [child], maxIterations })).toThrow(
+        /Agent 'refine': maxIterations/,
+      );
+      // The rejected loop did not adopt the child.
+      expect(child.parentAgent).toBeUndefined();
+    },
+  );
 
   it('completes at once with no sub-agents, even without maxIterations', () => {
     expect(runAgent(new LoopAgent({ name: 'empty' })).events).toEqual([]);
   });
 
   it('runs its sub-agents in order maxIterations times', () => {
-    const loop = new LoopAgent({ name: 'loop', subAgents: [say('critic'), say('reviser')], maxIterations: 3 });
+    const loop = new LoopAgent({
+      name: 'loop',
+      subAgents: [say('critic'), say('reviser')],
+      maxIterations: 3,
+    });
     expect(trace(runAgent(loop).events)).toEqual([
       'critic@loop.critic',
       'reviser@loop.reviser',
@@ -48,7 +65,11 @@ describe('LoopAgent', () => {
 
   it('sees the state of the previous iteration (commit rule across iterations)', () => {
     const counter = agent('counter', (ctx) =>
-      of(ctx.newEvent({ actions: { stateDelta: { n: ((ctx.state.get('n') as number | undefined) ?? 0) + 1 } } })),
+      of(
+        ctx.newEvent({
+          actions: { stateDelta: { n: ((ctx.state.get('n') as number | undefined) ?? 0) + 1 } },
+        }),
+      ),
     );
     const { session } = runAgent(new LoopAgent({ name: 'loop', subAgents: [counter], maxIterations: 4 }));
     expect(session.state.get('n')).toBe(4);

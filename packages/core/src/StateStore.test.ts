@@ -79,23 +79,19 @@ describe('StateStore', () => {
     expect(before).toEqual({ drafts: 1, tags: ['fox'] });
   });
 
-  it.each([
-    ['__proto__'],
-    ['constructor'],
-    ['prototype'],
-    ['app:__proto__'],
-    [''],
-    ['user:'],
-  ])('rejects the state key %j with an InvalidStateError and commits nothing', (key) => {
-    const store = new StateStore({ keep: true });
-    const delta = JSON.parse(`{"ok": 1, ${JSON.stringify(key)}: 1}`) as Record<string, unknown>;
-    const error = captured(() => store.apply(delta, 'writer'));
-    expect(error).toBeInstanceOf(InvalidStateError);
-    expect((error as InvalidStateError).agent).toBe('writer');
-    expect((error as InvalidStateError).key).toBe(key);
-    expect(store.version).toBe(0);
-    expect(store.snapshot()).toEqual({ keep: true });
-  });
+  it.each([['__proto__'], ['constructor'], ['prototype'], ['app:__proto__'], [''], ['user:']])(
+    'rejects the state key %j with an InvalidStateError and commits nothing',
+    (key) => {
+      const store = new StateStore({ keep: true });
+      const delta = JSON.parse(`{"ok": 1, ${JSON.stringify(key)}: 1}`) as Record<string, unknown>;
+      const error = captured(() => store.apply(delta, 'writer'));
+      expect(error).toBeInstanceOf(InvalidStateError);
+      expect((error as InvalidStateError).agent).toBe('writer');
+      expect((error as InvalidStateError).key).toBe(key);
+      expect(store.version).toBe(0);
+      expect(store.snapshot()).toEqual({ keep: true });
+    },
+  );
 
   it.each([
     ['a function', () => 1, 'value'],

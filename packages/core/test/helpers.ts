@@ -1,12 +1,12 @@
 // Test-only helpers for the core's own tests (the public test kit is @rxagents/testing).
-import { type Observable, of, type SchedulerLike, timer, map } from 'rxjs';
-import { agent, type FunctionAgent } from '../src/FunctionAgent.js';
+import { map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
+import type { BaseAgent } from '../src/BaseAgent.js';
 import { text } from '../src/Content.js';
 import type { Event, EventActions } from '../src/Event.js';
-import { sequentialIds } from '../src/ids.js';
+import { agent, type FunctionAgent } from '../src/FunctionAgent.js';
 import { InvocationContext } from '../src/InvocationContext.js';
+import { sequentialIds } from '../src/ids.js';
 import { Session } from '../src/Session.js';
-import type { BaseAgent } from '../src/BaseAgent.js';
 
 /** A root context over a fresh session, deterministic ids. */
 export function rootContext(

@@ -4,13 +4,17 @@ import { OperatorAgent } from '../internal/OperatorAgent.js';
 
 /**
  * Runs `next` after the source agent completes, on the same level of the tree.
+ *
+ * Named `andThen`, not `then`: a module that exports `then` makes its namespace object a
+ * thenable, so `await import('@rxagents/core')` would never resolve.
+ *
  * @example
  * ```ts
- * import { then } from '@rxagents/core';
- * const flow = writer.pipe(then(critic), then(reviser));
+ * import { andThen } from '@rxagents/core';
+ * const flow = writer.pipe(andThen(critic), andThen(reviser));
  * ```
  */
-export function then(next: BaseAgent): AgentOperator {
+export function andThen(next: BaseAgent): AgentOperator {
   return (source) =>
     new OperatorAgent(source, [next], (ctx) => concat(source.runAsync(ctx), next.runAsync(ctx)));
 }

@@ -1,0 +1,65 @@
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { say } from '../test/helpers.js';
+import { SessionExistsError } from './errors.js';
+import { InMemorySessionService } from './InMemorySessionService.js';
+import { sequentialIds } from './ids.js';
+import { Runner } from './Runner.js';
+
+describe('InMemorySessionService', () => {
+  it('creates, gets, lists and deletes sessions', async () => {
+    const service = new InMemorySessionService({ idGenerator: sequentialIds('s') });
+    const made = await firstValueFrom(
+      service.createSession({ appName: 'app', userId: 'u1', state: { topic: 'fox' } }),
+    );
+    expect(made.id).toBe('s1');
+    expect(made.state.snapshot()).toEqual({ topic: 'fox' });
+    await firstValueFrom(service.createSession({ appName: 'app', userId: 'u1', sessionId: 'named' }));
+    await firstValueFrom(service.createSession({ appName: 'app', userId: 'u2', sessionId: 'other' }));
+    const listed = await firstValueFrom(service.listSessions({ appName: 'app', userId: 'u1' }));
+    expect(listed.map((s) => s.sessionId).sort()).toEqual(['named', 's1']);
+    await firstValueFrom(service.deleteSession({ appName: 'app', userId: 'u1', sessionId: 's1' }));
+    expect(
+      await firstValueFrom(service.getSession({ appName: 'app', userId: 'u1', sessionId: 's1' })),
+    ).toBeUndefined();
+  });
+
+  it('refuses a second session with the same id', async () => {
+    const service = new InMemorySessionService();
+    await firstValueFrom(service.createSession({ appName: 'app', userId: 'u', sessionId: 'x' }));
+    await expect(
+      firstValueFrom(service.createSession({ appName: 'app', userId: 'u', sessionId: 'x' })),
+    ).rejects.toBeInstanceOf(SessionExistsError);
+  });
+
+  it('shares app: keys across the app and user: keys across the user; temp: keys last one invocation', async () => {
+    const service = new InMemorySessionService();
+    const writer = say('writer', {
+      stateDelta: { 'app:motd': 'hello', 'user:name': 'Ada', 'temp:scratch': 1, own: true },
+    });
+    const runner = new Runner({ appName: 'app', agent: writer, sessionService: service });
+    await lastValueFrom(runner.run({ userId: 'u1', sessionId: 'a', newMessage: 'go' }));
+    const same = await firstValueFrom(service.getSession({ appName: 'app', userId: 'u1', sessionId: 'a' }));
+    expect(same?.state.snapshot()).toEqual({ 'app:motd': 'hello', 'user:name': 'Ada', own: true });
+    const sibling = await firstValueFrom(
+      service.createSession({ appName: 'app', userId: 'u1', sessionId: 'b' }),
+    );
+    expect(sibling.state.snapshot()).toEqual({ 'app:motd': 'hello', 'user:name': 'Ada' });
+    const stranger = await firstValueFrom(
+      service.createSession({ appName: 'app', userId: 'u2', sessionId: 'c' }),
+    );
+    expect(stranger.state.snapshot()).toEqual({ 'app:motd': 'hello' });
+    const otherApp = await firstValueFrom(
+      service.createSession({ appName: 'other', userId: 'u1', sessionId: 'd' }),
+    );
+    expect(otherApp.state.snapshot()).toEqual({});
+  });
+
+  it('never stores temp: keys given at creation', async () => {
+    const service = new InMemorySessionService();
+    const made = await firstValueFrom(
+      service.createSession({ appName: 'app', userId: 'u', state: { 'temp:x': 1, y: 2 } }),
+    );
+    expect(made.state.snapshot()).toEqual({ y: 2 });
+  });
+});

@@ -1,0 +1,162 @@
+import { defer, firstValueFrom, lastValueFrom, map, NEVER, Observable, of, timer, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { say, sayAfter } from '../test/helpers.js';
+import { text, textOf } from './Content.js';
+import type { Event } from './Event.js';
+import { agent } from './FunctionAgent.js';
+import { InMemorySessionService } from './InMemorySessionService.js';
+import { sequentialIds } from './ids.js';
+import { Runner } from './Runner.js';
+import { SequentialAgent } from './SequentialAgent.js';
+import type { Session } from './Session.js';
+import type { SessionService } from './SessionService.js';
+
+const key = { appName: 'app', userId: 'u1', sessionId: 's1' };
+
+function runnerFor(
+  root: ReturnType<typeof say> | SequentialAgent,
+  sessionService: SessionService = new InMemorySessionService(),
+) {
+  return new Runner({ appName: 'app', agent: root, sessionService, idGenerator: sequentialIds('e') });
+}
+
+async function sessionOf(runner: Runner): Promise<Session> {
+  const session = await firstValueFrom(runner.sessionService.getSession(key));
+  if (session === undefined) throw new Error('no session');
+  return session;
+}
+
+describe('Runner', () => {
+  it('creates the session, appends the user event, then every agent event in order', async () => {
+    const flow = new SequentialAgent({
+      name: 'flow',
+      subAgents: [say('a', { stateDelta: { a: 1 } }), say('b')],
+    });
+    const runner = runnerFor(flow);
+    const events = await lastValueFrom(
+      runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'a story about a fox' }).pipe(toArray()),
+    );
+    expect(events.map((e) => e.author)).toEqual(['a', 'b']);
+    const session = await sessionOf(runner);
+    expect(session.events.map((e) => e.author)).toEqual(['user', 'a', 'b']);
+    expect(session.events[0]?.content).toEqual({ role: 'user', parts: [{ text: 'a story about a fox' }] });
+    expect(session.state.snapshot()).toEqual({ a: 1 });
+  });
+
+  it('gives the agent the user content and continues an existing session', async () => {
+    const echo = agent('echo', (ctx) =>
+      of(ctx.newEvent({ content: text(`heard: ${textOf(ctx.userContent)}`) })),
+    );
+    const runner = runnerFor(echo);
+    await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'one' }));
+    const second = await lastValueFrom(
+      runner.run({ userId: 'u1', sessionId: 's1', newMessage: text('two', 'user') }),
+    );
+    expect(textOf(second.content)).toBe('heard: two');
+    expect((await sessionOf(runner)).events).toHaveLength(4);
+  });
+
+  it('commits the request stateDelta with the user event, before the agent runs', async () => {
+    const reader = agent('reader', (ctx) =>
+      of(ctx.newEvent({ content: text(String(ctx.state.get('topic'))) })),
+    );
+    const last = await lastValueFrom(
+      runnerFor(reader).run({ ...key, newMessage: 'go', stateDelta: { topic: 'fox' } }),
+    );
+    expect(textOf(last.content)).toBe('fox');
+  });
+
+  it('emits partial events but never appends them', async () => {
+    const streamer = agent('streamer', (ctx) =>
+      of(
+        ctx.newEvent({ content: text('Once '), partial: true }),
+        ctx.newEvent({ content: text('upon'), partial: true }),
+        ctx.newEvent({ content: text('Once upon') }),
+      ),
+    );
+    const runner = runnerFor(streamer);
+    const events = await lastValueFrom(runner.run({ ...key, newMessage: 'go' }).pipe(toArray()));
+    expect(events.map((e) => e.partial === true)).toEqual([true, true, false]);
+    expect((await sessionOf(runner)).events.map((e) => textOf(e.content))).toEqual(['go', 'Once upon']);
+  });
+
+  it('completes only after the last append is durable, in order, with an asynchronous store', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ expectObservable }) => {
+      const memory = new InMemorySessionService();
+      const appended: string[] = [];
+      // A store whose appends take 10 frames each.
+      const slow: SessionService = {
+        createSession: (r) => memory.createSession(r),
+        getSession: (r) => memory.getSession(r),
+        listSessions: (r) => memory.listSessions(r),
+        deleteSession: (r) => memory.deleteSession(r),
+        appendEvent: (session, event) =>
+          timer(10, scheduler).pipe(
+            map(() => {
+              appended.push(event.author);
+              return memory.appendEventSync(session, event);
+            }),
+          ),
+      };
+      const flow = new SequentialAgent({ name: 'flow', subAgents: [say('a'), say('b')] });
+      const runner = new Runner({ appName: 'app', agent: flow, sessionService: slow, scheduler });
+      const authors = runner.run({ ...key, newMessage: 'go' }).pipe(map((e) => e.author));
+      expectObservable(authors).toBe('20ms a 9ms (b|)');
+    });
+  });
+
+  it('stops everything when the AbortSignal aborts, keeping what was appended', async () => {
+    const controller = new AbortController();
+    const torn: string[] = [];
+    const waiting = agent('waiting', () => new Observable<Event>(() => () => torn.push('waiting')));
+    const flow = new SequentialAgent({ name: 'flow', subAgents: [say('first'), waiting, say('never')] });
+    const runner = runnerFor(flow);
+    const seen: string[] = [];
+    let completed = false;
+    runner.run({ ...key, newMessage: 'go', signal: controller.signal }).subscribe({
+      next: (e) => seen.push(e.author),
+      complete: () => (completed = true),
+    });
+    controller.abort();
+    expect(seen).toEqual(['first']);
+    expect(completed).toBe(true);
+    expect(torn).toEqual(['waiting']);
+    expect((await sessionOf(runner)).events.map((e) => e.author)).toEqual(['user', 'first']);
+  });
+
+  it('does nothing with an already aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const runner = runnerFor(say('a'));
+    expect(
+      await lastValueFrom(
+        runner.run({ ...key, newMessage: 'go', signal: controller.signal }).pipe(toArray()),
+      ),
+    ).toEqual([]);
+    expect(await firstValueFrom(runner.sessionService.getSession(key))).toBeUndefined();
+  });
+
+  it('emits nothing and commits nothing after unsubscribe', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ expectObservable }) => {
+      const flow = new SequentialAgent({ name: 'flow', subAgents: [sayAfter('a', 5), sayAfter('b', 5)] });
+      const runner = new Runner({ appName: 'app', agent: flow, scheduler });
+      expectObservable(runner.run({ ...key, newMessage: 'go' }).pipe(map((e) => e.author)), '^ 7ms !').toBe(
+        '5ms a',
+      );
+    });
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('is cold: no session is created before subscription', async () => {
+    const runner = runnerFor(say('a'));
+    const run = runner.run({ ...key, newMessage: 'go' });
+    expect(await firstValueFrom(runner.sessionService.getSession(key))).toBeUndefined();
+    await lastValueFrom(run);
+    expect(await firstValueFrom(runner.sessionService.getSession(key))).toBeDefined();
+    void NEVER;
+    void defer;
+  });
+});

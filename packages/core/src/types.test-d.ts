@@ -47,7 +47,7 @@ describe('public types', () => {
 
   it('rejects half-configured option bags at compile time', () => {
     // A timeout needs a total deadline or a per-event gap.
-    expectTypeOf<{}>().not.toMatchTypeOf<TimeoutConfig>();
+    expectTypeOf<Record<string, never>>().not.toMatchTypeOf<TimeoutConfig>();
     expectTypeOf<{ each: 5 }>().toMatchTypeOf<TimeoutConfig>();
     // @ts-expect-error onConflict takes 'report' or 'error'
     new ParallelAgent({ name: 'p', onConflict: 'ignore' });

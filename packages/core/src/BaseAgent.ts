@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import {
   concat,
   defaultIfEmpty,
@@ -6,6 +7,7 @@ import {
   filter,
   from,
   isObservable,
+  type MonoTypeOperatorFunction,
   map,
   Observable,
   type ObservableInput,
@@ -13,12 +15,14 @@ import {
   take,
   takeUntil,
   takeWhile,
+  tap,
 } from 'rxjs';
 import { type AgentCallback, CallbackContext, type CallbackResult } from './CallbackContext.js';
 import type { Content } from './Content.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, InvalidAgentOutputError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { failSpan, startSpan } from './internal/tracing.js';
 import { isTransparent } from './internal/transparent.js';
 
 /** Options shared by every agent. */
@@ -148,22 +152,35 @@ export abstract class BaseAgent {
    */
   runAsync(parentContext: InvocationContext): Observable<Event> {
     return defer(() => {
-      const branch = isTransparent(this)
+      const transparent = isTransparent(this);
+      const branch = transparent
         ? parentContext.branch
         : parentContext.branch === ''
           ? this.name
           : `${parentContext.branch}.${this.name}`;
-      const ctx = parentContext.derive(this, branch);
+      const parentScope = parentContext.traceScope;
+      let span: Span | undefined;
+      let scope = parentScope;
+      if (parentScope !== undefined && !transparent) {
+        [span, scope] = startSpan(parentScope, `invoke_agent ${this.name}`, {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': this.name,
+          'rxagents.branch': branch,
+          'rxagents.invocation_id': parentContext.invocationId,
+        });
+      }
+      const ctx = parentContext.derive(this, branch, undefined, scope);
       const body = defer(() => (ctx.ended ? EMPTY : this.implOf(ctx)));
       const before = this.beforeAgentCallbacks;
       const after = this.afterAgentCallbacks;
       const events =
         before.length === 0 && after.length === 0 ? body : withCallbacks(ctx, before, body, after);
-      return events.pipe(
+      const committed = events.pipe(
         takeUntil(endOf(ctx)),
         map((event) => ctx.commit(event)),
         takeWhile((event) => event.actions.endInvocation !== true || event.branch !== branch, true),
       );
+      return span === undefined ? committed : committed.pipe(traced(span));
     });
   }
 
@@ -190,6 +207,29 @@ export abstract class BaseAgent {
     }
     return out as Observable<Event>;
   }
+}
+
+// Ends the agent's span however the run ends: completion, error or unsubscription.
+function traced(span: Span): MonoTypeOperatorFunction<Event> {
+  let events = 0;
+  let outcome = 'cancelled';
+  return tap({
+    next: () => {
+      events++;
+    },
+    error: (error: unknown) => {
+      outcome = 'error';
+      failSpan(span, error);
+    },
+    complete: () => {
+      outcome = 'completed';
+    },
+    finalize: () => {
+      span.setAttribute('rxagents.event_count', events);
+      span.setAttribute('rxagents.outcome', outcome);
+      span.end();
+    },
+  });
 }
 
 function endOf(ctx: InvocationContext): Observable<void> {

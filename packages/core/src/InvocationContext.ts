@@ -1,3 +1,4 @@
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
 import type { Content } from './Content.js';
@@ -5,6 +6,7 @@ import { type Event, type EventInit, normalizeActions } from './Event.js';
 import { AgentNotFoundError } from './errors.js';
 import { type IdGenerator, randomIds } from './ids.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
+import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateStore } from './StateStore.js';
@@ -37,6 +39,11 @@ export interface InvocationContextOptions {
   readonly idGenerator?: IdGenerator;
   readonly services?: InvocationServices;
   readonly runConfig?: RunConfig;
+  /**
+   * OpenTelemetry tracer for agent, model and tool spans. Default: the globally registered
+   * provider's, or none (tracing off, at no cost) when no provider is registered.
+   */
+  readonly tracer?: Tracer;
 }
 
 // Shared by every context of one invocation.
@@ -75,6 +82,8 @@ export class InvocationContext {
   readonly runConfig: RunConfig;
   /** @internal conflict trackers of the enclosing parallel runs, innermost last */
   readonly conflictTrackers: readonly ConflictTracker[];
+  /** @internal the tracer and the span enclosing this run; undefined when tracing is off */
+  readonly traceScope: TraceScope | undefined;
   private readonly scope: InvocationScope;
   private endedFlag = false;
   private endListeners: (() => void)[] | undefined;
@@ -96,6 +105,7 @@ export class InvocationContext {
     this.services = fields.services;
     this.runConfig = fields.runConfig;
     this.conflictTrackers = fields.conflictTrackers;
+    this.traceScope = fields.traceScope;
     this.scope = scope;
   }
 
@@ -114,6 +124,7 @@ export class InvocationContext {
         services: options.services ?? {},
         runConfig: options.runConfig ?? {},
         conflictTrackers: [],
+        traceScope: rootScope(options.tracer ?? globalTracer()),
       },
       { root: options.agent, consumedEscalations: new WeakSet(), llmCalls: 0 },
     );
@@ -151,7 +162,12 @@ export class InvocationContext {
   }
 
   /** Derives the context for `agent` running on `branch`; nothing in this context changes. */
-  derive(agent: BaseAgent, branch: string, tracker?: ConflictTracker): InvocationContext {
+  derive(
+    agent: BaseAgent,
+    branch: string,
+    tracker?: ConflictTracker,
+    traceScope: TraceScope | undefined = this.traceScope,
+  ): InvocationContext {
     return new InvocationContext(
       {
         invocationId: this.invocationId,
@@ -164,6 +180,7 @@ export class InvocationContext {
         services: this.services,
         runConfig: this.runConfig,
         conflictTrackers: tracker === undefined ? this.conflictTrackers : [...this.conflictTrackers, tracker],
+        traceScope,
       },
       this.scope,
     );
@@ -225,6 +242,26 @@ export class InvocationContext {
     return event.actions.escalate === true && !this.scope.consumedEscalations.has(event);
   }
 
+  /**
+   * Starts an OpenTelemetry span under this agent's span (for model and tool calls), or returns
+   * undefined when tracing is off. The caller ends it.
+   * @example
+   * ```ts
+   * const span = ctx.startSpan('call_llm', { 'gen_ai.request.model': model.name });
+   * // … span?.end();
+   * ```
+   */
+  startSpan(name: string, attributes: Attributes = {}): Span | undefined {
+    const scope = this.traceScope;
+    if (scope === undefined) return undefined;
+    return startSpan(scope, name, {
+      'gen_ai.agent.name': this.agent.name,
+      'rxagents.branch': this.branch,
+      'rxagents.invocation_id': this.invocationId,
+      ...attributes,
+    })[0];
+  }
+
   /** Counts a model call against `runConfig.maxLlmCalls`; returns the count including this one. */
   incrementLlmCallCount(): number {
     return ++this.scope.llmCalls;
@@ -238,6 +275,7 @@ type PrototypeKeys =
   | 'newEvent'
   | 'commit'
   | 'findAgent'
+  | 'startSpan'
   | 'consumeEscalation'
   | 'isUnconsumedEscalation'
   | 'incrementLlmCallCount';

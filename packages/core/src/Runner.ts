@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import {
   concat,
   concatMap,
@@ -33,6 +34,8 @@ export interface RunnerOptions {
   /** Source of event and invocation ids. Default: random. */
   readonly idGenerator?: IdGenerator;
   readonly runConfig?: RunConfig;
+  /** OpenTelemetry tracer; default: the registered global provider's, or tracing off. */
+  readonly tracer?: Tracer;
 }
 
 /** One call of {@link Runner.run}. */
@@ -101,6 +104,7 @@ export class Runner {
       ...(this.options.scheduler === undefined ? {} : { scheduler: this.options.scheduler }),
       ...(this.options.idGenerator === undefined ? {} : { idGenerator: this.options.idGenerator }),
       ...(this.options.runConfig === undefined ? {} : { runConfig: this.options.runConfig }),
+      ...(this.options.tracer === undefined ? {} : { tracer: this.options.tracer }),
       services: { sessionService: service },
     });
     const userEvent =

@@ -7,15 +7,12 @@ import {
   filter,
   from,
   isObservable,
-  type MonoTypeOperatorFunction,
   map,
   Observable,
   type ObservableInput,
   of,
+  Subscriber,
   take,
-  takeUntil,
-  takeWhile,
-  tap,
 } from 'rxjs';
 import { type AgentCallback, CallbackContext, type CallbackResult } from './CallbackContext.js';
 import type { Content } from './Content.js';
@@ -151,7 +148,9 @@ export abstract class BaseAgent {
    * @param parentContext the caller's context (or a root one from `InvocationContext.create`)
    */
   runAsync(parentContext: InvocationContext): Observable<Event> {
-    return defer(() => {
+    // One Observable and one inner subscriber per run, instead of a chain of defer / takeUntil /
+    // map / takeWhile: a fan-out of a thousand agents pays this per agent (see bench/).
+    return new Observable<Event>((subscriber) => {
       const transparent = isTransparent(this);
       const branch = transparent
         ? parentContext.branch
@@ -170,17 +169,70 @@ export abstract class BaseAgent {
         });
       }
       const ctx = parentContext.derive(this, branch, undefined, scope);
-      const body = defer(() => (ctx.ended ? EMPTY : this.implOf(ctx)));
+      let count = 0;
+      let outcome = 'cancelled';
+      if (span !== undefined) {
+        const traced = span;
+        subscriber.add(() => {
+          traced.setAttribute('rxagents.event_count', count);
+          traced.setAttribute('rxagents.outcome', outcome);
+          traced.end();
+        });
+      }
+      const fail = (error: unknown): void => {
+        outcome = 'error';
+        if (span !== undefined) failSpan(span, error);
+        subscriber.error(error);
+      };
+      // end() stops the agent at once, whatever it is waiting for.
+      ctx.onEnd(() => {
+        outcome = 'completed';
+        subscriber.complete();
+      });
       const before = this.beforeAgentCallbacks;
       const after = this.afterAgentCallbacks;
-      const events =
-        before.length === 0 && after.length === 0 ? body : withCallbacks(ctx, before, body, after);
-      const committed = events.pipe(
-        takeUntil(endOf(ctx)),
-        map((event) => ctx.commit(event)),
-        takeWhile((event) => event.actions.endInvocation !== true || event.branch !== branch, true),
-      );
-      return span === undefined ? committed : committed.pipe(traced(span));
+      let events: Observable<Event>;
+      try {
+        events =
+          before.length === 0 && after.length === 0
+            ? this.implOf(ctx)
+            : withCallbacks(
+                ctx,
+                before,
+                defer(() => (ctx.ended ? EMPTY : this.implOf(ctx))),
+                after,
+              );
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      // Chained to the outer subscriber, so a synchronous source sees it close (a downstream
+      // takeWhile, an escalation, end()) and stops producing.
+      const inner = new Subscriber<Event>({
+        next: (event) => {
+          if (ctx.ended) return;
+          let committed: Event;
+          try {
+            committed = ctx.commit(event);
+          } catch (error) {
+            fail(error);
+            return;
+          }
+          count++;
+          subscriber.next(committed);
+          if (committed.actions.endInvocation === true && committed.branch === branch) {
+            outcome = 'completed';
+            subscriber.complete();
+          }
+        },
+        error: fail,
+        complete: () => {
+          outcome = 'completed';
+          subscriber.complete();
+        },
+      });
+      subscriber.add(inner);
+      events.subscribe(inner);
     });
   }
 
@@ -207,33 +259,6 @@ export abstract class BaseAgent {
     }
     return out as Observable<Event>;
   }
-}
-
-// Ends the agent's span however the run ends: completion, error or unsubscription.
-function traced(span: Span): MonoTypeOperatorFunction<Event> {
-  let events = 0;
-  let outcome = 'cancelled';
-  return tap({
-    next: () => {
-      events++;
-    },
-    error: (error: unknown) => {
-      outcome = 'error';
-      failSpan(span, error);
-    },
-    complete: () => {
-      outcome = 'completed';
-    },
-    finalize: () => {
-      span.setAttribute('rxagents.event_count', events);
-      span.setAttribute('rxagents.outcome', outcome);
-      span.end();
-    },
-  });
-}
-
-function endOf(ctx: InvocationContext): Observable<void> {
-  return new Observable<void>((subscriber) => ctx.onEnd(() => subscriber.next()));
 }
 
 function withCallbacks(

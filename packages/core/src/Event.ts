@@ -65,11 +65,20 @@ export type EventInit = Omit<Partial<Event>, 'actions' | 'id' | 'invocationId' |
 const NO_DELTA: StateDelta = Object.freeze({});
 const NO_ACTIONS: EventActions = Object.freeze({ stateDelta: NO_DELTA });
 
-/** @internal builds the frozen actions record, sharing the empty one. */
+/**
+ * @internal Builds the frozen actions record. An actions object that already has a stateDelta is
+ * frozen in place (like immer does with what it produces); otherwise the known fields are copied
+ * onto a fixed literal — no spread, which is slow for objects of unknown shape.
+ */
 export function normalizeActions(actions: Partial<EventActions> | undefined): EventActions {
   if (actions === undefined) return NO_ACTIONS;
-  const stateDelta = actions.stateDelta ?? NO_DELTA;
-  return Object.freeze({ ...actions, stateDelta });
+  if (actions.stateDelta !== undefined) return Object.freeze(actions as EventActions);
+  const out: { -readonly [K in keyof EventActions]: EventActions[K] } = { stateDelta: NO_DELTA };
+  if (actions.escalate !== undefined) out.escalate = actions.escalate;
+  if (actions.transferToAgent !== undefined) out.transferToAgent = actions.transferToAgent;
+  if (actions.skipSummarization !== undefined) out.skipSummarization = actions.skipSummarization;
+  if (actions.endInvocation !== undefined) out.endInvocation = actions.endInvocation;
+  return Object.freeze(out);
 }
 
 /**

@@ -9,10 +9,13 @@ const PREFIXES = ['app:', 'user:', 'temp:'] as const;
 export function validateKey(agent: string | undefined, key: string): void {
   if (key.length === 0) throw new InvalidStateError(agent, key, key, 'a state key must not be empty');
   let bare = key;
-  for (const prefix of PREFIXES) {
-    if (key.startsWith(prefix)) {
-      bare = key.slice(prefix.length);
-      break;
+  // Most keys have no scope prefix: look for one only when there is a colon.
+  if (key.indexOf(':') !== -1) {
+    for (const prefix of PREFIXES) {
+      if (key.startsWith(prefix)) {
+        bare = key.slice(prefix.length);
+        break;
+      }
     }
   }
   if (bare.length === 0)
@@ -27,6 +30,9 @@ export function validateKey(agent: string | undefined, key: string): void {
  * value can be shared between snapshots without copying. Like immer, it freezes in place.
  */
 export function validateAndFreeze(agent: string | undefined, key: string, value: unknown): JsonValue {
+  // Primitives are the common case: check them without allocating the cycle-tracking set.
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
   visit(agent, key, key, value, new Set());
   return value as JsonValue;
 }

@@ -1,1 +1,31 @@
-export {};
+export { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
+export { type EventView, type ExpectedEvent, eventView } from './eventView.js';
+export {
+  AgentExpectation,
+  type ExpectAgentOptions,
+  type ExpectedError,
+  expectAgent,
+  type TimelineEntry,
+} from './expectAgent.js';
+export {
+  type MarbleModel,
+  type MarbleModelCall,
+  type MarbleModelOptions,
+  type MarbleResponse,
+  type MarbleScript,
+  marbleModel,
+} from './marbleModel.js';
+export {
+  type AgentRecording,
+  type RecordedNotification,
+  type RecordOptions,
+  recordAgent,
+} from './recordAgent.js';
+export {
+  type ScriptedAgentOptions,
+  type ScriptedEvent,
+  type ScriptedValue,
+  scriptedAgent,
+} from './scriptedAgent.js';
+export { type TestContextOptions, testContext } from './testContext.js';
+export { testScheduler } from './testScheduler.js';

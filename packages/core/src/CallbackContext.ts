@@ -42,7 +42,10 @@ export class CallbackContext {
     (this.pending ??= {})[key] = value;
   }
 
-  /** @internal the writes made so far, or undefined. */
+  /**
+   * Returns the writes made so far (or undefined) and clears them: what the framework commits
+   * with the callback's event. Subclasses such as tool contexts use it to attach writes to theirs.
+   */
   takeDelta(): StateDelta | undefined {
     const delta = this.pending;
     this.pending = undefined;

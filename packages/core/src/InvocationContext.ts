@@ -225,6 +225,28 @@ export class InvocationContext {
   }
 
   /**
+   * Whether this agent may see an event in its conversation history. Everything is visible
+   * except what another branch of an enclosing parallel run produced: parallel siblings cannot
+   * see each other's conversation (as in ADK), while sequential siblings, ancestors and the user
+   * can.
+   * @example
+   * ```ts
+   * const history = ctx.session.events.filter((e) => ctx.canSee(e));
+   * ```
+   */
+  canSee(event: Event): boolean {
+    const branch = event.branch;
+    if (branch === '' || branch === this.branch) return true;
+    const trackers = this.conflictTrackers;
+    for (let i = 0; i < trackers.length; i++) {
+      const prefix = trackers[i]!.prefix;
+      if (!branch.startsWith(prefix)) continue;
+      if (childOf(branch, prefix) !== childOf(this.branch, prefix)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Finds an agent by name in the tree of the invocation's root agent, then in the tree of this
    * context's agent (agents composed with operators are referenced, not parented).
    */
@@ -278,7 +300,14 @@ type PrototypeKeys =
   | 'newEvent'
   | 'commit'
   | 'findAgent'
+  | 'canSee'
   | 'startSpan'
   | 'consumeEscalation'
   | 'isUnconsumedEscalation'
   | 'incrementLlmCallCount';
+
+// The first branch segment below a parallel agent's prefix: which of its children a branch is in.
+function childOf(branch: string, prefix: string): string {
+  const dot = branch.indexOf('.', prefix.length);
+  return dot === -1 ? branch.slice(prefix.length) : branch.slice(prefix.length, dot);
+}

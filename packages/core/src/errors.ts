@@ -1,4 +1,4 @@
-/** Machine-readable kind of an {@link RxAgentsError}. */
+/** Machine-readable kind of an {@link RxAgentsError}, for every `@rxagents/*` package. */
 export type RxAgentsErrorCode =
   | 'INVALID_AGENT_CONFIG'
   | 'INVALID_STATE'
@@ -7,7 +7,9 @@ export type RxAgentsErrorCode =
   | 'STATE_CONFLICT'
   | 'AGENT_TIMEOUT'
   | 'SESSION_NOT_FOUND'
-  | 'SESSION_EXISTS';
+  | 'SESSION_EXISTS'
+  | 'LLM_CALLS_LIMIT_EXCEEDED'
+  | 'DEPLOYMENT_NOT_FOUND';
 
 /**
  * Base class of every error the framework raises on bad input.

@@ -1,1 +1,28 @@
+export { type AgentToolOptions, agentTool } from './agentTool.js';
+export { LlmCallsLimitExceededError, MissingStateKeyError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
+export { exitLoopTool } from './exitLoopTool.js';
+export { type FunctionToolOptions, functionTool } from './functionTool.js';
+export type { MaybeAsync } from './internal/toObservable.js';
+export {
+  type AfterModelCallback,
+  type AfterToolCallback,
+  type BeforeModelCallback,
+  type BeforeToolCallback,
+  type Instruction,
+  LlmAgent,
+  type LlmAgentOptions,
+} from './LlmAgent.js';
 export type { GenerateOptions, LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
+export {
+  SCRIPT_NO_MATCH,
+  type ScriptedCall,
+  type ScriptedFunctionCall,
+  type ScriptedModel,
+  type ScriptedModelOptions,
+  type ScriptedReply,
+  type ScriptedRule,
+  scriptedModel,
+} from './scriptedModel.js';
+export type { Tool, ToolArgs, ToolResult } from './Tool.js';
+export { ToolContext } from './ToolContext.js';
+export { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';

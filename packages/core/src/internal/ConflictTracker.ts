@@ -10,7 +10,8 @@ export type ConflictPolicy = 'report' | 'error';
  */
 export class ConflictTracker {
   private readonly writers = new Map<string, string>();
-  private readonly prefix: string;
+  /** The parallel agent's branch followed by a dot: every branch of the run starts with it. */
+  readonly prefix: string;
 
   constructor(
     private readonly agentName: string,

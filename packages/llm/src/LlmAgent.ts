@@ -1,0 +1,538 @@
+import {
+  AgentNotFoundError,
+  BaseAgent,
+  type BaseAgentOptions,
+  CallbackContext,
+  type Content,
+  type Event,
+  type EventActions,
+  type FunctionCallPart,
+  InvalidAgentConfigError,
+  type InvocationContext,
+  isFinalResponse,
+  type JsonObject,
+  type JsonValue,
+  type Part,
+  textOf,
+} from '@rxagents/core';
+import {
+  catchError,
+  concat,
+  concatMap,
+  defaultIfEmpty,
+  defer,
+  EMPTY,
+  filter,
+  finalize,
+  map,
+  merge,
+  mergeMap,
+  type Observable,
+  of,
+  take,
+  tap,
+  throwError,
+  toArray,
+} from 'rxjs';
+import { z } from 'zod';
+import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
+import { callModel } from './internal/callModel.js';
+import { buildContents } from './internal/history.js';
+import { fillInstruction } from './internal/instructionTemplate.js';
+import { iterate } from './internal/iterate.js';
+import { messageOf } from './internal/toJsonResult.js';
+import { type MaybeAsync, toObservable } from './internal/toObservable.js';
+import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
+import type { Tool, ToolArgs, ToolResult } from './Tool.js';
+import { ToolContext } from './ToolContext.js';
+import { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';
+
+/** A system instruction: a template with `{key}` / `{key?}` placeholders, or a function of the context. */
+export type Instruction = string | ((ctx: InvocationContext) => string);
+
+/** Runs before each model call; returning a response skips the model. */
+export type BeforeModelCallback = (
+  context: CallbackContext,
+  request: LlmRequest,
+) => MaybeAsync<LlmResponse | undefined | void>;
+
+/** Runs on each complete model response; returning a response replaces it. */
+export type AfterModelCallback = (
+  context: CallbackContext,
+  response: LlmResponse,
+) => MaybeAsync<LlmResponse | undefined | void>;
+
+/** Runs before each tool call; returning a result skips the tool. */
+export type BeforeToolCallback = (
+  tool: Tool,
+  args: ToolArgs,
+  toolContext: ToolContext,
+) => MaybeAsync<ToolResult | undefined | void>;
+
+/** Runs after each tool call; returning a result replaces the tool's. */
+export type AfterToolCallback = (
+  tool: Tool,
+  args: ToolArgs,
+  toolContext: ToolContext,
+  result: ToolResult,
+) => MaybeAsync<ToolResult | undefined | void>;
+
+type OneOrMany<T> = T | readonly T[];
+
+/** Options of {@link LlmAgent}. */
+export interface LlmAgentOptions extends BaseAgentOptions {
+  readonly model: Model;
+  /** System instruction; in a string, `{key}` is filled from state (missing → error), `{key?}` may be absent. */
+  readonly instruction?: Instruction;
+  /** State key that receives the final text (or, with `outputSchema`, the parsed object). */
+  readonly outputKey?: string;
+  /**
+   * zod schema the final text must satisfy, as JSON. A mismatch yields an event with
+   * `errorCode: 'OUTPUT_SCHEMA_MISMATCH'` and no state change; the run goes on.
+   */
+  readonly outputSchema?: z.ZodType;
+  /** `'default'`: the visible session history; `'none'`: only the current turn. Default `'default'`. */
+  readonly includeContents?: 'default' | 'none';
+  readonly tools?: readonly Tool[];
+  /** Ask the model to stream: partial events (`partial: true`) precede each complete one. Default false. */
+  readonly stream?: boolean;
+  /** Sampling settings passed to the model. */
+  readonly generateContentConfig?: LlmRequest['config'];
+  /** Do not offer a transfer to the parent `LlmAgent`. Default false. */
+  readonly disallowTransferToParent?: boolean;
+  /** Do not offer transfers to sibling agents under an `LlmAgent` parent. Default false. */
+  readonly disallowTransferToPeers?: boolean;
+  readonly beforeModelCallback?: OneOrMany<BeforeModelCallback>;
+  readonly afterModelCallback?: OneOrMany<AfterModelCallback>;
+  readonly beforeToolCallback?: OneOrMany<BeforeToolCallback>;
+  readonly afterToolCallback?: OneOrMany<AfterToolCallback>;
+}
+
+function list<T>(value: OneOrMany<T> | undefined): readonly T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
+}
+
+// Runs callbacks in order; the first defined result wins.
+function firstResult<T>(
+  callbacks: readonly ((...args: never[]) => unknown)[],
+  invoke: (callback: never) => MaybeAsync<T | undefined | void>,
+): Observable<T | undefined> {
+  if (callbacks.length === 0) return of(undefined);
+  return concat(...callbacks.map((callback) => defer(() => toObservable(invoke(callback as never))))).pipe(
+    filter((value): value is T => value !== undefined && value !== null),
+    take(1),
+    defaultIfEmpty(undefined),
+  );
+}
+
+function functionCalls(content: Content | undefined): FunctionCallPart['functionCall'][] {
+  const calls: FunctionCallPart['functionCall'][] = [];
+  if (content !== undefined)
+    for (const part of content.parts) if ('functionCall' in part) calls.push(part.functionCall);
+  return calls;
+}
+
+// Strips one surrounding Markdown code fence, which models like to add around JSON.
+function unfence(value: string): string {
+  const match = /^\s*```[A-Za-z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(value);
+  return match === null ? value : match[1]!;
+}
+
+interface ToolOutcome {
+  readonly part: Part;
+  readonly delta: Readonly<Record<string, JsonValue>> | undefined;
+  readonly escalate: boolean;
+  readonly skipSummarization: boolean;
+  readonly transferToAgent: string | undefined;
+}
+
+/**
+ * An agent backed by a language model (ADK's `LlmAgent`): it templates its instruction from
+ * state, sends the visible conversation to its model, runs the tools the model calls (in
+ * parallel, answering in one event), loops until the model gives a final answer, writes it to
+ * `outputKey`, and hands over to another agent when the model calls `transfer_to_agent`.
+ *
+ * Each model call is counted against `runConfig.maxLlmCalls` ({@link LlmCallsLimitExceededError}).
+ * Unsubscribing aborts the in-flight model request and tool calls (`AbortSignal`).
+ *
+ * @example
+ * ```ts
+ * import { LlmAgent, scriptedModel } from '@rxagents/llm';
+ * const model = scriptedModel([{ agent: 'story_generator', respond: 'A fox found a lantern.' }]);
+ * const storyGenerator = new LlmAgent({
+ *   name: 'story_generator',
+ *   model,
+ *   instruction: 'Write a short story about {topic}.',
+ *   outputKey: 'current_story',
+ * });
+ * ```
+ * @see functionTool, agentTool, scriptedModel
+ */
+export class LlmAgent extends BaseAgent {
+  readonly model: Model;
+  readonly instruction: Instruction | undefined;
+  readonly outputKey: string | undefined;
+  readonly outputSchema: z.ZodType | undefined;
+  readonly includeContents: 'default' | 'none';
+  readonly tools: readonly Tool[];
+  readonly stream: boolean;
+  readonly generateContentConfig: LlmRequest['config'] | undefined;
+  readonly disallowTransferToParent: boolean;
+  readonly disallowTransferToPeers: boolean;
+  readonly beforeModelCallbacks: readonly BeforeModelCallback[];
+  readonly afterModelCallbacks: readonly AfterModelCallback[];
+  readonly beforeToolCallbacks: readonly BeforeToolCallback[];
+  readonly afterToolCallbacks: readonly AfterToolCallback[];
+  private readonly responseSchema: JsonObject | undefined;
+
+  constructor(options: LlmAgentOptions) {
+    super(options);
+    const model: unknown = options.model;
+    if (typeof model !== 'object' || model === null || typeof (model as Model).generate !== 'function') {
+      throw new InvalidAgentConfigError(this.name, 'model', 'a Model (with a generate method) is required');
+    }
+    const toolNames = new Set<string>();
+    for (const tool of options.tools ?? []) {
+      if (toolNames.has(tool.name)) {
+        throw new InvalidAgentConfigError(this.name, 'tools', `two tools are named '${tool.name}'`);
+      }
+      toolNames.add(tool.name);
+    }
+    this.model = options.model;
+    this.instruction = options.instruction;
+    this.outputKey = options.outputKey;
+    this.outputSchema = options.outputSchema;
+    this.includeContents = options.includeContents ?? 'default';
+    this.tools = Object.freeze([...(options.tools ?? [])]);
+    this.stream = options.stream ?? false;
+    this.generateContentConfig = options.generateContentConfig;
+    this.disallowTransferToParent = options.disallowTransferToParent ?? false;
+    this.disallowTransferToPeers = options.disallowTransferToPeers ?? false;
+    this.beforeModelCallbacks = list(options.beforeModelCallback);
+    this.afterModelCallbacks = list(options.afterModelCallback);
+    this.beforeToolCallbacks = list(options.beforeToolCallback);
+    this.afterToolCallbacks = list(options.afterToolCallback);
+    this.responseSchema =
+      options.outputSchema === undefined ? undefined : (z.toJSONSchema(options.outputSchema) as JsonObject);
+  }
+
+  /** Agents this one may transfer to: its sub-agents, then (under an `LlmAgent` parent) parent and peers. */
+  get transferTargets(): readonly BaseAgent[] {
+    const targets: BaseAgent[] = [...this.subAgents];
+    const parent = this.parentAgent;
+    if (parent instanceof LlmAgent) {
+      if (!this.disallowTransferToParent) targets.push(parent);
+      if (!this.disallowTransferToPeers)
+        for (const peer of parent.subAgents) if (peer !== this) targets.push(peer);
+    }
+    return targets;
+  }
+
+  protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
+    return defer(() => {
+      // ADK's BaseLlmFlow.run: one model turn (and its tool calls) after another until a final
+      // answer, then the transfer if the last turn asked for one. Per-run state lives here.
+      let last: Event | undefined;
+      let steps = 0;
+      let transferred = false;
+      return iterate(() => {
+        if (steps > 0) {
+          if (last === undefined || ctx.ended || transferred) return undefined;
+          const target = last.actions.transferToAgent;
+          if (target !== undefined) {
+            transferred = true;
+            return this.transfer(ctx, target);
+          }
+          if (last.errorCode !== undefined || isFinalResponse(last)) return undefined;
+        }
+        steps++;
+        last = undefined;
+        return this.step(ctx).pipe(
+          tap((event) => {
+            if (event.partial !== true) last = event;
+          }),
+        );
+      });
+    });
+  }
+
+  private transfer(ctx: InvocationContext, target: string): Observable<Event> {
+    const agent = ctx.findAgent(target);
+    if (agent === undefined) return throwError(() => new AgentNotFoundError(this.name, target));
+    return agent.runAsync(ctx);
+  }
+
+  private step(ctx: InvocationContext): Observable<Event> {
+    return defer(() => {
+      const tools = this.toolsFor();
+      const request = this.request(ctx, tools);
+      const callbackContext = new CallbackContext(ctx);
+      let final: Event | undefined;
+      const responses = firstResult<LlmResponse>(this.beforeModelCallbacks, (cb: BeforeModelCallback) =>
+        cb(callbackContext, request),
+      ).pipe(mergeMap((short) => (short === undefined ? this.callModel(ctx, request) : of(short))));
+      return concat(
+        responses.pipe(
+          concatMap((response) =>
+            response.partial === true
+              ? of(this.responseEvent(ctx, response, undefined))
+              : firstResult<LlmResponse>(this.afterModelCallbacks, (cb: AfterModelCallback) =>
+                  cb(callbackContext, response),
+                ).pipe(
+                  map((replaced) =>
+                    this.responseEvent(ctx, replaced ?? response, callbackContext.takeDelta()),
+                  ),
+                  tap((event) => {
+                    final = event;
+                  }),
+                ),
+          ),
+        ),
+        defer(() => {
+          const calls = final === undefined ? [] : functionCalls(final.content);
+          return calls.length === 0 ? EMPTY : this.runTools(ctx, calls, tools);
+        }),
+      );
+    });
+  }
+
+  private callModel(ctx: InvocationContext, request: LlmRequest): Observable<LlmResponse> {
+    return defer(() => {
+      const count = ctx.incrementLlmCallCount();
+      const limit = ctx.runConfig.maxLlmCalls;
+      if (limit !== undefined && limit > 0 && count > limit) {
+        return throwError(() => new LlmCallsLimitExceededError(this.name, limit));
+      }
+      let complete = false;
+      let streamed = '';
+      return concat(
+        callModel(this.model, request, ctx, this.stream).pipe(
+          tap((response) => {
+            if (response.partial === true) streamed += textOf(response.content);
+            else complete = true;
+          }),
+        ),
+        // A stream that ended without its complete response: assemble it from the chunks.
+        defer(() =>
+          complete || streamed === ''
+            ? EMPTY
+            : of<LlmResponse>({
+                content: { role: 'model', parts: [{ text: streamed }] },
+                turnComplete: true,
+              }),
+        ),
+      );
+    });
+  }
+
+  private toolsFor(): ReadonlyMap<string, Tool> {
+    const tools = new Map<string, Tool>();
+    for (const tool of this.tools) tools.set(tool.name, tool);
+    const targets = this.transferTargets;
+    if (targets.length > 0 && !tools.has(TRANSFER_TO_AGENT)) {
+      tools.set(TRANSFER_TO_AGENT, transferToAgentTool(targets));
+    }
+    return tools;
+  }
+
+  private systemInstruction(ctx: InvocationContext): string | undefined {
+    const instruction = this.instruction;
+    let system =
+      instruction === undefined
+        ? undefined
+        : typeof instruction === 'function'
+          ? instruction(ctx)
+          : fillInstruction(instruction, ctx.state.snapshot(), this.name);
+    const targets = this.transferTargets;
+    if (targets.length > 0) {
+      const lines = targets.map(
+        (agent) => `Agent name: ${agent.name}\nAgent description: ${agent.description}`,
+      );
+      const transfer =
+        `You have a list of other agents to transfer to:\n\n${lines.join('\n\n')}\n\n` +
+        'If you are the best to answer the question according to your description, answer it.\n' +
+        `If another agent is better suited, call the \`${TRANSFER_TO_AGENT}\` function to transfer to it.`;
+      system = system === undefined ? transfer : `${system}\n\n${transfer}`;
+    }
+    return system;
+  }
+
+  private request(ctx: InvocationContext, tools: ReadonlyMap<string, Tool>): LlmRequest {
+    const system = this.systemInstruction(ctx);
+    const declarations: ToolDeclaration[] = [];
+    for (const tool of tools.values()) declarations.push(tool.declaration);
+    return {
+      agentName: this.name,
+      ...(system === undefined ? {} : { systemInstruction: system }),
+      contents: buildContents(
+        ctx.session.events,
+        (event) => ctx.canSee(event),
+        this.name,
+        this.includeContents,
+      ),
+      ...(declarations.length === 0 ? {} : { tools: declarations }),
+      ...(this.responseSchema === undefined ? {} : { responseSchema: this.responseSchema }),
+      ...(this.generateContentConfig === undefined ? {} : { config: this.generateContentConfig }),
+    };
+  }
+
+  private responseEvent(
+    ctx: InvocationContext,
+    response: LlmResponse,
+    callbackDelta: Readonly<Record<string, JsonValue>> | undefined,
+  ): Event {
+    const content = response.partial === true ? response.content : this.withCallIds(ctx, response.content);
+    let stateDelta: Record<string, JsonValue> | undefined =
+      callbackDelta === undefined ? undefined : { ...callbackDelta };
+    let errorCode = response.errorCode;
+    let errorMessage = response.errorMessage;
+    if (
+      response.partial !== true &&
+      errorCode === undefined &&
+      content !== undefined &&
+      functionCalls(content).length === 0 &&
+      (this.outputKey !== undefined || this.outputSchema !== undefined)
+    ) {
+      const output = this.output(textOf(content));
+      if ('error' in output) {
+        errorCode = OUTPUT_SCHEMA_MISMATCH;
+        errorMessage = output.error;
+        stateDelta = undefined;
+      } else if (this.outputKey !== undefined) {
+        (stateDelta ??= {})[this.outputKey] = output.value;
+      }
+    }
+    return ctx.newEvent({
+      ...(content === undefined ? {} : { content }),
+      ...(response.partial === undefined ? {} : { partial: response.partial }),
+      ...(response.turnComplete === undefined ? {} : { turnComplete: response.turnComplete }),
+      ...(response.finishReason === undefined ? {} : { finishReason: response.finishReason }),
+      ...(response.usage === undefined ? {} : { usage: response.usage }),
+      ...(errorCode === undefined ? {} : { errorCode }),
+      ...(errorMessage === undefined ? {} : { errorMessage }),
+      ...(stateDelta === undefined ? {} : { actions: { stateDelta } }),
+    });
+  }
+
+  private output(value: string): { value: JsonValue } | { error: string } {
+    const schema = this.outputSchema;
+    if (schema === undefined) return { value };
+    let json: unknown;
+    try {
+      json = JSON.parse(unfence(value));
+    } catch (error) {
+      return {
+        error: `Agent '${this.name}': outputSchema: the final text is not JSON (${messageOf(error)})`,
+      };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      return {
+        error: `Agent '${this.name}': outputSchema: the final text does not match: ${z.prettifyError(parsed.error)}`,
+      };
+    }
+    return { value: JSON.parse(JSON.stringify(parsed.data)) as JsonValue };
+  }
+
+  // Gives every function call an id (from the invocation's id generator) so responses can name it.
+  private withCallIds(ctx: InvocationContext, content: Content | undefined): Content | undefined {
+    if (
+      content === undefined ||
+      !content.parts.some((p) => 'functionCall' in p && p.functionCall.id === undefined)
+    ) {
+      return content;
+    }
+    return {
+      ...content,
+      parts: content.parts.map((part) =>
+        'functionCall' in part && part.functionCall.id === undefined
+          ? { functionCall: { ...part.functionCall, id: `call_${ctx.idGenerator()}` } }
+          : part,
+      ),
+    };
+  }
+
+  // Runs the calls concurrently; answers in one event, in call order.
+  private runTools(
+    ctx: InvocationContext,
+    calls: readonly FunctionCallPart['functionCall'][],
+    tools: ReadonlyMap<string, Tool>,
+  ): Observable<Event> {
+    return merge(
+      ...calls.map((call, index) => this.runTool(ctx, call, tools).pipe(map((o) => [index, o] as const))),
+    ).pipe(
+      toArray(),
+      map((outcomes) => {
+        const ordered = [...outcomes].sort((a, b) => a[0] - b[0]).map(([, outcome]) => outcome);
+        const stateDelta: Record<string, JsonValue> = {};
+        const actions: { -readonly [K in keyof EventActions]?: EventActions[K] } = { stateDelta };
+        for (const outcome of ordered) {
+          if (outcome.delta !== undefined) Object.assign(stateDelta, outcome.delta);
+          if (outcome.escalate) actions.escalate = true;
+          if (outcome.skipSummarization) actions.skipSummarization = true;
+          if (outcome.transferToAgent !== undefined) actions.transferToAgent = outcome.transferToAgent;
+        }
+        return ctx.newEvent({ content: { role: 'user', parts: ordered.map((o) => o.part) }, actions });
+      }),
+    );
+  }
+
+  private runTool(
+    ctx: InvocationContext,
+    call: FunctionCallPart['functionCall'],
+    tools: ReadonlyMap<string, Tool>,
+  ): Observable<ToolOutcome> {
+    return defer(() => {
+      const controller = new AbortController();
+      const id = call.id ?? `call_${ctx.idGenerator()}`;
+      const toolContext = new ToolContext(ctx, id, controller.signal);
+      const tool = tools.get(call.name);
+      const args = call.args;
+      const span = ctx.startSpan(`execute_tool ${call.name}`, {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': call.name,
+        'gen_ai.tool.call.id': id,
+      });
+      let done = false;
+      const result: Observable<ToolResult> =
+        tool === undefined
+          ? of({
+              error: `Tool '${call.name}' not found; available tools: ${[...tools.keys()].join(', ') || 'none'}`,
+            })
+          : firstResult<ToolResult>(this.beforeToolCallbacks, (cb: BeforeToolCallback) =>
+              cb(tool, args, toolContext),
+            ).pipe(
+              mergeMap((short) =>
+                short !== undefined
+                  ? of(short)
+                  : defer(() => tool.run(args, toolContext)).pipe(
+                      take(1),
+                      defaultIfEmpty<ToolResult, ToolResult>({}),
+                      catchError((error: unknown) => of<ToolResult>({ error: messageOf(error) })),
+                    ),
+              ),
+              mergeMap((response) =>
+                firstResult<ToolResult>(this.afterToolCallbacks, (cb: AfterToolCallback) =>
+                  cb(tool, args, toolContext, response),
+                ).pipe(map((replaced) => replaced ?? response)),
+              ),
+            );
+      return result.pipe(
+        map((response): ToolOutcome => {
+          const actions = toolContext.takeActions();
+          return {
+            part: { functionResponse: { id, name: call.name, response } },
+            delta: toolContext.takeDelta(),
+            ...actions,
+          };
+        }),
+        tap({ complete: () => (done = true), error: () => (done = true) }),
+        finalize(() => {
+          if (!done) controller.abort();
+          span?.end();
+        }),
+      );
+    });
+  }
+}

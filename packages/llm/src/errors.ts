@@ -1,0 +1,51 @@
+import { RxAgentsError } from '@rxagents/core';
+
+/**
+ * An invocation made more model calls than `runConfig.maxLlmCalls` allows (ADK's
+ * `LlmCallsLimitExceededError`). Raised as the error of the agent's Observable.
+ * Its `code` is `'LLM_CALLS_LIMIT_EXCEEDED'`.
+ *
+ * @example
+ * ```ts
+ * import { LlmCallsLimitExceededError } from '@rxagents/llm';
+ * runner.run(msg).subscribe({ error: (e) => e instanceof LlmCallsLimitExceededError && console.log(e.limit) });
+ * ```
+ */
+export class LlmCallsLimitExceededError extends RxAgentsError {
+  readonly limit: number;
+  constructor(agent: string, limit: number) {
+    super(
+      'LLM_CALLS_LIMIT_EXCEEDED',
+      `Agent '${agent}': runConfig.maxLlmCalls: more than ${limit} model calls in one invocation`,
+      { agent, field: 'maxLlmCalls' },
+    );
+    this.limit = limit;
+  }
+}
+
+/**
+ * An instruction template names a state key (`{key}`) that the state does not hold. Write
+ * `{key?}` for a key that may be missing (it is then replaced by the empty string).
+ *
+ * @example
+ * ```ts
+ * import { MissingStateKeyError } from '@rxagents/llm';
+ * // new LlmAgent({ name: 'critic', instruction: 'Criticise {current_story}', model })
+ * // with no current_story in state fails with MissingStateKeyError { agent: 'critic', key: 'current_story' }
+ * ```
+ */
+export class MissingStateKeyError extends RxAgentsError {
+  /** The state key the template asked for. */
+  readonly key: string;
+  constructor(agent: string, key: string) {
+    super(
+      'INVALID_STATE',
+      `Agent '${agent}': instruction: state key '${key}' is missing (write {${key}?} if it may be absent)`,
+      { agent, field: 'instruction' },
+    );
+    this.key = key;
+  }
+}
+
+/** `errorCode` of the event an `LlmAgent` emits when its final text does not match `outputSchema`. */
+export const OUTPUT_SCHEMA_MISMATCH = 'OUTPUT_SCHEMA_MISMATCH';

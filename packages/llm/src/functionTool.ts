@@ -1,0 +1,68 @@
+import type { JsonObject } from '@rxagents/core';
+import { defer, map, type Observable, of } from 'rxjs';
+import { z } from 'zod';
+import { toJsonResult } from './internal/toJsonResult.js';
+import { type MaybeAsync, toObservable } from './internal/toObservable.js';
+import type { Tool, ToolArgs, ToolResult } from './Tool.js';
+import type { ToolContext } from './ToolContext.js';
+
+/** Options of {@link functionTool}. */
+export interface FunctionToolOptions<Schema extends z.ZodType> {
+  /** Name the model calls the tool by (letters, digits, `_`, `-`). */
+  readonly name: string;
+  readonly description: string;
+  /** zod schema of the arguments object; sent to the model as JSON Schema, checked on every call. */
+  readonly parameters: Schema;
+  /**
+   * The tool's work. Return a value, a Promise or an Observable (its first value is used). A plain
+   * object is the response; any other value is sent as `{ result: value }`.
+   */
+  readonly execute: (args: z.output<Schema>, toolContext: ToolContext) => MaybeAsync<unknown>;
+}
+
+const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * Makes a tool from a function and a zod schema of its arguments.
+ *
+ * Arguments that fail the schema, and an `execute` that throws or fails, become an
+ * `{ error: '…' }` function response the model can react to: a tool never crashes the agent.
+ *
+ * @example
+ * ```ts
+ * import { functionTool } from '@rxagents/llm';
+ * import { z } from 'zod';
+ * const weather = functionTool({
+ *   name: 'get_weather',
+ *   description: 'Current weather in a city',
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: async ({ city }) => ({ city, sky: 'clear' }),
+ * });
+ * ```
+ * @see LlmAgent, ToolContext
+ */
+export function functionTool<Schema extends z.ZodType>(options: FunctionToolOptions<Schema>): Tool {
+  const { name, description, parameters, execute } = options;
+  if (!TOOL_NAME.test(name)) throw new TypeError(`functionTool: name: '${name}' is not a valid tool name`);
+  const declaration = {
+    name,
+    description,
+    parameters: z.toJSONSchema(parameters) as JsonObject,
+  };
+  return {
+    name,
+    description,
+    declaration,
+    run(args: ToolArgs, toolContext: ToolContext): Observable<ToolResult> {
+      return defer(() => {
+        const parsed = parameters.safeParse(args);
+        if (!parsed.success) {
+          return of<ToolResult>({
+            error: `Invalid arguments for tool '${name}': ${z.prettifyError(parsed.error)}`,
+          });
+        }
+        return toObservable(execute(parsed.data, toolContext)).pipe(map(toJsonResult));
+      });
+    },
+  };
+}

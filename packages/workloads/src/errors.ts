@@ -1,0 +1,39 @@
+import { RxAgentsError } from '@rxagents/core';
+import type { ConfigProblem } from './ConfigProblem.js';
+
+/**
+ * A workload was asked about a deployment id it does not hold (never deployed, or cleaned up).
+ *
+ * @example
+ * ```ts
+ * try { workload.status('nope'); } catch (e) { if (e instanceof DeploymentNotFoundError) console.log(e.deploymentId); }
+ * ```
+ */
+export class DeploymentNotFoundError extends RxAgentsError {
+  readonly deploymentId: string;
+  constructor(deploymentId: string) {
+    super('DEPLOYMENT_NOT_FOUND', `Deployment '${deploymentId}' not found`, { field: 'deploymentId' });
+    this.deploymentId = deploymentId;
+  }
+}
+
+/**
+ * A deployment config (or `GoalSeekingAgent` options) has problems; nothing was started.
+ * Code `INVALID_AGENT_CONFIG`, `field` is the first problem's field, `problems` lists them all.
+ *
+ * @example
+ * ```ts
+ * try { workload.deploy({ goal: '', phases: [] }); } catch (e) { if (e instanceof InvalidDeploymentConfigError) console.log(e.problems); }
+ * ```
+ */
+export class InvalidDeploymentConfigError extends RxAgentsError {
+  readonly problems: readonly ConfigProblem[];
+  constructor(agent: string | undefined, problems: readonly ConfigProblem[]) {
+    super(
+      'INVALID_AGENT_CONFIG',
+      `Invalid deployment config: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      { agent, field: problems[0]?.field },
+    );
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,63 @@
+// Test-only agents for the workloads tests (not exported).
+import { agent, type FunctionAgent, text } from '@rxagents/core';
+import { map, Observable, timer } from 'rxjs';
+
+/** Counts live subscriptions of the agents made with it. */
+export function liveCounter(): { live: number; track<T>(source: Observable<T>): Observable<T> } {
+  const counter = {
+    live: 0,
+    track<T>(source: Observable<T>): Observable<T> {
+      return new Observable<T>((subscriber) => {
+        counter.live++;
+        const sub = source.subscribe(subscriber);
+        return () => {
+          counter.live--;
+          sub.unsubscribe();
+        };
+      });
+    },
+  };
+  return counter;
+}
+
+/** An agent that says `said` after `ms` of the context's scheduler. */
+export function step(
+  name: string,
+  ms: number,
+  said = `${name} done`,
+  counter?: ReturnType<typeof liveCounter>,
+): FunctionAgent {
+  return agent(name, (ctx) => {
+    const events = timer(ms, ctx.scheduler).pipe(map(() => ctx.newEvent({ content: text(said) })));
+    return counter === undefined ? events : counter.track(events);
+  });
+}
+
+/** An agent that fails after `ms`. */
+export function failing(name: string, ms: number, message = 'boom'): FunctionAgent {
+  return agent(name, (ctx) =>
+    timer(ms, ctx.scheduler).pipe(
+      map(() => {
+        throw new Error(message);
+      }),
+    ),
+  );
+}
+
+/** An evaluator whose verdicts are given in order (the last repeats); writes goal:met / goal:reason. */
+export function judge(name: string, verdicts: readonly boolean[], ms = 0): FunctionAgent {
+  let calls = 0; // test double: shared across runs on purpose, to script answers in order
+  return agent(name, (ctx) =>
+    timer(ms, ctx.scheduler).pipe(
+      map(() => {
+        const met = verdicts[Math.min(calls++, verdicts.length - 1)]!;
+        return ctx.newEvent({
+          content: text(met ? 'looks good' : 'not yet'),
+          actions: {
+            stateDelta: { 'goal:met': met, 'goal:reason': met ? 'all checks pass' : 'checks fail' },
+          },
+        });
+      }),
+    ),
+  );
+}

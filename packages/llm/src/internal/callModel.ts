@@ -1,3 +1,4 @@
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { InvocationContext } from '@rxagents/core';
 import { Observable } from 'rxjs';
 import type { LlmRequest, LlmResponse, Model } from '../Model.js';
@@ -22,9 +23,19 @@ export function callModel(
     const subscription = model
       .generate(request, { stream, signal: controller.signal, scheduler: ctx.scheduler })
       .subscribe({
-        next: (response) => subscriber.next(response),
+        next: (response) => {
+          if (span !== undefined && response.partial !== true) traceResponse(span, response);
+          subscriber.next(response);
+        },
         error: (error: unknown) => {
           done = true;
+          if (span !== undefined) {
+            if (error instanceof Error) span.recordException(error);
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
           subscriber.error(error);
         },
         complete: () => {
@@ -38,4 +49,19 @@ export function callModel(
       span?.end();
     };
   });
+}
+
+// Token usage and errors of a complete response, with the OpenTelemetry GenAI attribute names.
+function traceResponse(span: Span, response: LlmResponse): void {
+  const usage = response.usage;
+  if (usage?.inputTokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
+  if (usage?.outputTokens !== undefined) span.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
+  if (response.finishReason !== undefined)
+    span.setAttribute('gen_ai.response.finish_reasons', [response.finishReason]);
+  if (response.errorCode !== undefined) {
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: `${response.errorCode}: ${response.errorMessage ?? ''}`,
+    });
+  }
 }

@@ -12,10 +12,11 @@ export type StateDelta = Readonly<Record<string, JsonValue>>;
 /** Scope prefixes: `app:` and `user:` are shared wider than a session; `temp:` is never persisted. */
 export const STATE_PREFIX = { app: 'app:', user: 'user:', temp: 'temp:' } as const;
 
-interface Version {
-  readonly set: StateDelta | undefined;
-  readonly removed: readonly string[] | undefined;
+// A version is the delta that made it, or the keys it removed: no wrapper object per commit.
+class Removal {
+  constructor(readonly keys: readonly string[]) {}
 }
+type Version = StateDelta | Removal;
 
 const EMPTY_STATE: State = Object.freeze(Object.create(null) as Record<string, JsonValue>);
 
@@ -115,8 +116,8 @@ export class StateStore {
     const out: Record<string, JsonValue> = { ...(from === 0 ? this.initial : this.cached) };
     for (let i = from; i < version; i++) {
       const v = this.versions[i]!;
-      if (v.set !== undefined) Object.assign(out, v.set);
-      if (v.removed !== undefined) for (const key of v.removed) delete out[key];
+      if (v instanceof Removal) for (const key of v.keys) delete out[key];
+      else Object.assign(out, v);
     }
     return Object.freeze(out);
   }
@@ -133,11 +134,10 @@ export class StateStore {
       validateKey(author, key);
       validateAndFreeze(author, key, delta[key]);
     }
-    const frozen = Object.isFrozen(delta)
-      ? (delta as StateDelta)
-      : Object.freeze({ ...(delta as StateDelta) });
+    // Frozen in place, as immer does: copying it costs more than the rest of the commit.
+    const frozen = Object.freeze(delta) as StateDelta;
     for (const key of keys) this.values.set(key, frozen[key]!);
-    return this.push({ set: frozen, removed: undefined });
+    return this.push(frozen);
   }
 
   /**
@@ -157,7 +157,7 @@ export class StateStore {
     const present = keys.filter((key) => this.values.has(key));
     if (present.length === 0) return this.versions.length;
     for (const key of present) this.values.delete(key);
-    return this.push({ set: undefined, removed: Object.freeze(present) });
+    return this.push(new Removal(Object.freeze(present)));
   }
 
   /** Keys currently held, in insertion order. */

@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Workspace packages resolve to their TypeScript sources through the `source` export condition,
-// so the tests never depend on a prior build.
+// Workspace packages resolve to their TypeScript sources through the `@rxagents/source` export
+// condition, so the tests never depend on a prior build. The name is our own: plain `source` is
+// also published by packages such as eventsource-parser (under `ai`), whose .ts files Node cannot load.
 export default defineConfig({
-  resolve: { conditions: ['source', 'module', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'import', 'default'] } },
+  resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

@@ -29,7 +29,7 @@ async function bundleForBrowser(entry: string): Promise<BundleReport> {
       platform: 'browser',
       format: 'esm',
       target: 'es2022',
-      conditions: ['source'],
+      conditions: ['@rxagents/source'],
       write: false,
       metafile: true,
       logLevel: 'silent',

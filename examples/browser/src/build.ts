@@ -23,7 +23,7 @@ export async function buildPage(minify = false): Promise<ReadonlyMap<string, Pag
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    conditions: ['source'],
+    conditions: ['@rxagents/source'],
     sourcemap: 'inline',
     minify,
     write: false,

@@ -9,6 +9,7 @@ export type RxAgentsErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_EXISTS'
   | 'LLM_CALLS_LIMIT_EXCEEDED'
+  | 'MODEL_CALL_FAILED'
   | 'DEPLOYMENT_NOT_FOUND';
 
 /**

@@ -1,9 +1,9 @@
 import { EMPTY, type Observable, takeWhile } from 'rxjs';
 import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
+import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
-import { concatIndexed } from './internal/concatIndexed.js';
 
 /** Options of {@link LoopAgent}. */
 export interface LoopAgentOptions extends BaseAgentOptions {
@@ -46,9 +46,9 @@ export class LoopAgent extends BaseAgent {
     const n = subs.length;
     if (n === 0) return EMPTY;
     // One flat run over iterations x sub-agents, so that thousands of instant iterations do not
-    // grow the stack (see concatIndexed).
+    // grow the stack (see concatLazy).
     const steps = this.maxIterations === undefined ? Number.POSITIVE_INFINITY : this.maxIterations * n;
-    return concatIndexed(steps, (i) => subs[i % n]!.runAsync(ctx)).pipe(
+    return concatLazy((i) => (i < steps ? subs[i % n]!.runAsync(ctx) : undefined)).pipe(
       takeWhile((event) => !(event.actions.escalate === true && ctx.consumeEscalation(event)), true),
     );
   }

@@ -1,8 +1,8 @@
 import type { Observable } from 'rxjs';
 import { BaseAgent } from './BaseAgent.js';
+import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
 import type { InvocationContext } from './InvocationContext.js';
-import { concatIndexed } from './internal/concatIndexed.js';
 
 /**
  * Runs its sub-agents one after another; each starts after the previous one completed, so it
@@ -18,6 +18,6 @@ import { concatIndexed } from './internal/concatIndexed.js';
 export class SequentialAgent extends BaseAgent {
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
     const subs = this.subAgents;
-    return concatIndexed(subs.length, (i) => subs[i]!.runAsync(ctx));
+    return concatLazy((i) => subs[i]?.runAsync(ctx));
   }
 }

@@ -13,6 +13,7 @@ export {
   text,
   textOf,
 } from './Content.js';
+export { concatLazy } from './concatLazy.js';
 export {
   type Event,
   type EventActions,

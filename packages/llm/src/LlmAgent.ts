@@ -4,6 +4,7 @@ import {
   type BaseAgentOptions,
   CallbackContext,
   type Content,
+  concatLazy,
   type Event,
   type EventActions,
   type FunctionCallPart,
@@ -39,7 +40,6 @@ import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js'
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
 import { fillInstruction } from './internal/instructionTemplate.js';
-import { iterate } from './internal/iterate.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
@@ -236,7 +236,7 @@ export class LlmAgent extends BaseAgent {
       let last: Event | undefined;
       let steps = 0;
       let transferred = false;
-      return iterate(() => {
+      return concatLazy(() => {
         if (steps > 0) {
           if (last === undefined || ctx.ended || transferred) return undefined;
           const target = last.actions.transferToAgent;

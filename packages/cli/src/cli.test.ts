@@ -1,0 +1,301 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import xterm from '@xterm/headless';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real binary, from source through tsx (so no build is needed), in a real pseudo-terminal:
+// `script` (util-linux, on every Linux) runs it on a pty of 100x40, and the bytes it writes go
+// through a headless xterm, so the assertions read the screen a user would see, after every
+// cursor movement and erase of the live view. Ctrl-C is the byte 0x03 typed into the pty.
+const here = dirname(fileURLToPath(import.meta.url));
+const pkg = resolve(here, '..');
+const bin = join(pkg, 'src', 'bin.ts');
+const fixture = (name: string) => join(pkg, 'test', 'fixtures', name);
+const node = ['node', '--conditions=@rxagents/source', '--import', 'tsx', bin];
+
+const work = mkdtempSync(join(tmpdir(), 'rxagents-cli-test-'));
+const children = new Set<ChildProcess>();
+
+function quote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+interface Term {
+  screen(): string;
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Resolves with the exit code once the output is drawn. */
+  exitCode(timeoutMs?: number): Promise<number>;
+  ctrlC(): void;
+}
+
+function term(args: readonly string[], env: Record<string, string> = {}): Term {
+  const screenBuffer = new xterm.Terminal({ cols: 100, rows: 40, allowProposedApi: true });
+  const command = `stty cols 100 rows 40 && exec ${[...node, ...args].map(quote).join(' ')}`;
+  // CI is unset: the CLI draws the live view only in a terminal outside CI.
+  const { CI: _ci, NO_COLOR: _noColor, ...inherited } = process.env;
+  const child = spawn('script', ['-qefc', command, '/dev/null'], {
+    cwd: pkg,
+    env: { ...inherited, ...env, TERM: 'xterm-256color' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  let drawn = Promise.resolve();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    drawn = drawn.then(() => new Promise<void>((done) => screenBuffer.write(chunk, done)));
+  });
+  let exit: number | undefined;
+  child.on('close', (code, signal) => {
+    children.delete(child);
+    void drawn.then(() => {
+      exit = code ?? (signal === null ? -1 : 128);
+    });
+  });
+  const screen = (): string => {
+    const buffer = screenBuffer.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n').trim();
+  };
+  const poll = async <T>(probe: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const found = probe();
+      if (found !== undefined) return found;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what()}\n--- screen ---\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  };
+  return {
+    screen,
+    waitFor: (pattern, timeoutMs = 10_000) =>
+      poll(
+        () => {
+          const s = screen();
+          return (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) ? s : undefined;
+        },
+        timeoutMs,
+        () => String(pattern),
+      ),
+    exitCode: (timeoutMs = 10_000) =>
+      poll(
+        () => exit,
+        timeoutMs,
+        () => 'exit',
+      ),
+    ctrlC: () => {
+      child.stdin!.write('\u0003');
+    },
+  };
+}
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('rxagents run', { timeout: 20_000 }, () => {
+  it('draws the branch tree with streamed text, state changes, elapsed times and a summary', async () => {
+    const t = term(['run', fixture('flow.ts'), '--input', 'fox'], { FIXTURE_STEP_MS: '300' });
+    // Mid-stream: the writer is running (spinner) and its first chunks are on screen.
+    const mid = await t.waitFor('Once upon a time');
+    expect(mid).toMatch(/^\S story_flow \d+ms/m);
+    expect(mid).toMatch(/└─ [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] writer \d+ms/);
+    expect(mid).not.toContain('ran far away.');
+    const done = await t.waitFor(/session .*committed/);
+    expect(await t.exitCode()).toBe(0);
+    const lines = done.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+    // The tree: story_flow > writer, checks > grammar, tone; every agent finished, with a time.
+    expect(lines[at(/✔ story_flow/)]).toMatch(/^✔ story_flow \d+(ms|\.\ds)$/);
+    expect(lines[at(/writer/)]).toMatch(/^├─ ✔ writer \d+(ms|\.\ds)$/);
+    expect(lines[at(/checks \d/)]).toMatch(/^└─ ✔ checks /);
+    expect(lines[at(/grammar \d/)]).toMatch(/^ {3}├─ ✔ grammar /);
+    expect(lines[at(/tone \d/)]).toMatch(/^ {3}└─ ✔ tone /);
+    expect(at(/story_flow/)).toBeLessThan(at(/writer/));
+    expect(at(/writer/)).toBeLessThan(at(/checks \d/));
+    expect(at(/checks \d/)).toBeLessThan(at(/grammar \d/));
+    // Text and state changes under their agents.
+    expect(done).toContain('Once upon a time a fox ran far away.');
+    expect(done).toContain('state story = "Once upon a time a fox ran far away."');
+    expect(done).toContain('state grammar = "fine"');
+    expect(done).toContain('state tone = "positive"');
+    expect(at(/state grammar/)).toBeGreaterThan(at(/grammar \d/));
+    // The summary.
+    expect(done).toContain('✔ completed summary');
+    expect(done).toMatch(/events\s+3 committed, 3 streamed chunks/);
+    expect(done).toMatch(/model calls\s+0/);
+    expect(done).toMatch(/tokens\s+17 \(in 10, out 7\)/);
+    expect(done).toMatch(/duration\s+\d/);
+    expect(done).toMatch(/session\s+rxagents\/cli\/cli-\S+ · 4 events committed/);
+  });
+
+  it('counts model calls and tokens of a scripted LlmAgent and shows its tool calls', async () => {
+    const t = term(['run', fixture('llm.ts'), '-i', 'weather in Paris?']);
+    const done = await t.waitFor('summary');
+    expect(await t.exitCode()).toBe(0);
+    expect(done).toMatch(/✔ forecaster/);
+    expect(done).toContain('→ get_weather({"city":"Paris"})');
+    expect(done).toContain('← get_weather: {"sky":"sunny"}');
+    expect(done).toContain('It is sunny in Paris.');
+    expect(done).toMatch(/model calls\s+2/);
+    expect(done).toMatch(/tool calls\s+1/);
+    expect(done).toMatch(/tokens\s+42 \(in 30, out 12\)/);
+  });
+
+  it('--json prints one parseable event per line and nothing else', () => {
+    const out = execFileSync(node[0]!, [...node.slice(1), 'run', fixture('flow.ts'), '-i', 'fox', '--json'], {
+      cwd: pkg,
+      encoding: 'utf8',
+      env: { ...process.env, FIXTURE_STEP_MS: '5' },
+    });
+    const events = out
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { author: string; branch: string; partial?: boolean });
+    expect(events.map((e) => `${e.branch}${e.partial === true ? '~' : ''}`)).toEqual([
+      'story_flow.writer~',
+      'story_flow.writer~',
+      'story_flow.writer~',
+      'story_flow.writer',
+      'story_flow.checks.grammar',
+      'story_flow.checks.tone',
+    ]);
+  });
+
+  it('--state seeds the session state and --save writes the session to a file', () => {
+    const file = join(work, 'session.json');
+    const out = execFileSync(
+      node[0]!,
+      [...node.slice(1), 'run', fixture('flow.ts'), '--state', '{"topic":"owl"}', '--save', file, '--json'],
+      { cwd: pkg, encoding: 'utf8', env: { ...process.env, FIXTURE_STEP_MS: '5' } },
+    );
+    expect(out).toContain('a owl ');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      state: Record<string, unknown>;
+      events: unknown[];
+    };
+    expect(saved.state).toMatchObject({ topic: 'owl', grammar: 'fine', tone: 'positive' });
+    expect(saved.events).toHaveLength(4);
+  });
+
+  it('Ctrl-C mid-run unsubscribes, keeps the partial session and exits with 130', async () => {
+    const file = join(work, 'cancelled.json');
+    const t = term(['run', fixture('slow.mjs'), '--export', 'ticker', '--save', file]);
+    await t.waitFor('tick 2');
+    t.ctrlC();
+    expect(await t.exitCode()).toBe(130);
+    const screen = t.screen();
+    expect(screen).toMatch(/■ ticker/);
+    expect(screen).toContain('■ cancelled summary');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { state: { ticks: number }; events: unknown[] };
+    // Whatever was committed before Ctrl-C is kept, and nothing after it.
+    expect(saved.events.length).toBe(saved.state.ticks);
+    expect(saved.state.ticks).toBeGreaterThanOrEqual(3);
+    expect(saved.state.ticks).toBeLessThan(10);
+    expect(screen).toMatch(new RegExp(`events\\s+${saved.state.ticks} committed`));
+    expect(screen).toMatch(new RegExp(`${saved.state.ticks} events committed`));
+    expect(screen).toContain(`saved to    ${file}`);
+  });
+
+  it('runs an exported Runner in its own session service, as an append-only log when piped', () => {
+    const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('runner.mjs'), '--session', 's9'], {
+      cwd: pkg,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['▸ pair', '▸ pair.first', 'pair.first: first here']);
+    expect(lines).toContain('pair.second: second here');
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ pair \d+ms$/));
+    expect(r.stdout).toMatch(/session\s+fixture_app\/cli\/s9 · 2 events committed/);
+  });
+
+  it('exits 1 with a readable error when the module exports no agent', async () => {
+    const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('slow.mjs')], {
+      cwd: pkg,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "no agent or Runner exported as default, 'agent', 'runner' or 'rootAgent' (exports: ticker)",
+    );
+  });
+});
+
+describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout: 30_000 }, () => {
+  const env = { RXAGENTS_STATE_DIR: join(work, 'state'), FIXTURE_STEP_MS: '600' };
+  const cli = (...args: string[]) =>
+    spawnSync(node[0]!, [...node.slice(1), ...args], {
+      cwd: pkg,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+
+  it('hosts a deployment in the foreground and serves the lifecycle commands over its socket', async () => {
+    // Slow phases (1.5 s, 3 s): each client command is a process of its own (~0.5 s through tsx).
+    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'a web app', '--id', 'web1'], {
+      ...env,
+      FIXTURE_STEP_MS: '1500',
+    });
+    await t.waitFor(/web1 · phase build · running/);
+
+    const list = cli('list');
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/^ID\s+STATUS\s+PHASE\s+PID\s+GOAL$/m);
+    expect(list.stdout).toMatch(/^web1\s+running\s+(build|deploy)\s+\d+\s+a web app$/m);
+
+    const stopped = cli('stop', 'web1');
+    expect(stopped.stdout.trim()).toBe('web1 stopped');
+    await t.waitFor(/■ web1 · phase (build|deploy) · stopped/);
+    expect(JSON.parse(cli('status', 'web1', '--json').stdout)).toMatchObject({
+      id: 'web1',
+      goal: 'a web app',
+      phase: expect.stringMatching(/^(build|deploy)$/),
+      status: 'stopped',
+    });
+    expect(cli('stop', 'web1').stdout.trim()).toBe('web1 was not running');
+
+    expect(cli('start', 'web1').stdout.trim()).toBe('web1 started');
+    const done = await t.waitFor(/✔ web1 · phase deploy · completed/, 15_000);
+    expect(done).toContain("Phase 'build' completed");
+    expect(done).toContain("Phase 'deploy' completed");
+    expect(done).toContain("serving status/logs until 'rxagents cleanup web1' or Ctrl-C");
+
+    const logs = cli('logs', 'web1', '-n', '2');
+    expect(logs.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Phase 'deploy' completed$/),
+      expect.stringMatching(/Goal reached/),
+    ]);
+
+    expect(cli('cleanup', 'web1').stdout.trim()).toBe('web1 cleaned');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('web1 cleaned up');
+    const gone = cli('status', 'web1');
+    expect(gone.status).toBe(1);
+    expect(gone.stderr).toContain("no deployment 'web1' here");
+    expect(cli('list').stdout).toContain('no deployments running here');
+  });
+
+  it('logs --follow streams lines until the deployment ends; deploy --exit exits with its status', async () => {
+    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web2', '--exit'], env);
+    await t.waitFor('web2 · phase build');
+    const follow = cli('logs', 'web2', '--follow');
+    expect(follow.status).toBe(0);
+    expect(follow.stdout).toContain("Phase 'build' started");
+    expect(follow.stdout).toContain("Phase 'deploy' started");
+    expect(follow.stdout.trimEnd()).toMatch(/Goal reached: deployment completed$/);
+    expect(await t.exitCode()).toBe(0);
+  });
+
+  it('Ctrl-C on deploy stops the deployment and exits with 130', async () => {
+    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web3'], env);
+    await t.waitFor('web3 · phase build · running');
+    t.ctrlC();
+    expect(await t.exitCode()).toBe(130);
+    expect(t.screen()).toContain('web3 stopped (Ctrl-C)');
+    expect(cli('status', 'web3').status).toBe(1);
+  });
+});

@@ -1,0 +1,221 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
+import type { DeploymentSpec, StatusUpdate, Workload } from '@rxagents/workloads';
+import spinners from 'cli-spinners';
+import { createLogUpdate } from 'log-update';
+import pc from 'picocolors';
+import { loadModule } from './loadModule.js';
+import type { HostReply, HostRequest, HostStatus } from './protocol.js';
+import { socketPath, stateDir } from './protocol.js';
+import { formatDuration } from './renderTimeline.js';
+import type { CliIo } from './runCommand.js';
+
+/** Options of `rxagents deploy`. */
+export interface DeployOptions {
+  readonly module: string;
+  /** The goal; required unless the exported spec has one. */
+  readonly goal?: string;
+  /** Export holding the spec (default: `default`, then `deployment`). */
+  readonly export?: string;
+  /** Deployment id (default: generated). */
+  readonly id?: string;
+  /** Exit when the deployment ends instead of serving status and logs until `cleanup`. */
+  readonly exit?: boolean;
+}
+
+/** Exit codes of `rxagents deploy --exit` by final status. */
+const EXIT_BY_STATUS: Readonly<Record<string, number>> = { completed: 0, failed: 1, stopped: 3 };
+
+type SpecExport = DeploymentSpec | Omit<DeploymentSpec, 'goal'>;
+
+function isSpec(value: unknown): value is SpecExport {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { phases?: unknown }).phases);
+}
+
+/**
+ * Picks the deployment spec from a module: an object with `phases` (a `DeploymentSpec`, the goal
+ * optional) or a function of the goal returning one.
+ */
+function resolveSpec(
+  exports: Readonly<Record<string, unknown>>,
+  goal: string | undefined,
+  name?: string,
+): DeploymentSpec {
+  const names = name === undefined ? ['default', 'deployment'] : [name];
+  for (const n of names) {
+    if (!(n in exports)) continue;
+    let value = exports[n];
+    if (typeof value === 'function') value = (value as (goal: string | undefined) => unknown)(goal);
+    if (!isSpec(value)) throw new Error(`export '${n}' is not a deployment spec (an object with 'phases')`);
+    const finalGoal = goal ?? ('goal' in value ? value.goal : undefined);
+    if (finalGoal === undefined) throw new Error('a goal is needed: pass --goal');
+    return { ...value, goal: finalGoal } as DeploymentSpec;
+  }
+  throw new Error(
+    `no deployment spec exported as ${names.map((n) => `'${n}'`).join(' or ')} (exports: ${Object.keys(exports).join(', ') || 'none'})`,
+  );
+}
+
+/**
+ * `rxagents deploy`: deploys the module's spec on an in-process `Workload` and hosts it in the
+ * foreground: live status and log lines on the terminal, and a control socket in the state
+ * directory that `status`, `logs`, `stop`, `start`, `cleanup` and `list` talk to. The deployment
+ * lives as long as this process: until `cleanup`, Ctrl-C (which stops it), or its end with `--exit`.
+ */
+export async function deployCommand(options: DeployOptions, io: CliIo): Promise<number> {
+  const { Workload: WorkloadClass } = (await import('@rxagents/workloads').catch(() => {
+    throw new Error("'rxagents deploy' needs @rxagents/workloads: npm i @rxagents/workloads");
+  })) as { Workload: typeof Workload };
+  const loaded = await loadModule(options.module, io.cwd);
+  const spec = resolveSpec(loaded.exports, options.goal, options.export);
+  const workload = new WorkloadClass();
+  const dir = stateDir();
+  await mkdir(dir, { recursive: true });
+  const id = workload.deploy({ ...spec, ...(options.id === undefined ? {} : { deploymentId: options.id }) });
+  const path = socketPath(dir, id);
+  const out = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
+
+  const statusOf = (): HostStatus => {
+    const s = workload.status(id);
+    return { id, goal: spec.goal, phase: s.phase, status: s.status, at: s.at, pid: process.pid };
+  };
+  const followers = new Set<Socket>();
+  let ended = false;
+  let cleanedBy: 'request' | 'interrupt' | undefined;
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+
+  const server = createServer((socket) => {
+    socket.setEncoding('utf8');
+    let buffer = '';
+    const reply = (r: HostReply): void => {
+      socket.write(`${JSON.stringify(r)}\n`);
+    };
+    socket.on('error', () => followers.delete(socket));
+    socket.on('close', () => followers.delete(socket));
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const nl = buffer.indexOf('\n');
+      if (nl === -1) return;
+      const req = JSON.parse(buffer.slice(0, nl)) as HostRequest;
+      try {
+        switch (req.cmd) {
+          case 'status':
+            reply({ ok: true, status: statusOf() });
+            socket.end();
+            return;
+          case 'logs':
+            reply({ ok: true, lines: workload.logs(id, req.lines) });
+            if (req.follow && !ended) followers.add(socket);
+            else socket.end();
+            return;
+          case 'stop':
+            reply({ ok: true, changed: workload.stop(id) });
+            socket.end();
+            return;
+          case 'start':
+            reply({ ok: true, changed: workload.start(id) });
+            socket.end();
+            return;
+          case 'cleanup':
+            cleanedBy = 'request';
+            finish(0);
+            workload.cleanup(id);
+            reply({ ok: true, cleaned: true });
+            socket.end();
+            return;
+        }
+      } catch (error) {
+        reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        socket.end();
+      }
+    });
+  });
+  await rm(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+
+  // The terminal: log lines above, a live status line below (or plain lines when not a TTY).
+  const live = io.interactive
+    ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false })
+    : undefined;
+  const spinner = spinners.dots;
+  const started = performance.now();
+  let frame = 0;
+  let current: StatusUpdate = workload.status(id);
+  const statusLine = (): string => {
+    const mark =
+      current.status === 'completed'
+        ? pc.green('✔')
+        : current.status === 'failed'
+          ? pc.red('✖')
+          : current.status === 'stopped'
+            ? pc.yellow('■')
+            : pc.cyan(spinner.frames[frame % spinner.frames.length]!);
+    const hint = ended
+      ? pc.dim(options.exit === true ? '' : ` · serving status/logs until 'rxagents cleanup ${id}' or Ctrl-C`)
+      : '';
+    return `${mark} ${pc.bold(id)} · phase ${pc.bold(current.phase)} · ${current.status} ${pc.dim(formatDuration(performance.now() - started))}${hint}`;
+  };
+  const print = (line: string): void => {
+    if (live === undefined) {
+      out(line);
+      return;
+    }
+    live.clear();
+    out(line);
+    live(statusLine());
+  };
+  out(`${pc.bold('deployed')} ${id} ${pc.dim(`goal: ${spec.goal}`)}`);
+  out(pc.dim(`control socket ${path}`));
+  const ticker =
+    live === undefined
+      ? undefined
+      : setInterval(() => {
+          frame++;
+          live(statusLine());
+        }, spinner.interval);
+
+  const logSub = workload.logs$(id).subscribe((line) => {
+    print(pc.dim(line));
+    for (const follower of followers)
+      follower.write(`${JSON.stringify({ log: line } satisfies HostReply)}\n`);
+  });
+  const statusSub = workload.status$(id).subscribe((update) => {
+    current = update;
+    ended = update.status === 'completed' || update.status === 'failed' || update.status === 'stopped';
+    if (live === undefined) out(`${id} ${update.phase} ${update.status}`);
+    else live(statusLine());
+    if (ended) {
+      for (const follower of followers)
+        follower.end(`${JSON.stringify({ end: true } satisfies HostReply)}\n`);
+      followers.clear();
+      if (options.exit === true) finish(EXIT_BY_STATUS[update.status] ?? 1);
+    }
+  });
+  const removeInterrupt = io.onInterrupt(() => {
+    cleanedBy = 'interrupt';
+    workload.stop(id);
+    finish(130);
+  });
+
+  const code = await done;
+  removeInterrupt();
+  if (ticker !== undefined) clearInterval(ticker);
+  live?.(statusLine());
+  live?.done();
+  logSub.unsubscribe();
+  statusSub.unsubscribe();
+  for (const follower of followers) follower.end(`${JSON.stringify({ end: true } satisfies HostReply)}\n`);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rm(path, { force: true });
+  if (cleanedBy === 'request') out(`${id} cleaned up`);
+  if (cleanedBy === 'interrupt') out(`${id} stopped (Ctrl-C); its session is gone with this process`);
+  return code;
+}

@@ -1,0 +1,58 @@
+import type { Context, Tracer } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  type ReadableSpan,
+  type Span,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+/** An agent run, model call or tool call starting or ending, as seen through the core's spans. */
+export type LifecycleSignal =
+  | { readonly type: 'agentStart'; readonly name: string; readonly branch: string }
+  | {
+      readonly type: 'agentEnd';
+      readonly name: string;
+      readonly branch: string;
+      /** `completed`, `error` or `cancelled` (the core's `rxagents.outcome`). */
+      readonly outcome: string;
+    }
+  | { readonly type: 'modelCall'; readonly branch: string }
+  | { readonly type: 'toolCall'; readonly branch: string; readonly name: string };
+
+/**
+ * An OpenTelemetry tracer that exports nothing and turns the spans the core opens
+ * (`invoke_agent <name>`, `call_llm <model>`, `execute_tool <name>`) into {@link LifecycleSignal}s:
+ * the event stream says what agents said, the spans say when they started and stopped.
+ *
+ * @param listener called synchronously as spans start and end
+ */
+export function lifecycleTracer(listener: (signal: LifecycleSignal) => void): {
+  readonly tracer: Tracer;
+  readonly provider: BasicTracerProvider;
+} {
+  const processor: SpanProcessor = {
+    onStart(span: Span, _parent: Context): void {
+      const branch = String(span.attributes['rxagents.branch'] ?? '');
+      if (span.name.startsWith('invoke_agent ')) {
+        listener({ type: 'agentStart', name: span.name.slice('invoke_agent '.length), branch });
+      } else if (span.name.startsWith('call_llm')) {
+        listener({ type: 'modelCall', branch });
+      } else if (span.name.startsWith('execute_tool ')) {
+        listener({ type: 'toolCall', branch, name: span.name.slice('execute_tool '.length) });
+      }
+    },
+    onEnd(span: ReadableSpan): void {
+      if (!span.name.startsWith('invoke_agent ')) return;
+      listener({
+        type: 'agentEnd',
+        name: span.name.slice('invoke_agent '.length),
+        branch: String(span.attributes['rxagents.branch'] ?? ''),
+        outcome: String(span.attributes['rxagents.outcome'] ?? 'completed'),
+      });
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  return { tracer: provider.getTracer('@rxagents/cli'), provider };
+}

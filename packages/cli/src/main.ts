@@ -1,0 +1,119 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import pc from 'picocolors';
+import { type CliIo, runCommand } from './runCommand.js';
+import { registerWorkloadCommands } from './workloadCommands.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** The real process's streams, terminal and Ctrl-C. */
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    interactive: process.stdout.isTTY === true && process.env.CI === undefined,
+    columns: process.stdout.columns ?? 100,
+    cwd: process.cwd(),
+    onInterrupt: (handler) => {
+      // The listener stays until the process exits: removing it inside the signal would let
+      // signal-exit (used by log-update to restore the cursor) re-raise SIGINT and kill us before
+      // the summary is printed. A second Ctrl-C forces the exit.
+      let interrupted = false;
+      const listener = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        handler();
+      };
+      process.on('SIGINT', listener);
+      // In a terminal, read Ctrl-C as a key (raw mode) so the tty does not echo '^C' into the
+      // live view; SIGINT from elsewhere (kill -INT) still works.
+      const stdin = process.stdin;
+      const raw = stdin.isTTY === true && process.stdout.isTTY === true;
+      const onKey = (data: Buffer): void => {
+        if (data.includes(3)) listener();
+      };
+      if (raw) {
+        stdin.setRawMode(true);
+        stdin.on('data', onKey);
+      }
+      return () => {
+        interrupted = true;
+        if (raw) {
+          stdin.off('data', onKey);
+          stdin.setRawMode(false);
+          stdin.pause();
+        }
+      };
+    },
+  };
+}
+
+/**
+ * Runs the `rxagents` command line and resolves with the exit code (the binary passes it to
+ * `process.exit`).
+ *
+ * @example
+ * ```ts
+ * import { main } from '@rxagents/cli';
+ * process.exitCode = await main(['run', './agent.js', '--input', 'hi']);
+ * ```
+ * @param argv the arguments after `node rxagents`
+ * @param io streams and terminal; default: this process's
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let code = 0;
+  const program = new Command('rxagents')
+    .description('Run agents with a live timeline; deploy and manage goal-seeking workloads.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  program
+    .command('run')
+    .description('run an agent (or Runner) exported by a module and show its events live')
+    .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
+    .option('-i, --input <text>', "the user's message")
+    .option('-s, --state <json>', 'initial state, a JSON object')
+    .option('--json', 'print one JSON event per line and nothing else on stdout')
+    .option('-e, --export <name>', 'the export to run (default: default, agent, runner, rootAgent)')
+    .option('--session <id>', 'session id (default: cli-<time>)')
+    .option('--user <id>', 'user id', 'cli')
+    .option('--app <name>', 'app name when the module exports an agent', 'rxagents')
+    .option('--save <file>', 'write the session (state and committed events) to a JSON file at the end')
+    .action(async (module: string, opts: Record<string, string | boolean | undefined>) => {
+      const pick = (name: string): Record<string, string> =>
+        typeof opts[name] === 'string' ? { [name]: opts[name] } : {};
+      code = await runCommand(
+        {
+          module,
+          ...pick('input'),
+          ...pick('state'),
+          ...pick('export'),
+          ...pick('session'),
+          ...pick('user'),
+          ...pick('app'),
+          ...pick('save'),
+          json: opts.json === true,
+        },
+        io,
+      );
+    });
+
+  registerWorkloadCommands(program, io, positiveInt, (c) => {
+    code = c;
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.stderr.write(`${pc.red(`error: ${error instanceof Error ? error.message : String(error)}`)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,254 @@
+import { writeFile } from 'node:fs/promises';
+import { trace } from '@opentelemetry/api';
+import { type Event, InMemorySessionService, Runner, type StateDelta } from '@rxagents/core';
+import spinners from 'cli-spinners';
+import { createLogUpdate } from 'log-update';
+import pc from 'picocolors';
+import { firstValueFrom } from 'rxjs';
+import { type LifecycleSignal, lifecycleTracer } from './lifecycleTracer.js';
+import { loadModule } from './loadModule.js';
+import { formatDuration, renderSummary, renderTimeline, type SessionInfo } from './renderTimeline.js';
+import { resolveTarget } from './resolveTarget.js';
+import { Timeline } from './Timeline.js';
+
+/** Options of `rxagents run`. */
+export interface RunOptions {
+  /** Path of the module to load. */
+  readonly module: string;
+  /** The user's message. */
+  readonly input?: string;
+  /** Initial state as a JSON object, committed with the user's message. */
+  readonly state?: string;
+  /** One JSON event per line on stdout, nothing else. */
+  readonly json?: boolean;
+  /** Export to run (default: `default`, then `agent`, `runner`, `rootAgent`). */
+  readonly export?: string;
+  /** Session id. Default `cli-<time>`. */
+  readonly session?: string;
+  /** User id. Default `cli`. */
+  readonly user?: string;
+  /** App name when the module exports an agent. Default `rxagents`. */
+  readonly app?: string;
+  /** Writes the session (state and committed events) to this JSON file when the run ends. */
+  readonly save?: string;
+}
+
+/** Where `rxagents` writes and what it knows of the terminal. */
+export interface CliIo {
+  readonly stdout: NodeJS.WriteStream | NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Draw the live view (a TTY) or print an append-only log. */
+  readonly interactive: boolean;
+  readonly columns: number;
+  readonly cwd: string;
+  /** Registers the Ctrl-C handler; returns its removal. */
+  readonly onInterrupt: (handler: () => void) => () => void;
+}
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * `rxagents run`: loads the module, runs its agent (or Runner) for one message and renders the
+ * event stream; resolves with the process exit code (0, 1 on error, 130 on Ctrl-C).
+ *
+ * Three renderings: a live tree (a TTY), an append-only log (a pipe, or `CI` set) and `--json`
+ * (one event per line, nothing else on stdout). Agent starts and ends come from the core's
+ * OpenTelemetry spans, through {@link lifecycleTracer}; everything else from the events.
+ *
+ * @example
+ * ```ts
+ * import { processIo, runCommand } from '@rxagents/cli';
+ * process.exitCode = await runCommand({ module: './agent.js', input: 'a story about a fox' }, processIo());
+ * ```
+ * @see main for the whole command line
+ */
+export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+  const out = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
+  const err = (line: string): void => {
+    io.stderr.write(`${line}\n`);
+  };
+  let stateDelta: StateDelta | undefined;
+  if (options.state !== undefined) {
+    const parsed: unknown = JSON.parse(options.state);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('--state must be a JSON object');
+    }
+    stateDelta = parsed as StateDelta;
+  }
+
+  const clock = () => performance.now();
+  const timeline = new Timeline(clock);
+  const mode = options.json === true ? 'json' : io.interactive ? 'live' : 'plain';
+  const onSignal = (signal: LifecycleSignal): void => {
+    timeline.signal(signal);
+    if (mode !== 'plain') return;
+    if (signal.type === 'agentStart') out(`${pc.cyan('▸')} ${signal.branch}`);
+    if (signal.type === 'agentEnd') {
+      const row = timeline.rows.find((r) => r.branch === signal.branch);
+      const time = row === undefined ? '' : ` ${pc.dim(formatDuration(timeline.elapsed(row)))}`;
+      const mark =
+        signal.outcome === 'error'
+          ? pc.red('✖')
+          : signal.outcome === 'cancelled'
+            ? pc.yellow('■')
+            : pc.green('✔');
+      out(`${mark} ${signal.branch}${time}`);
+    }
+  };
+  const { tracer, provider } = lifecycleTracer(onSignal);
+
+  const loaded = await loadModule(options.module, io.cwd);
+  const target = resolveTarget(loaded.exports, options.export);
+  let runner: Runner;
+  if (target.kind === 'agent') {
+    runner = new Runner({
+      appName: options.app ?? 'rxagents',
+      agent: target.agent,
+      sessionService: new InMemorySessionService(),
+      tracer,
+    });
+  } else {
+    runner = target.runner;
+    // A Runner built by the module picks up the global provider (unless it was given a tracer or
+    // the module registered its own provider: then agents appear at their first event).
+    trace.setGlobalTracerProvider(provider);
+  }
+  const key = {
+    appName: runner.appName,
+    userId: options.user ?? 'cli',
+    sessionId: options.session ?? `cli-${Date.now().toString(36)}`,
+  };
+
+  const started = clock();
+  let dirty = true;
+  let frame = 0;
+  const spinner = spinners.dots;
+  const live =
+    mode === 'live' ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false }) : undefined;
+  const draw = (): void => {
+    if (live === undefined || !dirty) return;
+    dirty = false;
+    live(
+      renderTimeline(timeline, {
+        columns: io.columns,
+        spinner: spinner.frames[frame % spinner.frames.length]!,
+      }),
+    );
+  };
+  const ticker =
+    live === undefined
+      ? undefined
+      : setInterval(() => {
+          frame++;
+          dirty = true;
+          draw();
+        }, spinner.interval);
+
+  const onEvent = (event: Event): void => {
+    if (mode === 'json') {
+      out(JSON.stringify(event));
+      return;
+    }
+    timeline.event(event);
+    dirty = true;
+    if (mode === 'plain' && event.partial !== true) {
+      const branch = event.branch === '' ? event.author : event.branch;
+      const textOf = (event.content?.parts ?? [])
+        .map((p) => ('text' in p && p.thought !== true ? p.text : ''))
+        .join('');
+      if (textOf !== '') out(`${pc.bold(branch)}: ${textOf}`);
+      for (const part of event.content?.parts ?? []) {
+        if ('functionCall' in part) {
+          out(
+            `${pc.bold(branch)}: ${pc.magenta(`→ ${part.functionCall.name}(${JSON.stringify(part.functionCall.args)})`)}`,
+          );
+        } else if ('functionResponse' in part) {
+          out(
+            `${pc.bold(branch)}: ${pc.magenta(`← ${part.functionResponse.name}: ${JSON.stringify(part.functionResponse.response)}`)}`,
+          );
+        }
+      }
+      for (const [k, v] of Object.entries(event.actions.stateDelta)) {
+        out(`${pc.bold(branch)}: ${pc.green(`state ${k} = ${JSON.stringify(v)}`)}`);
+      }
+      if (event.errorMessage !== undefined) out(`${pc.bold(branch)}: ${pc.red(event.errorMessage)}`);
+    }
+  };
+
+  const outcome = await new Promise<{ kind: 'completed' | 'cancelled' } | { kind: 'error'; error: unknown }>(
+    (resolve) => {
+      let removeInterrupt: () => void = () => {};
+      const subscription = runner
+        .run({
+          ...key,
+          ...(options.input === undefined ? {} : { newMessage: options.input }),
+          ...(stateDelta === undefined ? {} : { stateDelta }),
+        })
+        .subscribe({
+          next: onEvent,
+          error: (error: unknown) => {
+            removeInterrupt();
+            resolve({ kind: 'error', error });
+          },
+          complete: () => {
+            removeInterrupt();
+            resolve({ kind: 'completed' });
+          },
+        });
+      removeInterrupt = io.onInterrupt(() => {
+        // Unsubscribing cancels everything beneath; nothing is emitted or committed after it.
+        subscription.unsubscribe();
+        removeInterrupt();
+        resolve({ kind: 'cancelled' });
+      });
+      if (subscription.closed) removeInterrupt();
+    },
+  );
+
+  if (ticker !== undefined) clearInterval(ticker);
+  timeline.finish(outcome.kind === 'completed' ? 'completed' : outcome.kind);
+  dirty = true;
+  draw();
+  live?.done();
+
+  const session = await firstValueFrom(runner.sessionService.getSession(key)).catch(() => undefined);
+  let savedTo: string | undefined;
+  if (options.save !== undefined && session !== undefined) {
+    const file = options.save;
+    await writeFile(
+      file,
+      `${JSON.stringify({ ...key, state: session.state.snapshot(), events: session.events }, null, 2)}\n`,
+    );
+    savedTo = file;
+  }
+  const info: SessionInfo = {
+    ...key,
+    committed: session?.events.length,
+    ...(savedTo === undefined ? {} : { savedTo }),
+  };
+  const duration = clock() - started;
+  if (outcome.kind === 'error') {
+    const error = outcome.error;
+    err(pc.red(`error: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  if (mode === 'json') {
+    if (outcome.kind === 'cancelled') {
+      err(`cancelled: session ${key.sessionId} kept ${info.committed ?? 0} committed events`);
+    }
+  } else {
+    out('');
+    out(renderSummary(outcome.kind, timeline.totals(), duration, info));
+    if (outcome.kind !== 'completed' && savedTo === undefined) {
+      out(
+        pc.dim(
+          "  the session's committed events are in this process's session service; pass --save <file> to keep them",
+        ),
+      );
+    }
+  }
+  await provider.shutdown();
+  return outcome.kind === 'completed' ? 0 : outcome.kind === 'error' ? 1 : EXIT_INTERRUPTED;
+}

@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import type { DeploymentSpec, StatusUpdate, Workload } from '@rxagents/workloads';
 import spinners from 'cli-spinners';
 import { createLogUpdate } from 'log-update';
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import { loadModule } from './loadModule.js';
 import type { HostReply, HostRequest, HostStatus } from './protocol.js';
 import { socketPath, stateDir } from './protocol.js';

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import { type CliIo, runCommand } from './runCommand.js';
 import { registerWorkloadCommands } from './workloadCommands.js';
 

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { RunTotals, Timeline, TimelineRow } from './Timeline.js';
 
 /** How a frame is drawn. */

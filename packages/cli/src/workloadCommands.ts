@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import { deployCommand } from './deployCommand.js';
 import type { HostStatus } from './protocol.js';
 import { stateDir } from './protocol.js';

@@ -1,0 +1,127 @@
+/** The workloads on @google/adk 2.0.0: custom BaseAgents through its Runner + InMemorySessionService. */
+import {
+  BaseAgent,
+  createEvent,
+  createEventActions,
+  type Event,
+  InMemorySessionService,
+  type InvocationContext,
+  LoopAgent,
+  ParallelAgent,
+  Runner,
+  SequentialAgent,
+} from '@google/adk';
+
+type Make = (
+  ctx: InvocationContext,
+  agent: ScriptAgent,
+) => Array<{ delta: Record<string, unknown>; escalate?: boolean; text?: string }>;
+
+class ScriptAgent extends BaseAgent {
+  constructor(
+    name: string,
+    private readonly make: Make,
+  ) {
+    super({ name });
+  }
+  protected async *runAsyncImpl(ctx: InvocationContext): AsyncGenerator<Event, void, void> {
+    for (const e of this.make(ctx, this)) {
+      yield createEvent({
+        invocationId: ctx.invocationId,
+        author: this.name,
+        ...(ctx.branch === undefined ? {} : { branch: ctx.branch }),
+        ...(e.text === undefined ? {} : { content: { role: 'model', parts: [{ text: e.text }] } }),
+        actions: createEventActions({
+          stateDelta: e.delta,
+          ...(e.escalate === true ? { escalate: true } : {}),
+        }),
+      });
+    }
+  }
+  protected async *runLiveImpl(): AsyncGenerator<Event, void, void> {}
+}
+
+let sessionCounter = 0;
+function runnerFor(root: BaseAgent): () => Promise<number> {
+  const sessionService = new InMemorySessionService();
+  const runner = new Runner({ appName: 'bench', agent: root, sessionService });
+  return async () => {
+    const sessionId = `s${sessionCounter++}`;
+    await sessionService.createSession({ appName: 'bench', userId: 'u', sessionId });
+    let n = 0;
+    for await (const _e of runner.runAsync({
+      userId: 'u',
+      sessionId,
+      newMessage: { role: 'user', parts: [{ text: 'go' }] },
+    }))
+      n++;
+    return n;
+  };
+}
+
+const nEvents =
+  (name: string, n: number): Make =>
+  () =>
+    Array.from({ length: n }, (_, j) => ({ delta: { [`${name}_${j}`]: j } }));
+
+export const adkW1 = (agents = 100, events = 10) =>
+  runnerFor(
+    new SequentialAgent({
+      name: 'root',
+      subAgents: Array.from({ length: agents }, (_, i) => new ScriptAgent(`a${i}`, nEvents(`a${i}`, events))),
+    }),
+  );
+
+export const adkW2 = (escalateAt = 500) =>
+  runnerFor(
+    new LoopAgent({
+      name: 'loop',
+      subAgents: [
+        new ScriptAgent('step', (ctx) => {
+          const n = ((ctx.session.state.i as number | undefined) ?? 0) + 1;
+          return [{ delta: { i: n }, escalate: n >= escalateAt }];
+        }),
+      ],
+    }),
+  );
+
+export const adkW3 = (children = 1000) =>
+  runnerFor(
+    new ParallelAgent({
+      name: 'fan',
+      subAgents: Array.from({ length: children }, (_, i) => new ScriptAgent(`c${i}`, nEvents(`c${i}`, 1))),
+    }),
+  );
+
+const writer = (name: string, key: string, value: (ctx: InvocationContext) => string) =>
+  new ScriptAgent(name, (ctx) => {
+    const v = value(ctx);
+    return [{ delta: { [key]: v }, text: v }];
+  });
+
+/** StoryFlow: the conditional regenerate is a custom agent, as in ADK's own StoryFlow sample. */
+export const adkW4 = () => {
+  const generator = writer('generator', 'current_story', () => 'Once upon a time, a fox.');
+  const critic = writer('critic', 'criticism', (c) => `too short: ${String(c.session.state.current_story)}`);
+  const reviser = writer('reviser', 'current_story', (c) => `${String(c.session.state.current_story)} More.`);
+  const refine = new LoopAgent({ name: 'refine', subAgents: [critic, reviser], maxIterations: 2 });
+  const checks = new ParallelAgent({
+    name: 'checks',
+    subAgents: [
+      writer('grammar', 'grammar_suggestions', () => 'none'),
+      writer('tone', 'tone_check_result', () => 'negative'),
+    ],
+  });
+  const regen = writer('regenerator', 'current_story', () => 'A happier fox.');
+  class Flow extends BaseAgent {
+    constructor() {
+      super({ name: 'flow', subAgents: [generator, refine, checks, regen] });
+    }
+    protected async *runAsyncImpl(ctx: InvocationContext): AsyncGenerator<Event, void, void> {
+      for (const a of [generator, refine, checks]) yield* a.runAsync(ctx);
+      if (ctx.session.state.tone_check_result === 'negative') yield* regen.runAsync(ctx);
+    }
+    protected async *runLiveImpl(): AsyncGenerator<Event, void, void> {}
+  }
+  return runnerFor(new Flow());
+};

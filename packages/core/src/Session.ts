@@ -30,6 +30,8 @@ export class Session {
   private readonly log: Event[] = [];
   private readonly versionAfter: number[] = [];
   private readonly committed = new WeakSet<Event>();
+  // The event committed last: the one every enclosing agent's wrapper asks about, right after.
+  private last: Event | undefined;
   private versionBeforeFirst = 0;
 
   constructor(options: {
@@ -56,7 +58,7 @@ export class Session {
 
   /** Whether this event object was committed to this session. */
   isCommitted(event: Event): boolean {
-    return this.committed.has(event);
+    return event === this.last || this.committed.has(event);
   }
 
   /**
@@ -65,7 +67,7 @@ export class Session {
    * anything when the delta is invalid.
    */
   commit(event: Event): void {
-    if (event.partial === true || this.committed.has(event)) return;
+    if (event.partial === true || event === this.last || this.committed.has(event)) return;
     const delta = event.actions.stateDelta;
     let hasDelta = false;
     for (const _ in delta) {
@@ -75,6 +77,7 @@ export class Session {
     if (this.log.length === 0) this.versionBeforeFirst = this.state.version;
     if (hasDelta) this.state.apply(delta, event.author);
     this.committed.add(event);
+    this.last = event;
     this.log.push(event);
     this.versionAfter.push(this.state.version);
   }

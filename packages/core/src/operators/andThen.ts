@@ -6,7 +6,7 @@ import { OperatorAgent } from '../internal/OperatorAgent.js';
  * Runs `next` after the source agent completes, on the same level of the tree.
  *
  * Named `andThen`, not `then`: a module that exports `then` makes its namespace object a
- * thenable, so `await import('@rxagents/core')` would never resolve.
+ * thenable, so a dynamic `import('@rxagents/core')` would never settle.
  *
  * @example
  * ```ts

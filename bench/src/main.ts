@@ -8,8 +8,8 @@ import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow, w5Long,
 import { measure, type Sample } from './stats.js';
 
 const quick = process.argv.includes('--quick');
-const warmup = quick ? 2 : 5;
-const reps = quick ? 7 : 21;
+const warmup = quick ? 10 : 20;
+const reps = quick ? 15 : 31;
 const w4Batch = quick ? 100 : 500;
 
 interface Row {

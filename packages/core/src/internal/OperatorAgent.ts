@@ -15,6 +15,8 @@ export class OperatorAgent extends BaseAgent {
     readonly source: BaseAgent,
     readonly operands: readonly BaseAgent[],
     private readonly fn: (ctx: InvocationContext) => Observable<Event>,
+    /** For `andThen` chains: every step in order, so that a further `andThen` extends it flat. */
+    readonly steps?: readonly BaseAgent[],
   ) {
     super({ name: source.name, description: source.description });
     markTransparent(this);

@@ -1,5 +1,5 @@
-import { concat } from 'rxjs';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
+import { concatLazy } from '../concatLazy.js';
 import { OperatorAgent } from '../internal/OperatorAgent.js';
 
 /**
@@ -15,6 +15,14 @@ import { OperatorAgent } from '../internal/OperatorAgent.js';
  * ```
  */
 export function andThen(next: BaseAgent): AgentOperator {
-  return (source) =>
-    new OperatorAgent(source, [next], (ctx) => concat(source.runAsync(ctx), next.runAsync(ctx)));
+  return (source) => {
+    // `a.pipe(andThen(b), andThen(c), …)` is one flat run over [a, b, c, …], not a nest of
+    // operator agents that every event of `a` would have to climb through.
+    const steps =
+      source instanceof OperatorAgent && source.steps !== undefined
+        ? [...source.steps, next]
+        : [source, next];
+    const [first, ...rest] = steps as [BaseAgent, ...BaseAgent[]];
+    return new OperatorAgent(first, rest, (ctx) => concatLazy((i) => steps[i]?.runAsync(ctx)), steps);
+  };
 }

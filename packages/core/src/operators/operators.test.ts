@@ -50,6 +50,15 @@ describe('agent operators', () => {
     ]);
   });
 
+  it('flatten andThen chains: 5,000 steps run without nesting 5,000 agents', () => {
+    const tick = say('tick');
+    const chain = say('start').pipe(...Array.from({ length: 5_000 }, () => andThen(tick)));
+    const { events } = runAgent(new SequentialAgent({ name: 'root', subAgents: [chain] }));
+    expect(events).toHaveLength(5_001);
+    expect(events[0]?.branch).toBe('root.start');
+    expect(events[5_000]?.branch).toBe('root.tick');
+  });
+
   it('reference their operands without adopting them, so one agent can be used twice', () => {
     const generator = say('generator');
     const flow = generator.pipe(

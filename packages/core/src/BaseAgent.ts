@@ -78,6 +78,10 @@ export abstract class BaseAgent {
   readonly beforeAgentCallbacks: readonly AgentCallback[];
   readonly afterAgentCallbacks: readonly AgentCallback[];
   private parent: BaseAgent | undefined;
+  // The branch of the last run and the caller's branch it was derived from: an agent usually
+  // runs again and again under the same caller (loops), so the string is built once.
+  private lastCallerBranch: string | undefined;
+  private lastBranch = '';
 
   constructor(options: BaseAgentOptions) {
     const { name } = options;
@@ -152,11 +156,17 @@ export abstract class BaseAgent {
     // map / takeWhile: a fan-out of a thousand agents pays this per agent (see bench/).
     return new Observable<Event>((subscriber) => {
       const transparent = isTransparent(this);
-      const branch = transparent
-        ? parentContext.branch
-        : parentContext.branch === ''
-          ? this.name
-          : `${parentContext.branch}.${this.name}`;
+      const callerBranch = parentContext.branch;
+      let branch: string;
+      if (transparent) {
+        branch = callerBranch;
+      } else if (callerBranch === this.lastCallerBranch) {
+        branch = this.lastBranch;
+      } else {
+        branch = callerBranch === '' ? this.name : `${callerBranch}.${this.name}`;
+        this.lastCallerBranch = callerBranch;
+        this.lastBranch = branch;
+      }
       const parentScope = parentContext.traceScope;
       let span: Span | undefined;
       let scope = parentScope;

@@ -88,13 +88,7 @@ export class InvocationContext {
   private endedFlag = false;
   private endListener: (() => void) | undefined;
 
-  private constructor(
-    fields: Omit<
-      InvocationContext,
-      'state' | 'ended' | 'scope' | 'endedFlag' | 'endListener' | PrototypeKeys
-    >,
-    scope: InvocationScope,
-  ) {
+  private constructor(fields: ContextFields, scope: InvocationScope) {
     this.invocationId = fields.invocationId;
     this.agent = fields.agent;
     this.branch = fields.branch;
@@ -293,18 +287,21 @@ export class InvocationContext {
   }
 }
 
-type PrototypeKeys =
-  | 'end'
-  | 'onEnd'
-  | 'derive'
-  | 'newEvent'
-  | 'commit'
-  | 'findAgent'
-  | 'canSee'
-  | 'startSpan'
-  | 'consumeEscalation'
-  | 'isUnconsumedEscalation'
-  | 'incrementLlmCallCount';
+// The data a context is made of (its methods and per-run flags are not).
+type ContextFields = Pick<
+  InvocationContext,
+  | 'invocationId'
+  | 'agent'
+  | 'branch'
+  | 'session'
+  | 'userContent'
+  | 'scheduler'
+  | 'idGenerator'
+  | 'services'
+  | 'runConfig'
+  | 'conflictTrackers'
+  | 'traceScope'
+>;
 
 // The first branch segment below a parallel agent's prefix: which of its children a branch is in.
 function childOf(branch: string, prefix: string): string {

@@ -1,6 +1,6 @@
 import { defer, type Observable, of } from 'rxjs';
 import type { Event } from './Event.js';
-import { SessionExistsError } from './errors.js';
+import { SessionConflictError, SessionExistsError } from './errors.js';
 import { type IdGenerator, randomIds } from './ids.js';
 import type { JsonValue } from './json.js';
 import { Session, type SessionKey } from './Session.js';
@@ -104,7 +104,24 @@ export class InMemorySessionService implements SessionService {
 
   appendEventSync(session: Session, event: Event): Event {
     session.commit(event);
-    if (event.partial !== true) this.routeScoped(session, event.actions.stateDelta);
+    if (event.partial === true) return event;
+    const stored = this.sessions.get(
+      keyOf({ appName: session.appName, userId: session.userId, sessionId: session.id }),
+    );
+    // A copy of the stored session (a resumed invocation runs on a prefix): the event is appended
+    // at its position in the copy, or is a no-op if the stored log already holds it there.
+    if (stored !== undefined && stored !== session) {
+      const position = session.indexOf(event);
+      const there = stored.events[position];
+      if (there !== undefined) {
+        if (there.id === event.id) return event;
+        throw new SessionConflictError(event.author, session.id, position);
+      }
+      if (position !== stored.events.length)
+        throw new SessionConflictError(event.author, session.id, position);
+      stored.commit(event);
+    }
+    this.routeScoped(session, event.actions.stateDelta);
     return event;
   }
 

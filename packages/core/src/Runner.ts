@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import {
+  catchError,
   concat,
   concatMap,
   defer,
@@ -11,13 +12,15 @@ import {
   of,
   type SchedulerLike,
   takeUntil,
+  throwError,
 } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
 import { type Content, text } from './Content.js';
 import type { Event } from './Event.js';
+import { InvalidAgentConfigError, RxAgentsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type RunConfig } from './InvocationContext.js';
-import type { IdGenerator } from './ids.js';
+import { type IdGenerator, sequentialIds } from './ids.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateDelta } from './StateStore.js';
@@ -48,6 +51,19 @@ export interface RunRequest {
   readonly stateDelta?: StateDelta;
   /** Aborting it stops the run like unsubscribing does. */
   readonly signal?: AbortSignal;
+  /**
+   * Id of this invocation. When given (and the runner has no `idGenerator`), event ids are
+   * derived from it (`<invocationId>-e1`, `-e2`, …), so a re-run produces the same ids.
+   */
+  readonly invocationId?: string;
+  /**
+   * Resume an invocation whose earlier attempt was interrupted (a worker died): when the session
+   * already holds events of `invocationId`, the agent is re-run from the start on the state just
+   * before the first of them, and each event the re-run produces at a position the log already
+   * holds with the same id is not appended again (the session service treats it as a no-op).
+   * Agents are re-executed; only the session log is exactly-once. Requires `invocationId`.
+   */
+  readonly resume?: boolean;
 }
 
 /**
@@ -84,9 +100,12 @@ export class Runner {
       if (signal?.aborted === true) return EMPTY;
       const service = this.sessionService;
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
+      if (request.resume === true && request.invocationId === undefined) {
+        throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
+      }
       return service.getSession(key).pipe(
         concatMap((found) => (found === undefined ? service.createSession(key) : of(found))),
-        concatMap((session) => this.invoke(session, request)),
+        concatMap((session) => this.invoke(resumePoint(session, request), request)),
       );
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
@@ -102,7 +121,12 @@ export class Runner {
       session,
       ...(userContent === undefined ? {} : { userContent }),
       ...(this.options.scheduler === undefined ? {} : { scheduler: this.options.scheduler }),
-      ...(this.options.idGenerator === undefined ? {} : { idGenerator: this.options.idGenerator }),
+      ...(request.invocationId === undefined ? {} : { invocationId: request.invocationId }),
+      ...(this.options.idGenerator !== undefined
+        ? { idGenerator: this.options.idGenerator }
+        : request.invocationId !== undefined
+          ? { idGenerator: sequentialIds(`${request.invocationId}-e`) }
+          : {}),
       ...(this.options.runConfig === undefined ? {} : { runConfig: this.options.runConfig }),
       ...(this.options.tracer === undefined ? {} : { tracer: this.options.tracer }),
       services: { sessionService: service },
@@ -121,11 +145,47 @@ export class Runner {
     const appended =
       sync === undefined
         ? events.pipe(
-            concatMap((event) => (event.partial === true ? of(event) : service.appendEvent(session, event))),
+            concatMap((event) =>
+              event.partial === true
+                ? of(event)
+                : service
+                    .appendEvent(session, event)
+                    .pipe(
+                      catchError((error: unknown) => throwError(() => storeError(session, event, error))),
+                    ),
+            ),
           )
         : events.pipe(map((event) => (event.partial === true ? event : sync(session, event))));
     return userEvent === undefined
       ? appended
-      : concat(service.appendEvent(session, userEvent).pipe(ignoreElements()), appended);
+      : concat(
+          service.appendEvent(session, userEvent).pipe(
+            ignoreElements(),
+            catchError((error: unknown) => throwError(() => storeError(session, userEvent, error))),
+          ),
+          appended,
+        );
   }
+}
+
+// Where a resumed invocation starts: the session as it was before the interrupted attempt.
+function resumePoint(session: Session, request: RunRequest): Session {
+  if (request.resume !== true) return session;
+  const events = session.events;
+  for (let i = 0; i < events.length; i++) {
+    if (events[i]!.invocationId === request.invocationId) return session.prefix(i);
+  }
+  return session;
+}
+
+// A failed append fails the run with a typed error; the services' own typed errors pass as they are.
+function storeError(session: Session, event: Event, error: unknown): RxAgentsError {
+  return error instanceof RxAgentsError
+    ? error
+    : new SessionStoreError(
+        event.author,
+        session.id,
+        `appending event '${event.id}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
 }

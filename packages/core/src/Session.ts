@@ -1,4 +1,5 @@
-import type { Event } from './Event.js';
+import { type Event, hasStateDelta } from './Event.js';
+import type { JsonValue } from './json.js';
 import { type State, StateStore } from './StateStore.js';
 
 /** Identifies a session within a session service. */
@@ -39,11 +40,68 @@ export class Session {
     appName: string;
     userId: string;
     state?: StateStore | Readonly<Record<string, unknown>>;
+    /**
+     * Events already committed elsewhere (a durable log), replayed in order onto `state`, which
+     * is then the state before the first of them: time travel works over restored events too.
+     */
+    events?: readonly Event[];
   }) {
     this.id = options.id;
     this.appName = options.appName;
     this.userId = options.userId;
     this.state = options.state instanceof StateStore ? options.state : new StateStore(options.state);
+    if (options.events !== undefined) for (const event of options.events) this.commit(event);
+  }
+
+  /**
+   * A new session holding the first `count` events of this one and the state as it was just
+   * before event `count` (the current state when `count` is every event): what a resumed
+   * invocation re-runs on. This session is not changed.
+   *
+   * @example
+   * ```ts
+   * const before = session.prefix(session.events.findIndex((e) => e.invocationId === id));
+   * ```
+   */
+  prefix(count: number): Session {
+    if (!Number.isInteger(count) || count < 0 || count > this.log.length) {
+      throw new RangeError(`Session '${this.id}': prefix(${count}) outside 0..${this.log.length}`);
+    }
+    const copy = new Session({
+      id: this.id,
+      appName: this.appName,
+      userId: this.userId,
+      state: this.stateAt(-1),
+      events: this.log.slice(0, count),
+    });
+    // State also changes between events (shared app:/user: values synced in, temp: dropped):
+    // bring those in too, so the copy holds exactly the state event `count` was produced on.
+    const next = this.log[count];
+    const target =
+      next === undefined
+        ? this.state.snapshot()
+        : this.state.at(this.versionAfter[count]! - (hasStateDelta(next) ? 1 : 0));
+    const drift: Record<string, JsonValue> = {};
+    let drifted = false;
+    for (const key in target) {
+      if (copy.state.get(key) !== target[key]) {
+        drift[key] = target[key]!;
+        drifted = true;
+      }
+    }
+    if (drifted) copy.state.apply(drift);
+    const gone = Array.from(copy.state.keys()).filter((key) => !(key in target));
+    if (gone.length > 0) copy.state.remove(gone);
+    return copy;
+  }
+
+  /**
+   * Position of a committed event in {@link Session.events}, or -1. Searches from the end, so it
+   * is O(1) for the event just committed — what a session service asks on append.
+   */
+  indexOf(event: Event): number {
+    for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i] === event) return i;
+    return -1;
   }
 
   /** Committed events in commit order (partial events are never here). */

@@ -10,7 +10,10 @@ export type RxAgentsErrorCode =
   | 'SESSION_EXISTS'
   | 'LLM_CALLS_LIMIT_EXCEEDED'
   | 'MODEL_CALL_FAILED'
-  | 'DEPLOYMENT_NOT_FOUND';
+  | 'DEPLOYMENT_NOT_FOUND'
+  | 'SESSION_CONFLICT'
+  | 'SESSION_STORE_FAILED'
+  | 'BACKEND_UNAVAILABLE';
 
 /**
  * Base class of every error the framework raises on bad input.
@@ -128,5 +131,49 @@ export class SessionExistsError extends RxAgentsError {
     super('SESSION_EXISTS', `Session '${sessionId}' of user '${userId}' in app '${appName}' already exists`, {
       field: 'sessionId',
     });
+  }
+}
+
+/**
+ * Another writer appended to the session first: the event at this position in the durable log is
+ * not the one being appended (the optimistic check on the sequence number failed).
+ */
+export class SessionConflictError extends RxAgentsError {
+  readonly sessionId: string;
+  readonly position: number;
+  constructor(agent: string | undefined, sessionId: string, position: number, message?: string) {
+    super(
+      'SESSION_CONFLICT',
+      message ??
+        `Session '${sessionId}': another writer appended event #${position} first${agent === undefined ? '' : ` (appending for agent '${agent}')`}`,
+      { agent, field: 'sequence' },
+    );
+    this.sessionId = sessionId;
+    this.position = position;
+  }
+}
+
+/**
+ * A durable session store failed to make an event (or a session) durable. The run fails with it;
+ * nothing after the failed event is appended.
+ */
+export class SessionStoreError extends RxAgentsError {
+  readonly sessionId: string;
+  constructor(agent: string | undefined, sessionId: string, message: string, cause?: unknown) {
+    super('SESSION_STORE_FAILED', `Session '${sessionId}': ${message}`, {
+      agent,
+      field: 'appendEvent',
+      cause,
+    });
+    this.sessionId = sessionId;
+  }
+}
+
+/** A backend (database, queue) could not be reached in time: raised instead of hanging. */
+export class BackendUnavailableError extends RxAgentsError {
+  readonly backend: string;
+  constructor(backend: string, message: string, cause?: unknown) {
+    super('BACKEND_UNAVAILABLE', `${backend}: ${message}`, { field: backend, cause });
+    this.backend = backend;
   }
 }

@@ -26,13 +26,16 @@ export {
 export {
   AgentNotFoundError,
   AgentTimeoutError,
+  BackendUnavailableError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,
+  SessionConflictError,
   SessionExistsError,
   SessionNotFoundError,
+  SessionStoreError,
   StateConflictError,
 } from './errors.js';
 export { exitLoop } from './exitLoop.js';

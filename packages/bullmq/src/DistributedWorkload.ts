@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionService } from '@rxagents/core';
+import {
+  DeploymentNotFoundError,
+  InvalidDeploymentConfigError,
+  isTerminalStatus,
+  type StatusUpdate,
+} from '@rxagents/workloads';
+import { defer, distinctUntilChanged, from, type Observable, switchMap, takeWhile, timer } from 'rxjs';
+import { type QueueLocation, unavailable } from './connection.js';
+import {
+  type DeploymentRecord,
+  formatLogLine,
+  parseRecord,
+  RecordScripts,
+  statusOf,
+} from './internal/deploymentRecord.js';
+import { QueueClient } from './internal/QueueClient.js';
+import type { DeploymentJobData } from './protocol.js';
+
+/** Options of {@link DistributedWorkload}. */
+export interface DistributedWorkloadOptions extends QueueLocation {
+  /**
+   * The workers' session service, to delete a deployment's session on `cleanup`. Without it,
+   * `cleanup` removes the deployment's record and logs but leaves its session.
+   */
+  readonly sessionService?: SessionService;
+  /** App name of the deployments' sessions (the workers' `appName`). Default `'workloads'`. */
+  readonly appName?: string;
+  /** User id of the deployments' sessions (the workers' `userId`). Default `'workload'`. */
+  readonly userId?: string;
+  /** Log lines kept per deployment (the workers'). Default 1000. */
+  readonly logCapacity?: number;
+  /** How long `stop` waits for the worker holding a deployment to confirm. Default 10000 ms. */
+  readonly stopTimeoutMillis?: number;
+  /** Seconds a finished job's record stays in BullMQ. Default 86400. */
+  readonly keepJobsSeconds?: number;
+}
+
+/** What {@link DistributedWorkload.deploy} takes. */
+export interface DistributedDeploymentConfig {
+  /** Name of the deployment spec in the workers' `deployments` registry. */
+  readonly spec: string;
+  /** The goal; default: the spec's own. */
+  readonly goal?: string;
+  /** Default: `deployment-<random>`. Letters, digits, `.`, `_` and `-`. */
+  readonly deploymentId?: string;
+}
+
+/** One row of {@link DistributedWorkload.list}. */
+export interface DistributedDeploymentInfo extends StatusUpdate {
+  readonly id: string;
+  readonly goal: string;
+  readonly spec: string;
+  /** The worker that ran it last (`''` before one picked it up). */
+  readonly worker: string;
+  /** Times a worker picked one of its runs up; more than its runs when a worker died holding one. */
+  readonly pickups: number;
+  /** Times it reached `completed`: 1 for a completed deployment, whatever workers died meanwhile. */
+  readonly completions: number;
+}
+
+const ID = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * `Workload` across processes: goal-seeking deployments run as BullMQ jobs on workers
+ * ({@link startWorker}) that host the deployment specs by name, and any process can deploy,
+ * inspect, stop, restart and clean up any deployment by id.
+ *
+ * Methods return Promises: each is one round trip to Redis, and a command line awaits them one
+ * by one (use {@link DistributedWorkload.status$} for a live view). A deployment's status and
+ * logs live in Redis (a hash and a list under the workload's prefix), its session in the
+ * workers' session service (session id = deployment id). Until a worker picks a deployment up,
+ * its `phase` is `''` and its `goal` is the one given to `deploy` (or `''`).
+ *
+ * @example
+ * ```ts
+ * import { DistributedWorkload } from '@rxagents/bullmq';
+ * const workload = new DistributedWorkload({ connection: 'redis://127.0.0.1:6379' });
+ * const id = await workload.deploy({ spec: 'website', goal: 'a deployed site' });
+ * workload.status$(id).subscribe(({ phase, status }) => console.log(phase, status));
+ * await workload.stop(id);   // true: stopped on whichever worker held it
+ * await workload.start(id);  // resumes at the phase it was in
+ * console.log(await workload.logs(id, 20));
+ * await workload.cleanup(id);
+ * await workload.close();
+ * ```
+ */
+export class DistributedWorkload {
+  private readonly client: QueueClient;
+  private readonly options: DistributedWorkloadOptions;
+
+  constructor(options: DistributedWorkloadOptions) {
+    this.options = options;
+    this.client = new QueueClient(options);
+  }
+
+  /**
+   * Records the deployment and enqueues its first run; resolves with its id.
+   * @throws InvalidDeploymentConfigError for a bad or taken id, or a spec no worker of this
+   * queue has announced (when any worker has announced specs)
+   */
+  async deploy(config: DistributedDeploymentConfig): Promise<string> {
+    const { commands, queue } = await this.client.ready();
+    const keys = this.client.keys;
+    const problems: { field: string; message: string }[] = [];
+    if (typeof config.spec !== 'string' || config.spec === '') {
+      problems.push({ field: 'spec', message: 'must be a non-empty string' });
+    } else {
+      const hosted = await commands.hlen(keys.registry);
+      if (hosted > 0 && (await commands.hexists(keys.registry, `deployment:${config.spec}`)) === 0) {
+        problems.push({ field: 'spec', message: `no worker hosts a deployment spec named '${config.spec}'` });
+      }
+    }
+    if (config.goal !== undefined && (typeof config.goal !== 'string' || config.goal.trim() === '')) {
+      problems.push({ field: 'goal', message: 'must be a non-empty string' });
+    }
+    const id = config.deploymentId ?? `deployment-${randomUUID().slice(0, 12)}`;
+    if (!ID.test(id))
+      problems.push({ field: 'deploymentId', message: `'${id}': use letters, digits, . _ -` });
+    if (problems.length === 0) {
+      const created = await commands.hsetnx(keys.deployment(id), 'id', id);
+      if (created === 0) problems.push({ field: 'deploymentId', message: `'${id}' is already deployed` });
+    }
+    if (problems.length > 0) throw new InvalidDeploymentConfigError(undefined, problems);
+    const invocation = `${id}-r1`;
+    const now = Date.now();
+    const order = await commands.incr(keys.deploymentSeq);
+    await commands
+      .multi()
+      .hset(keys.deployment(id), {
+        spec: config.spec,
+        goal: config.goal ?? '',
+        phase: '',
+        status: 'pending',
+        at: String(now),
+        invocation,
+        restarts: '1',
+      })
+      .zadd(keys.deployments, order, id)
+      .rpush(keys.logs(id), formatLogLine(now, `Deployment '${id}' queued: ${config.goal ?? config.spec}`))
+      .exec();
+    const data: DeploymentJobData = {
+      kind: 'deployment',
+      spec: config.spec,
+      deploymentId: id,
+      invocationId: invocation,
+      fresh: true,
+      ...(config.goal === undefined ? {} : { goal: config.goal }),
+    };
+    await queue.add('deployment', data, this.jobOptions(invocation));
+    return id;
+  }
+
+  /** The deployment's current status. @throws DeploymentNotFoundError */
+  async status(id: string): Promise<StatusUpdate> {
+    return statusOf(await this.record(id));
+  }
+
+  /**
+   * The current status, then every change (polled every `intervalMillis`, default 500);
+   * completes after a `completed` or `failed` status. Errors with `DeploymentNotFoundError`.
+   */
+  status$(id: string, options: { readonly intervalMillis?: number } = {}): Observable<StatusUpdate> {
+    return timer(0, options.intervalMillis ?? 500).pipe(
+      switchMap(() => defer(() => from(this.status(id)))),
+      distinctUntilChanged((a, b) => a.phase === b.phase && a.status === b.status),
+      takeWhile((update) => update.status !== 'completed' && update.status !== 'failed', true),
+    );
+  }
+
+  /** The last `lines` log lines (default 100), oldest first. @throws DeploymentNotFoundError */
+  async logs(id: string, lines = 100): Promise<readonly string[]> {
+    await this.record(id);
+    if (lines <= 0) return [];
+    const { commands } = await this.client.ready();
+    return commands.lrange(this.client.keys.logs(id), -lines, -1);
+  }
+
+  /**
+   * Cancels the deployment on whichever worker holds it (or takes it off the queue) and waits
+   * for it to be `stopped`; false when it had already ended. @throws DeploymentNotFoundError
+   */
+  async stop(id: string): Promise<boolean> {
+    const record = await this.record(id);
+    if (isTerminalStatus(record.status)) return false;
+    await this.client.cancel(record.invocation);
+    const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
+    const { commands, queue } = await this.client.ready();
+    for (;;) {
+      const now = await this.record(id);
+      if (isTerminalStatus(now.status)) return now.status === 'stopped';
+      // Taken off the queue before any worker saw it, or its worker is gone: stop it here; a
+      // worker that picks it up later finds the cancel flag and leaves it stopped.
+      const state = await queue.getJobState(record.invocation);
+      if (state === 'unknown' || Date.now() > deadline) {
+        const at = Date.now();
+        await new RecordScripts(commands, this.capacity).finish(
+          [this.client.keys.deployment(id), this.client.keys.logs(id)],
+          'stopped',
+          at,
+          formatLogLine(
+            at,
+            now.phase === '' ? 'Stopped before starting' : `Stopped during phase '${now.phase}'`,
+          ),
+        );
+        return true;
+      }
+      await sleep(50);
+    }
+  }
+
+  /**
+   * Restarts a stopped deployment as a new run that resumes at the phase it was in; false when
+   * it is not stopped. @throws DeploymentNotFoundError
+   */
+  async start(id: string): Promise<boolean> {
+    const record = await this.record(id);
+    if (record.status !== 'stopped') return false;
+    const { commands, queue } = await this.client.ready();
+    const keys = this.client.keys;
+    const restarts = await commands.hincrby(keys.deployment(id), 'restarts', 1);
+    const invocation = `${id}-r${restarts}`;
+    const now = Date.now();
+    await commands
+      .multi()
+      .hset(keys.deployment(id), { status: 'pending', at: String(now), invocation })
+      .rpush(keys.logs(id), formatLogLine(now, `Resuming at phase '${record.phase}'`))
+      .exec();
+    const data: DeploymentJobData = {
+      kind: 'deployment',
+      spec: record.spec,
+      deploymentId: id,
+      invocationId: invocation,
+      fresh: !record.started,
+      ...(record.goal === '' ? {} : { goal: record.goal }),
+    };
+    await queue.add('deployment', data, this.jobOptions(invocation));
+    return true;
+  }
+
+  /**
+   * Stops the deployment, deletes its record, logs and (with `sessionService`) its session.
+   * @throws DeploymentNotFoundError
+   */
+  async cleanup(id: string): Promise<{ readonly status: 'cleaned' }> {
+    await this.stop(id);
+    const { commands } = await this.client.ready();
+    const keys = this.client.keys;
+    await commands.multi().del(keys.deployment(id), keys.logs(id)).zrem(keys.deployments, id).exec();
+    const sessions = this.options.sessionService;
+    if (sessions !== undefined) {
+      await new Promise<void>((resolve, reject) => {
+        sessions
+          .deleteSession({
+            appName: this.options.appName ?? 'workloads',
+            userId: this.options.userId ?? 'workload',
+            sessionId: id,
+          })
+          .subscribe({ error: reject, complete: resolve });
+      });
+    }
+    return { status: 'cleaned' };
+  }
+
+  /** Every deployment of this queue, in deployment order. */
+  async list(): Promise<readonly DistributedDeploymentInfo[]> {
+    const { commands } = await this.client.ready();
+    const keys = this.client.keys;
+    const ids = await commands.zrange(keys.deployments, 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = commands.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.deployment(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const out: DistributedDeploymentInfo[] = [];
+    for (const [error, hash] of replies) {
+      if (error !== null) throw unavailable(error, 'listing deployments');
+      const record = parseRecord(hash as Record<string, string>);
+      if (record !== undefined) out.push(infoOf(record));
+    }
+    return out;
+  }
+
+  /** Jobs waiting for a worker, as {@link RemoteRunner.queueDepth}. */
+  queueDepth(options: { readonly intervalMillis?: number } = {}): Observable<number> {
+    return this.client.queueDepth(options.intervalMillis ?? 1000);
+  }
+
+  /** Closes the connection (deployments keep running on the workers). */
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private get capacity(): number {
+    return this.options.logCapacity ?? 1000;
+  }
+
+  private jobOptions(invocation: string) {
+    const age = this.options.keepJobsSeconds ?? 86_400;
+    return { jobId: invocation, attempts: 1, removeOnComplete: { age }, removeOnFail: { age } };
+  }
+
+  private async record(id: string): Promise<DeploymentRecord> {
+    const { commands } = await this.client.ready();
+    const record = parseRecord(await commands.hgetall(this.client.keys.deployment(id)));
+    if (record === undefined || record.spec === '') throw new DeploymentNotFoundError(id);
+    return record;
+  }
+}
+
+function infoOf(record: DeploymentRecord): DistributedDeploymentInfo {
+  return {
+    id: record.id,
+    goal: record.goal,
+    spec: record.spec,
+    phase: record.phase,
+    status: record.status,
+    at: record.at,
+    worker: record.worker,
+    pickups: record.pickups,
+    completions: record.completions,
+  };
+}
+
+function sleep(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, millis));
+}

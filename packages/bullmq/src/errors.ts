@@ -1,0 +1,71 @@
+import {
+  AgentNotFoundError,
+  AgentTimeoutError,
+  BackendUnavailableError,
+  InvalidAgentConfigError,
+  InvalidAgentOutputError,
+  InvalidStateError,
+  RxAgentsError,
+  type RxAgentsErrorCode,
+  SessionConflictError,
+  SessionExistsError,
+  SessionNotFoundError,
+  SessionStoreError,
+  StateConflictError,
+} from '@rxagents/core';
+import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents/workloads';
+import type { WireError } from './protocol.js';
+
+/**
+ * A remote run failed with an error that is not an `RxAgentsError` (an agent threw a plain
+ * `Error`, a tool crashed): its name and message, as the worker saw them.
+ *
+ * @example
+ * ```ts
+ * runner.run(request).subscribe({ error: (e) => e instanceof RemoteRunError && console.log(e.remoteName, e.message) });
+ * ```
+ */
+export class RemoteRunError extends Error {
+  /** `name` of the error on the worker (`'Error'`, `'TypeError'`, …). */
+  readonly remoteName: string;
+  constructor(remoteName: string, message: string) {
+    super(message);
+    this.name = 'RemoteRunError';
+    this.remoteName = remoteName;
+  }
+}
+
+// The typed errors a worker may forward, rebuilt as instances of their own class so that
+// `instanceof SessionConflictError` works on the caller's side as it would in one process.
+const KNOWN: Readonly<Record<string, { readonly prototype: RxAgentsError }>> = {
+  AgentNotFoundError,
+  AgentTimeoutError,
+  BackendUnavailableError,
+  InvalidAgentConfigError,
+  InvalidAgentOutputError,
+  InvalidStateError,
+  SessionConflictError,
+  SessionExistsError,
+  SessionNotFoundError,
+  SessionStoreError,
+  StateConflictError,
+  DeploymentNotFoundError,
+  InvalidDeploymentConfigError,
+};
+
+/**
+ * @internal Rebuilds a forwarded error: an `RxAgentsError` (of its own class when it is one of
+ * ours, with `code`, `agent`, `field` and its other fields), else a {@link RemoteRunError}.
+ */
+export function fromWire(wire: WireError): Error {
+  if (wire.code === undefined) return new RemoteRunError(wire.name, wire.message);
+  const error = new RxAgentsError(wire.code as RxAgentsErrorCode, wire.message, {
+    agent: wire.agent,
+    field: wire.field,
+  });
+  const known = KNOWN[wire.name];
+  if (known !== undefined) Object.setPrototypeOf(error, known.prototype);
+  error.name = wire.name;
+  if (wire.extra !== undefined) Object.assign(error, wire.extra);
+  return error;
+}

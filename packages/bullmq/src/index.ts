@@ -1,0 +1,18 @@
+export type { QueueLocation, RedisConnection } from './connection.js';
+export {
+  type DistributedDeploymentConfig,
+  type DistributedDeploymentInfo,
+  DistributedWorkload,
+  type DistributedWorkloadOptions,
+} from './DistributedWorkload.js';
+export { RemoteRunError } from './errors.js';
+export { RemoteRunner, type RemoteRunnerOptions, type RemoteRunRequest } from './RemoteRunner.js';
+export {
+  type AgentEntry,
+  type DeploymentEntry,
+  type DeploymentRequest,
+  startWorker,
+  type WorkerActivity,
+  type WorkerHandle,
+  type WorkerOptions,
+} from './startWorker.js';

@@ -1,0 +1,144 @@
+import type { DeploymentStatus, StatusUpdate } from '@rxagents/workloads';
+import type { Redis } from 'ioredis';
+
+/** @internal `[YYYY-MM-DD HH:MM:SS] message` in UTC, the format of `GoalSeekingAgent.logs`. */
+export function formatLogLine(at: number, message: string): string {
+  const iso = new Date(at).toISOString();
+  return `[${iso.slice(0, 10)} ${iso.slice(11, 19)}] ${message}`;
+}
+
+/** @internal Fields of a deployment's Redis hash. */
+export interface DeploymentRecord {
+  readonly id: string;
+  readonly spec: string;
+  readonly goal: string;
+  readonly phase: string;
+  readonly status: DeploymentStatus;
+  readonly at: number;
+  /** The invocation id of its current (or last) run. */
+  readonly invocation: string;
+  /** Worker that ran it last. */
+  readonly worker: string;
+  /** Times a worker picked one of its runs up (a resume after a lost worker counts again). */
+  readonly pickups: number;
+  /** Times it reached `completed` (at most 1 unless restarted after completing, which start() forbids). */
+  readonly completions: number;
+  readonly started: boolean;
+}
+
+const STATUSES: ReadonlySet<string> = new Set(['pending', 'running', 'completed', 'failed', 'stopped']);
+
+/** @internal */
+export function parseRecord(hash: Readonly<Record<string, string>>): DeploymentRecord | undefined {
+  const id = hash.id;
+  if (id === undefined) return undefined;
+  const status = hash.status ?? 'pending';
+  return {
+    id,
+    spec: hash.spec ?? '',
+    goal: hash.goal ?? '',
+    phase: hash.phase ?? '',
+    status: (STATUSES.has(status) ? status : 'pending') as DeploymentStatus,
+    at: Number(hash.at ?? 0),
+    invocation: hash.invocation ?? '',
+    worker: hash.worker ?? '',
+    pickups: Number(hash.pickups ?? 0),
+    completions: Number(hash.completions ?? 0),
+    started: hash.started === '1',
+  };
+}
+
+/** @internal */
+export function statusOf(record: DeploymentRecord): StatusUpdate {
+  return { phase: record.phase, status: record.status, at: record.at };
+}
+
+// Applies the k-th committed event of an invocation's run to the record, once: a resumed attempt
+// re-emits the events its predecessor already projected, and those are skipped here, so log
+// lines and the completion counter are never doubled. Only the deployment's current invocation
+// moves its status, and never out of `stopped` (a cancelled run may still be winding down).
+// KEYS: record, logs. ARGV: invocation, seq, phase, status, at, capacity, lines...
+const PROJECT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local field = 'seq:' .. ARGV[1]
+local last = tonumber(redis.call('HGET', KEYS[1], field) or '0')
+local seq = tonumber(ARGV[2])
+if seq <= last then return 0 end
+redis.call('HSET', KEYS[1], field, ARGV[2])
+if ARGV[4] ~= '' then
+  local current = redis.call('HGET', KEYS[1], 'status')
+  if current ~= 'stopped' and redis.call('HGET', KEYS[1], 'invocation') == ARGV[1] then
+    redis.call('HSET', KEYS[1], 'phase', ARGV[3], 'status', ARGV[4], 'at', ARGV[5])
+    if ARGV[4] == 'completed' then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
+  end
+end
+for i = 7, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[6]), -1)
+return 1
+`;
+
+// Ends a run's status (stopped / failed) unless it already ended; logs the line when it does.
+// KEYS: record, logs. ARGV: status, at, capacity, line, phase-or-empty
+const FINISH = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local current = redis.call('HGET', KEYS[1], 'status')
+if current == 'completed' or current == 'failed' or current == 'stopped' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'at', ARGV[2])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'phase', ARGV[5]) end
+redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+return 1
+`;
+
+// Appends one line to a deployment's log (if it still exists).
+// KEYS: record, logs. ARGV: capacity, line
+const LOG = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+return 1
+`;
+
+/** @internal Runs the record scripts (EVAL; they are short, and EVALSHA caching is ioredis'). */
+export class RecordScripts {
+  constructor(
+    private readonly redis: Redis,
+    private readonly capacity: number,
+  ) {}
+
+  project(
+    keys: readonly [string, string],
+    invocation: string,
+    seq: number,
+    change: { readonly phase: string; readonly status: string } | undefined,
+    at: number,
+    lines: readonly string[],
+  ): Promise<unknown> {
+    return this.redis.eval(
+      PROJECT,
+      2,
+      ...keys,
+      invocation,
+      String(seq),
+      change?.phase ?? '',
+      change?.status ?? '',
+      String(at),
+      String(this.capacity),
+      ...lines,
+    );
+  }
+
+  finish(
+    keys: readonly [string, string],
+    status: 'stopped' | 'failed',
+    at: number,
+    line: string,
+    phase?: string,
+  ): Promise<unknown> {
+    return this.redis.eval(FINISH, 2, ...keys, status, String(at), String(this.capacity), line, phase ?? '');
+  }
+
+  log(keys: readonly [string, string], line: string): Promise<unknown> {
+    return this.redis.eval(LOG, 2, ...keys, String(this.capacity), line);
+  }
+}

@@ -1,0 +1,474 @@
+import { randomUUID } from 'node:crypto';
+import { BaseAgent, type Event, InvalidAgentConfigError, Runner, type SessionService } from '@rxagents/core';
+import { type DeploymentSpec, GoalSeekingAgent, InvalidDeploymentConfigError } from '@rxagents/workloads';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type Observable, Subject } from 'rxjs';
+import { connectRedis, locate, type QueueLocation } from './connection.js';
+import {
+  type DeploymentRecord,
+  formatLogLine,
+  parseRecord,
+  RecordScripts,
+} from './internal/deploymentRecord.js';
+import { deploymentProjector } from './internal/projector.js';
+import { Keys } from './keys.js';
+import {
+  type DeploymentJobData,
+  ENTRY,
+  type JobData,
+  type JobResult,
+  type RunJobData,
+  toWire,
+} from './protocol.js';
+
+/** An agent a worker hosts: one instance shared by every run, or a factory called per run. */
+export type AgentEntry = BaseAgent | (() => BaseAgent);
+
+/** What a deployment spec factory is given. */
+export interface DeploymentRequest {
+  readonly deploymentId: string;
+  /** The goal passed to `deploy`, when one was. */
+  readonly goal: string | undefined;
+}
+
+/**
+ * A goal-seeking deployment a worker hosts: a `DeploymentSpec` (phases, evaluator, goal) or a
+ * function of the request building one (e.g. from the goal). `onStatusChange` is not called on
+ * workers: status lives in the deployment's Redis record, read with `DistributedWorkload.status`.
+ */
+export type DeploymentEntry = DeploymentSpec | ((request: DeploymentRequest) => DeploymentSpec);
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions extends QueueLocation {
+  /** Where sessions live; must be shared by every worker (e.g. `PostgresSessionService`). */
+  readonly sessionService: SessionService;
+  /** Agents `RemoteRunner`s can run, by name. */
+  readonly agents?: Readonly<Record<string, AgentEntry>>;
+  /** Goal-seeking deployments `DistributedWorkload.deploy` can start, by spec name. */
+  readonly deployments?: Readonly<Record<string, DeploymentEntry>>;
+  /** App name of deployments' sessions (runs use their `RemoteRunner`'s). Default `'workloads'`. */
+  readonly appName?: string;
+  /** User id of deployments' sessions. Default `'workload'`. */
+  readonly userId?: string;
+  /** Jobs this worker runs at once. Default 1. */
+  readonly concurrency?: number;
+  /**
+   * How long a job's lock lives without renewal (the worker renews it every half of this). A
+   * killed worker's jobs are taken over by another worker within about `lockDurationMillis +
+   * 2 × stalledIntervalMillis`. Default 30000.
+   */
+  readonly lockDurationMillis?: number;
+  /** How often this worker looks for jobs whose worker died. Default 15000. */
+  readonly stalledIntervalMillis?: number;
+  /** Times one job may be taken over after its worker died before it fails. Default 3. */
+  readonly maxStalledCount?: number;
+  /** Names this worker in deployment records and activity. Default: random. */
+  readonly workerId?: string;
+  /** Log lines kept per deployment. Default 1000. */
+  readonly logCapacity?: number;
+  /** Seconds a finished run's event stream is kept for a late reader. Default 3600. */
+  readonly eventStreamTtlSeconds?: number;
+}
+
+/** Something a worker did, on {@link WorkerHandle.activity$}. */
+export type WorkerActivity =
+  | {
+      readonly type: 'started';
+      readonly jobId: string;
+      readonly kind: 'run' | 'deployment';
+      readonly name: string;
+      /** A worker died holding this job; this attempt resumes it. */
+      readonly resumed: boolean;
+    }
+  | {
+      readonly type: 'completed' | 'cancelled';
+      readonly jobId: string;
+      readonly kind: 'run' | 'deployment';
+      readonly name: string;
+    }
+  | {
+      readonly type: 'failed';
+      readonly jobId: string;
+      readonly kind: 'run' | 'deployment';
+      readonly name: string;
+      readonly error: unknown;
+    }
+  | { readonly type: 'error'; readonly error: unknown };
+
+/** A running worker, from {@link startWorker}. */
+export interface WorkerHandle {
+  readonly workerId: string;
+  /** What it is doing (hot; completes on close). */
+  readonly activity$: Observable<WorkerActivity>;
+  /** Jobs running here now. */
+  readonly running: number;
+  /**
+   * Stops taking jobs. By default waits for the running ones to finish. With `force`, tears the
+   * running ones down at once and leaves their jobs locked: like a crash, another worker resumes
+   * them when the lock expires (use for fast shutdown and to test takeover).
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+interface RunningJob {
+  cancel(): void;
+  crash(): void;
+}
+
+/**
+ * Starts a BullMQ worker that hosts named agents and goal-seeking deployments: it runs
+ * `RemoteRunner.run` invocations and `DistributedWorkload` deployments, streams each run's events
+ * back over a Redis Stream, stops a run when its caller cancels (from any process), and resumes
+ * jobs whose worker died.
+ *
+ * Resolves once Redis is reachable; rejects with `BackendUnavailableError('redis', …)` within
+ * `connectTimeoutMillis` when it is not.
+ *
+ * **Resume rule.** Every run goes through `Runner.run({ invocationId, resume: true })`, with the
+ * job id as invocation id. When a worker dies, BullMQ's stalled-job check hands the job to
+ * another worker, which re-runs the root agent *from the start of the invocation*, on the
+ * session state just before the invocation's first event. Each event it re-produces at a
+ * position the durable log already holds (same id) is a no-op; events past the log are
+ * appended. So agents before the crash point run again (their side effects outside the session
+ * repeat; model calls are made again), while the session log and state get every event exactly
+ * once, provided the agents are deterministic. Callers see no duplicates: `RemoteRunner`
+ * drops re-emitted events by id, deployment records skip them by sequence number.
+ *
+ * @example
+ * ```ts
+ * import { startWorker } from '@rxagents/bullmq';
+ * import { PostgresSessionService } from '@rxagents/postgres';
+ * const worker = await startWorker({
+ *   connection: 'redis://127.0.0.1:6379',
+ *   sessionService: new PostgresSessionService({ connectionString: 'postgres://127.0.0.1/app' }),
+ *   agents: { storyteller: storyFlow },
+ *   deployments: { website: { goal: 'a deployed site', phases: [{ name: 'build', agent: build }] } },
+ *   concurrency: 4,
+ * });
+ * process.on('SIGTERM', () => void worker.close());
+ * ```
+ */
+export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  const location = locate(options);
+  const keys = new Keys(location);
+  const workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidAgentConfigError(workerId, 'concurrency', `must be an integer ≥ 1, got ${concurrency}`);
+  }
+  const agents = options.agents ?? {};
+  const specs = options.deployments ?? {};
+  const appName = options.appName ?? 'workloads';
+  const userId = options.userId ?? 'workload';
+  const streamTtl = options.eventStreamTtlSeconds ?? 3600;
+  const capacity = options.logCapacity ?? 1000;
+  const sessionService = options.sessionService;
+
+  const commands = await connectRedis(location, 'worker commands');
+  let subscriber: Redis;
+  try {
+    subscriber = await connectRedis(location, 'worker cancellations');
+  } catch (error: unknown) {
+    commands.disconnect();
+    throw error;
+  }
+  const scripts = new RecordScripts(commands, capacity);
+  const activity = new Subject<WorkerActivity>();
+  const running = new Map<string, RunningJob>();
+  let crashing = false;
+
+  // Callers look names up here to reject unknown ones before enqueueing.
+  const hosted: string[] = [];
+  for (const name of Object.keys(agents)) hosted.push(`agent:${name}`, 'agent');
+  for (const name of Object.keys(specs)) hosted.push(`deployment:${name}`, 'deployment');
+  if (hosted.length > 0) await commands.hset(keys.registry, ...hosted);
+
+  subscriber.on('message', (_channel: string, invocationId: string) => {
+    running.get(invocationId)?.cancel();
+  });
+  await subscriber.subscribe(keys.cancelChannel);
+
+  // Runs the invocation's events through `onEvent`; settles when it completes, fails or is
+  // cancelled, and never when the worker crashes on purpose (the job must stay locked then).
+  const execute = (
+    invocationId: string,
+    events$: Observable<Event>,
+    onEvent: (event: Event) => void,
+  ): Promise<'completed' | 'cancelled'> =>
+    new Promise((resolve, reject) => {
+      let cancelled = false;
+      let subscription: { unsubscribe(): void } | undefined;
+      const handle: RunningJob = {
+        cancel: () => {
+          cancelled = true;
+          subscription?.unsubscribe();
+          running.delete(invocationId);
+          resolve('cancelled');
+        },
+        crash: () => {
+          cancelled = true;
+          subscription?.unsubscribe();
+          running.delete(invocationId);
+        },
+      };
+      running.set(invocationId, handle);
+      // The cancel may have been published before this job was registered: the key says so.
+      commands.exists(keys.cancel(invocationId)).then(
+        (flagged) => {
+          if (cancelled) return;
+          if (flagged === 1) {
+            handle.cancel();
+            return;
+          }
+          subscription = events$.subscribe({
+            next: onEvent,
+            error: (error: unknown) => {
+              running.delete(invocationId);
+              reject(error);
+            },
+            complete: () => {
+              running.delete(invocationId);
+              resolve('completed');
+            },
+          });
+        },
+        (error: unknown) => {
+          running.delete(invocationId);
+          reject(error);
+        },
+      );
+    });
+
+  // Commands are pipelined in order on one connection; a failure is kept and raised at the end.
+  const pending = (): { fire(p: Promise<unknown>): void; check(): void } => {
+    let failure: unknown;
+    return {
+      fire: (p) => {
+        p.catch((error: unknown) => {
+          failure ??= error;
+        });
+      },
+      check: () => {
+        if (failure !== undefined) throw failure;
+      },
+    };
+  };
+
+  const processRun = async (job: Job<RunJobData>, resumed: boolean): Promise<JobResult> => {
+    const data = job.data;
+    const stream = keys.events(data.invocationId);
+    const writes = pending();
+    const end = async (entry: readonly string[]): Promise<void> => {
+      await commands.xadd(stream, '*', ...entry);
+      await commands.expire(stream, streamTtl);
+      writes.check();
+    };
+    const entry = agents[data.agent];
+    if (entry === undefined) {
+      const error = new InvalidAgentConfigError(
+        data.agent,
+        'agent',
+        `no agent named '${data.agent}' on worker ${workerId} (it hosts: ${Object.keys(agents).join(', ') || 'none'})`,
+      );
+      await end(['t', ENTRY.error, 'error', JSON.stringify(toWire(error))]);
+      throw error;
+    }
+    activity.next({ type: 'started', jobId: data.invocationId, kind: 'run', name: data.agent, resumed });
+    const agent = entry instanceof BaseAgent ? entry : entry();
+    const runner = new Runner({ appName: data.appName, agent, sessionService });
+    const events$ = runner.run({
+      userId: data.userId,
+      sessionId: data.sessionId,
+      invocationId: data.invocationId,
+      resume: true,
+      ...(data.newMessage === undefined ? {} : { newMessage: data.newMessage }),
+      ...(data.stateDelta === undefined ? {} : { stateDelta: data.stateDelta }),
+    });
+    let outcome: 'completed' | 'cancelled';
+    try {
+      outcome = await execute(data.invocationId, events$, (event) => {
+        writes.fire(commands.xadd(stream, '*', 't', ENTRY.event, 'event', JSON.stringify(event)));
+      });
+    } catch (error: unknown) {
+      await end(['t', ENTRY.error, 'error', JSON.stringify(toWire(error))]);
+      throw error;
+    }
+    await end(['t', ENTRY.end, 'outcome', outcome]);
+    return { outcome };
+  };
+
+  const processDeployment = async (job: Job<DeploymentJobData>, resumed: boolean): Promise<JobResult> => {
+    const data = job.data;
+    const recordKeys = [keys.deployment(data.deploymentId), keys.logs(data.deploymentId)] as const;
+    const record: DeploymentRecord | undefined = parseRecord(await commands.hgetall(recordKeys[0]));
+    // Cleaned up, or already restarted under a newer invocation: nothing to do.
+    if (record === undefined || record.invocation !== data.invocationId) return { outcome: 'cancelled' };
+    const now = Date.now();
+    const entry = specs[data.spec];
+    if (entry === undefined) {
+      await scripts.finish(
+        recordKeys,
+        'failed',
+        now,
+        formatLogLine(now, `Failed: no deployment spec named '${data.spec}' on worker ${workerId}`),
+      );
+      throw new InvalidDeploymentConfigError(undefined, [
+        { field: 'spec', message: `no deployment spec named '${data.spec}' on worker ${workerId}` },
+      ]);
+    }
+    const spec =
+      typeof entry === 'function' ? entry({ deploymentId: data.deploymentId, goal: data.goal }) : entry;
+    const goal = data.goal ?? spec.goal;
+    const seeker = new GoalSeekingAgent({
+      ...spec,
+      goal,
+      deploymentId: data.deploymentId,
+      sessionService,
+      appName,
+      userId,
+    });
+    // Where the projection of this invocation starts; a resumed attempt starts from the same.
+    const startField = `start:${data.invocationId}`;
+    await commands.hsetnx(
+      recordKeys[0],
+      startField,
+      JSON.stringify({ phase: record.phase || seeker.phases[0]!.name, status: record.status }),
+    );
+    const pickups = await commands.hincrby(recordKeys[0], 'pickups', 1);
+    await commands.hset(recordKeys[0], 'worker', workerId, 'goal', goal, 'started', '1');
+    await scripts.log(
+      recordKeys,
+      formatLogLine(
+        now,
+        resumed
+          ? `Worker ${workerId} resumed the run (its worker was lost; pick-up ${pickups})`
+          : `Worker ${workerId} picked the run up`,
+      ),
+    );
+    const start = JSON.parse((await commands.hget(recordKeys[0], startField)) ?? '{}') as {
+      phase: string;
+      status: string;
+    };
+    activity.next({
+      type: 'started',
+      jobId: data.invocationId,
+      kind: 'deployment',
+      name: data.spec,
+      resumed,
+    });
+    const project = deploymentProjector(
+      seeker.name,
+      start,
+      seeker.maxAttempts,
+      seeker.evaluator !== undefined,
+    );
+    const runner = new Runner({ appName, agent: seeker, sessionService });
+    const events$ = runner.run({
+      userId,
+      sessionId: data.deploymentId,
+      invocationId: data.invocationId,
+      resume: true,
+      ...(data.fresh ? { newMessage: goal } : {}),
+    });
+    const writes = pending();
+    let seq = 0;
+    let lastPhase = start.phase;
+    let outcome: 'completed' | 'cancelled';
+    try {
+      outcome = await execute(data.invocationId, events$, (event) => {
+        if (event.partial === true) return;
+        const { change, lines } = project(event);
+        if (change !== undefined) lastPhase = change.phase;
+        writes.fire(scripts.project(recordKeys, data.invocationId, ++seq, change, event.timestamp, lines));
+      });
+    } catch (error: unknown) {
+      const at = Date.now();
+      const message = error instanceof Error ? error.message : String(error);
+      await scripts.finish(recordKeys, 'failed', at, formatLogLine(at, `Failed: ${message}`));
+      throw error;
+    }
+    const at = Date.now();
+    if (outcome === 'cancelled') {
+      await scripts.finish(
+        recordKeys,
+        'stopped',
+        at,
+        formatLogLine(at, `Stopped during phase '${lastPhase}'`),
+        lastPhase,
+      );
+    } else {
+      await scripts.finish(
+        recordKeys,
+        'failed',
+        at,
+        formatLogLine(at, 'Failed: the run ended before reaching a final status'),
+      );
+    }
+    writes.check();
+    return { outcome };
+  };
+
+  const worker = new Worker<JobData, JobResult>(
+    location.queueName,
+    async (job) => {
+      const resumed = job.stalledCounter > 0;
+      const kind = job.data.kind;
+      const name = kind === 'run' ? job.data.agent : job.data.spec;
+      const jobId = job.data.invocationId;
+      try {
+        const result =
+          job.data.kind === 'run'
+            ? await processRun(job as Job<RunJobData>, resumed)
+            : await processDeployment(job as Job<DeploymentJobData>, resumed);
+        activity.next({
+          type: result.outcome === 'cancelled' ? 'cancelled' : 'completed',
+          jobId,
+          kind,
+          name,
+        });
+        return result;
+      } catch (error: unknown) {
+        activity.next({ type: 'failed', jobId, kind, name, error });
+        throw error;
+      }
+    },
+    {
+      connection: location.options,
+      prefix: location.prefix,
+      concurrency,
+      lockDuration: options.lockDurationMillis ?? 30_000,
+      stalledInterval: options.stalledIntervalMillis ?? 15_000,
+      maxStalledCount: options.maxStalledCount ?? 3,
+      name: workerId,
+    },
+  );
+  worker.on('error', (error) => {
+    if (!crashing) activity.next({ type: 'error', error });
+  });
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  return {
+    workerId,
+    activity$: activity.asObservable(),
+    get running() {
+      return running.size;
+    },
+    close: (closeOptions = {}) => {
+      closing ??= (async () => {
+        if (closeOptions.force === true) {
+          crashing = true;
+          for (const job of [...running.values()]) job.crash();
+          await worker.close(true);
+        } else {
+          await worker.close();
+        }
+        subscriber.disconnect();
+        await commands.quit().catch(() => commands.disconnect());
+        activity.complete();
+      })();
+      return closing;
+    },
+  };
+}

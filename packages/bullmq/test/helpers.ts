@@ -1,0 +1,80 @@
+// Test-only helpers: real Redis and PostgreSQL on 127.0.0.1, started when down, and a key prefix
+// (and schema) per test so runs never collide.
+import { execFileSync, execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export const REDIS = { host: '127.0.0.1', port: 6379 } as const;
+export const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let ensured = false;
+
+/** Starts Redis and PostgreSQL when they do not answer (the shared script when present). */
+export function ensureServices(): void {
+  if (ensured) return;
+  const script = resolve(root, 'scripts/ensure-services.sh');
+  if (existsSync(script)) {
+    execFileSync('bash', [script], { stdio: 'inherit' });
+  } else {
+    try {
+      execSync('redis-cli -h 127.0.0.1 -p 6379 ping', { stdio: 'ignore' });
+    } catch {
+      execSync('redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no');
+    }
+    try {
+      execSync('pg_isready -q -h 127.0.0.1 -p 5432', { stdio: 'ignore' });
+    } catch {
+      execSync(
+        'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | sort -V | tail -n 1) main start',
+      );
+      execSync('for i in $(seq 1 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done');
+    }
+  }
+  ensured = true;
+}
+
+/** A prefix no other test uses. */
+export function uniquePrefix(name: string): string {
+  return `rxt-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes every key under the prefix. */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis({ ...REDIS, lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A plain Redis connection for assertions. */
+export async function redisClient(): Promise<Redis> {
+  const redis = new Redis({ ...REDIS, lazyConnect: true });
+  await redis.connect();
+  return redis;
+}
+
+/** Resolves when `check` holds, polling; rejects after `timeout` ms. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeout = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

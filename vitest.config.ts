@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // also published by packages such as eventsource-parser (under `ai`), whose .ts files Node cannot load.
 export default defineConfig({
   resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] } },
+  ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'default'] } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

@@ -1,0 +1,1 @@
+export { PostgresSessionService, type PostgresSessionServiceOptions } from './PostgresSessionService.js';

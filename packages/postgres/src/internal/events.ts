@@ -1,0 +1,101 @@
+import { type Event, type JsonValue, STATE_PREFIX, type StateDelta } from '@rxagents/core';
+
+/** A state delta split by where each key is stored. `temp:` keys are in none of them. */
+export interface ScopedDelta {
+  /** Keys without a scope prefix: the session's own state. */
+  readonly own: Record<string, JsonValue>;
+  readonly app: Record<string, JsonValue>;
+  readonly user: Record<string, JsonValue>;
+  /** Every key but the `temp:` ones, as the event is stored. */
+  readonly durable: Record<string, JsonValue>;
+  /** Whether any `temp:` key was dropped. */
+  readonly hadTemp: boolean;
+}
+
+export function splitDelta(delta: StateDelta): ScopedDelta {
+  const own: Record<string, JsonValue> = {};
+  const app: Record<string, JsonValue> = {};
+  const user: Record<string, JsonValue> = {};
+  const durable: Record<string, JsonValue> = {};
+  let hadTemp = false;
+  for (const key in delta) {
+    const value = delta[key]!;
+    if (key.startsWith(STATE_PREFIX.temp)) {
+      hadTemp = true;
+      continue;
+    }
+    durable[key] = value;
+    if (key.startsWith(STATE_PREFIX.app)) app[key] = value;
+    else if (key.startsWith(STATE_PREFIX.user)) user[key] = value;
+    else own[key] = value;
+  }
+  return { own, app, user, durable, hadTemp };
+}
+
+/** The event as it is stored: `temp:` keys never reach the database, not even inside the log. */
+export function storedEventJson(event: Event, split: ScopedDelta): string {
+  if (!split.hadTemp) return JSON.stringify(event);
+  return JSON.stringify({ ...event, actions: { ...event.actions, stateDelta: split.durable } });
+}
+
+const OPTIONAL_STRINGS = ['errorCode', 'errorMessage', 'finishReason'] as const;
+const OPTIONAL_BOOLEANS = ['partial', 'turnComplete'] as const;
+
+/**
+ * Checks that a stored row is an event (the fields the framework reads have the right types) and
+ * freezes it deeply, like the events agents produce. Returns a reason when it is not.
+ */
+export function restoreEvent(value: unknown): Event | string {
+  if (!isObject(value)) return 'not an object';
+  for (const field of ['id', 'invocationId', 'author', 'branch'] as const) {
+    if (typeof value[field] !== 'string') return `'${field}' is not a string`;
+  }
+  if (typeof value.timestamp !== 'number') return "'timestamp' is not a number";
+  for (const field of OPTIONAL_STRINGS) {
+    if (value[field] !== undefined && typeof value[field] !== 'string') return `'${field}' is not a string`;
+  }
+  for (const field of OPTIONAL_BOOLEANS) {
+    if (value[field] !== undefined && typeof value[field] !== 'boolean') return `'${field}' is not a boolean`;
+  }
+  if (value.partial === true) return 'a partial event';
+  const actions = value.actions;
+  if (!isObject(actions)) return "'actions' is not an object";
+  if (!isObject(actions.stateDelta)) return "'actions.stateDelta' is not an object";
+  if (value.content !== undefined) {
+    if (!isObject(value.content) || !Array.isArray(value.content.parts))
+      return "'content.parts' is not an array";
+  }
+  if (value.stateConflicts !== undefined && !Array.isArray(value.stateConflicts)) {
+    return "'stateConflicts' is not an array";
+  }
+  return deepFreeze(value) as unknown as Event;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepFreeze(value: object): object {
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+  }
+  return Object.freeze(value);
+}
+
+/** Structural equality of JSON values (jsonb does not keep key order, so identity and key order say nothing). */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const ao = a as Readonly<Record<string, JsonValue>>;
+  const bo = b as Readonly<Record<string, JsonValue>>;
+  const keys = Object.keys(ao);
+  if (keys.length !== Object.keys(bo).length) return false;
+  for (const key of keys) if (!(key in bo) || !jsonEqual(ao[key], bo[key])) return false;
+  return true;
+}

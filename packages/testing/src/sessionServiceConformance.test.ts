@@ -1,0 +1,4 @@
+import { InMemorySessionService } from '@rxagents/core';
+import { sessionServiceConformance } from './sessionServiceConformance.js';
+
+sessionServiceConformance('InMemorySessionService', () => ({ service: new InMemorySessionService() }));

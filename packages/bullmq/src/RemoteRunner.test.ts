@@ -100,6 +100,197 @@ describe('RemoteRunner + startWorker', () => {
     expect(textOfEvent(first)).toBe('started');
     await until(async () => (await redis.get(tornDown)) === '1', 5000, 'the agent teardown on the worker');
   });
+
+  it('unsubscribing before any worker picked the job up takes it off the queue', async () => {
+    const f = fixture('cancel-queued');
+    const runner = f.runner('flow');
+    const depths: number[] = [];
+    const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
+    cleanups.push(async () => depth.unsubscribe());
+    const subscription = runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe();
+    await until(() => depths.at(-1) === 1, 5000, 'the job to be queued');
+    subscription.unsubscribe();
+    await until(() => depths.at(-1) === 0, 5000, 'the job to leave the queue');
+    const ran: string[] = [];
+    const flow = agent('flow', (ctx) => {
+      ran.push('flow');
+      return of(ctx.newEvent({}));
+    });
+    const worker = await f.worker({ sessionService: new InMemorySessionService(), agents: { flow } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(worker.running).toBe(0);
+    expect(ran).toEqual([]);
+  });
+
+  it('aborting the signal cancels like unsubscribing', async () => {
+    const f = fixture('signal');
+    const started: string[] = [];
+    const stopped: string[] = [];
+    const hanging = agent('hanging', (ctx) =>
+      concat(of(ctx.newEvent({ content: text('started') })), NEVER).pipe(
+        finalize(() => stopped.push(ctx.invocationId)),
+      ),
+    );
+    const worker = await f.worker({ sessionService: new InMemorySessionService(), agents: { hanging } });
+    const controller = new AbortController();
+    const received: Event[] = [];
+    const done = new Promise<void>((resolve, reject) =>
+      f
+        .runner('hanging')
+        .run({ userId: 'u1', sessionId: 's1', invocationId: 'inv-abort', signal: controller.signal })
+        .subscribe({
+          next: (e) => {
+            received.push(e);
+            started.push(e.invocationId);
+            controller.abort();
+          },
+          error: reject,
+          complete: resolve,
+        }),
+    );
+    await done;
+    await until(() => stopped.length === 1, 5000, 'the worker to stop the run');
+    expect(stopped).toEqual(['inv-abort']);
+    expect(received).toHaveLength(1);
+    await until(() => worker.running === 0, 5000, 'the job to end');
+  });
+
+  it('a worker that dies mid-run: another resumes from the durable log, the caller sees each event once', async () => {
+    const f = fixture('resume');
+    const sessions = new InMemorySessionService();
+    const ran: string[] = [];
+    let crashed = false;
+    const step = (name: string) =>
+      agent(name, (ctx) => {
+        ran.push(name);
+        return timer(5).pipe(
+          map(() => ctx.newEvent({ content: text(name), actions: { stateDelta: { [name]: true } } })),
+        );
+      });
+    // On the first attempt the gate hangs (the worker "dies" there); on the second it passes.
+    const gate = agent('gate', (ctx) => {
+      ran.push('gate');
+      if (!crashed) return NEVER;
+      return of(ctx.newEvent({ content: text('gate') }));
+    });
+    const flow = new SequentialAgent({ name: 'flow', subAgents: [step('a'), step('b'), gate, step('c')] });
+    const takeover = { lockDurationMillis: 600, stalledIntervalMillis: 300, concurrency: 1 } as const;
+    const first = await f.worker({
+      sessionService: sessions,
+      agents: { flow },
+      workerId: 'first',
+      ...takeover,
+    });
+    const received: Event[] = [];
+    const done = new Promise<void>((resolve, reject) =>
+      f
+        .runner('flow')
+        .run({ userId: 'u1', sessionId: 's1', newMessage: 'go', invocationId: 'inv-r' })
+        .subscribe({ next: (e) => received.push(e), error: reject, complete: resolve }),
+    );
+    await until(() => ran.includes('gate'), 5000, 'the first attempt to reach the gate');
+    await until(() => received.length === 2, 5000, 'a and b to arrive');
+    await first.close({ force: true });
+    crashed = true;
+    const second = await f.worker({
+      sessionService: sessions,
+      agents: { flow },
+      workerId: 'second',
+      ...takeover,
+    });
+    const resumed: boolean[] = [];
+    second.activity$.subscribe((a) => {
+      if (a.type === 'started') resumed.push(a.resumed);
+    });
+    await done;
+    expect(resumed).toEqual([true]);
+    // every event reached the caller once, in order
+    expect(received.map((e) => [e.id, e.author])).toEqual([
+      ['inv-r-e2', 'a'],
+      ['inv-r-e3', 'b'],
+      ['inv-r-e4', 'gate'],
+      ['inv-r-e5', 'c'],
+    ]);
+    // the log holds each event once; the state is what one clean run would leave
+    const stored = await events(sessions, 's1');
+    expect(stored.map((e) => e.id)).toEqual(['inv-r-e1', 'inv-r-e2', 'inv-r-e3', 'inv-r-e4', 'inv-r-e5']);
+    // what is re-run: the whole invocation from its start (a and b ran twice), not the log
+    expect(ran).toEqual(['a', 'b', 'gate', 'a', 'b', 'gate', 'c']);
+  });
+
+  it('reports the queue depth and runs at most `concurrency` jobs per worker', async () => {
+    const f = fixture('limits');
+    const runner = f.runner('slow');
+    const depths: number[] = [];
+    const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
+    cleanups.push(async () => depth.unsubscribe());
+    const runs = [1, 2, 3, 4, 5].map((i) =>
+      lastValueFrom(runner.run({ userId: 'u1', sessionId: `s${i}`, newMessage: 'go' }).pipe(toArray())),
+    );
+    await until(() => depths.at(-1) === 5, 5000, 'five queued jobs');
+    let now = 0;
+    let most = 0;
+    const slow = agent('slow', (ctx) => {
+      most = Math.max(most, ++now);
+      return timer(150).pipe(
+        map(() => ctx.newEvent({ content: text('done') })),
+        finalize(() => now--),
+      );
+    });
+    await f.worker({ sessionService: new InMemorySessionService(), agents: { slow }, concurrency: 2 });
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(most).toBe(2);
+    await until(() => depths.at(-1) === 0, 5000, 'an empty queue');
+    expect(depths[0]).toBe(0);
+    expect(Math.max(...depths)).toBe(5);
+  });
+
+  it('forwards failures as typed errors (class, code, agent, field) or RemoteRunError', async () => {
+    const f = fixture('errors');
+    const typed = agent('typed', () => {
+      throw new InvalidStateError('typed', 'k', 'k.x', 'not JSON');
+    });
+    const plain = agent('plain', () => {
+      throw new TypeError('boom');
+    });
+    await f.worker({ sessionService: new InMemorySessionService(), agents: { typed, plain } });
+    const failure = (name: string) =>
+      lastValueFrom(f.runner(name).run({ userId: 'u1', sessionId: name, newMessage: 'go' })).catch(
+        (e: unknown) => e,
+      );
+    const a = await failure('typed');
+    expect(a).toBeInstanceOf(InvalidStateError);
+    expect(a).toMatchObject({ code: 'INVALID_STATE', agent: 'typed', field: 'k.x', key: 'k' });
+    const b = await failure('plain');
+    expect(b).toBeInstanceOf(RemoteRunError);
+    expect(b).toMatchObject({ remoteName: 'TypeError', message: 'boom' });
+    const c = await failure('missing');
+    expect(c).toBeInstanceOf(InvalidAgentConfigError);
+    expect(c).toMatchObject({ agent: 'missing', field: 'agent' });
+    expect((c as Error).message).toContain('typed, plain');
+  });
+
+  it('fails fast with BackendUnavailableError when Redis is unreachable', async () => {
+    const nowhere = {
+      connection: { host: '127.0.0.1', port: 1 },
+      prefix: uniquePrefix('down'),
+      connectTimeoutMillis: 1000,
+    };
+    const started = Date.now();
+    const runner = new RemoteRunner({ ...nowhere, appName: 'app', agent: 'flow' });
+    const error = await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's1' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', backend: 'redis' });
+    const depth = await firstValueFrom(runner.queueDepth()).catch((e: unknown) => e);
+    expect(depth).toBeInstanceOf(BackendUnavailableError);
+    const worker = await startWorker({ ...nowhere, sessionService: new InMemorySessionService() }).catch(
+      (e: unknown) => e,
+    );
+    expect(worker).toBeInstanceOf(BackendUnavailableError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await runner.close();
+  });
 });
 
 function textOfEvent(event: Event): string {

@@ -1,0 +1,183 @@
+import { agent, InMemorySessionService, text } from '@rxagents/core';
+import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents/workloads';
+import { finalize, firstValueFrom, lastValueFrom, map, timer, toArray } from 'rxjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dropPrefix, ensureServices, REDIS, uniquePrefix, until } from '../test/helpers.js';
+import { DistributedWorkload } from './DistributedWorkload.js';
+import { startWorker, type WorkerOptions } from './startWorker.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+beforeAll(() => ensureServices());
+
+function fixture(name: string, sessions = new InMemorySessionService()) {
+  const prefix = uniquePrefix(name);
+  cleanups.push(() => dropPrefix(prefix));
+  const location = { connection: REDIS, prefix };
+  const workload = new DistributedWorkload({
+    ...location,
+    sessionService: sessions,
+    stopTimeoutMillis: 5000,
+  });
+  cleanups.push(() => workload.close());
+  return {
+    workload,
+    sessions,
+    async worker(options: Omit<WorkerOptions, 'connection' | 'prefix' | 'sessionService'>) {
+      const handle = await startWorker({ ...location, sessionService: sessions, ...options });
+      cleanups.push(() => handle.close({ force: true }));
+      return handle;
+    },
+  };
+}
+
+const step = (name: string, ran: string[], millis = 10) =>
+  agent(name, (ctx) => {
+    ran.push(name);
+    return timer(millis).pipe(map(() => ctx.newEvent({ content: text(`${name} done`) })));
+  });
+
+describe('DistributedWorkload', () => {
+  it('deploys a named spec to a worker; status, logs and list are readable from here', async () => {
+    const f = fixture('deploy');
+    const ran: string[] = [];
+    await f.worker({
+      workerId: 'w1',
+      deployments: {
+        site: ({ goal }) => ({
+          goal: goal ?? 'a site',
+          phases: [
+            { name: 'build', agent: step('builder', ran) },
+            { name: 'ship', agent: step('shipper', ran) },
+          ],
+        }),
+      },
+    });
+    const id = await f.workload.deploy({ spec: 'site', goal: 'a deployed site', deploymentId: 'd1' });
+    expect(id).toBe('d1');
+    const updates = await lastValueFrom(f.workload.status$(id, { intervalMillis: 20 }).pipe(toArray()));
+    expect(updates.at(-1)).toMatchObject({ phase: 'ship', status: 'completed' });
+    expect(ran).toEqual(['builder', 'shipper']);
+    const logs = await f.workload.logs(id);
+    const messages = logs.map((line) => line.replace(/^\[[^\]]+\] /, ''));
+    expect(messages).toEqual([
+      "Deployment 'd1' queued: a deployed site",
+      'Worker w1 picked the run up',
+      "Phase 'build' started",
+      '[build] builder done',
+      "Phase 'build' completed",
+      "Phase 'ship' started",
+      '[ship] shipper done',
+      "Phase 'ship' completed",
+      'Goal reached: deployment completed',
+    ]);
+    expect(await f.workload.logs(id, 2)).toEqual(logs.slice(-2));
+    expect(await f.workload.list()).toEqual([
+      expect.objectContaining({
+        id: 'd1',
+        spec: 'site',
+        goal: 'a deployed site',
+        status: 'completed',
+        worker: 'w1',
+        pickups: 1,
+        completions: 1,
+      }),
+    ]);
+    const session = await firstValueFrom(
+      f.sessions.getSession({ appName: 'workloads', userId: 'workload', sessionId: 'd1' }),
+    );
+    expect(session?.events[0]).toMatchObject({ author: 'user', id: 'd1-r1-e1' });
+    expect(session?.state.get('deployment:status')).toBe('completed');
+  });
+
+  it('stop cancels on the worker; start resumes at the phase it was in; cleanup forgets it', async () => {
+    const f = fixture('stop');
+    const ran: string[] = [];
+    let slow = true;
+    const tornDown: string[] = [];
+    const deployer = agent('deployer', (ctx) => {
+      ran.push('deployer');
+      return timer(slow ? 60_000 : 10).pipe(
+        map(() => ctx.newEvent({ content: text('deployed') })),
+        finalize(() => tornDown.push('deployer')),
+      );
+    });
+    await f.worker({
+      deployments: {
+        site: {
+          goal: 'a site',
+          phases: [
+            { name: 'build', agent: step('builder', ran) },
+            { name: 'deploy', agent: deployer },
+          ],
+        },
+      },
+    });
+    const id = await f.workload.deploy({ spec: 'site' });
+    await until(async () => (await f.workload.status(id)).phase === 'deploy', 5000, 'the deploy phase');
+    await until(() => ran.includes('deployer'), 5000, 'the deployer to start');
+    expect(await f.workload.stop(id)).toBe(true);
+    expect(tornDown).toEqual(['deployer']);
+    expect(await f.workload.status(id)).toMatchObject({ phase: 'deploy', status: 'stopped' });
+    expect(await f.workload.stop(id)).toBe(false);
+    slow = false;
+    expect(await f.workload.start(id)).toBe(true);
+    expect(await f.workload.start(id)).toBe(false);
+    await until(async () => (await f.workload.status(id)).status === 'completed', 5000, 'completion');
+    // the restart resumed at 'deploy': the build phase did not run again
+    expect(ran).toEqual(['builder', 'deployer', 'deployer']);
+    const messages = (await f.workload.logs(id)).map((line) => line.replace(/^\[[^\]]+\] /, ''));
+    expect(messages).toContain("Stopped during phase 'deploy'");
+    expect(messages).toContain("Resuming at phase 'deploy'");
+    expect(messages.at(-1)).toBe('Goal reached: deployment completed');
+
+    expect(await f.workload.cleanup(id)).toEqual({ status: 'cleaned' });
+    await expect(f.workload.status(id)).rejects.toBeInstanceOf(DeploymentNotFoundError);
+    expect(await f.workload.list()).toEqual([]);
+    const session = await firstValueFrom(
+      f.sessions.getSession({ appName: 'workloads', userId: 'workload', sessionId: id }),
+    );
+    expect(session).toBeUndefined();
+  });
+
+  it('stops a deployment no worker has picked up yet', async () => {
+    const f = fixture('stop-queued');
+    const id = await f.workload.deploy({ spec: 'site', goal: 'later' });
+    expect(await f.workload.status(id)).toMatchObject({ phase: '', status: 'pending' });
+    expect(await f.workload.stop(id)).toBe(true);
+    expect(await f.workload.status(id)).toMatchObject({ status: 'stopped' });
+    const ran: string[] = [];
+    await f.worker({
+      deployments: { site: { goal: 'x', phases: [{ name: 'build', agent: step('builder', ran) }] } },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran).toEqual([]);
+    expect((await f.workload.logs(id)).at(-1)).toMatch(/Stopped before starting$/);
+  });
+
+  it('rejects unknown specs, taken or malformed ids; unknown ids are DeploymentNotFoundError', async () => {
+    const f = fixture('invalid');
+    await f.worker({ deployments: { site: { goal: 'x', phases: [{ name: 'b', agent: step('b', []) }] } } });
+    const unknown = await f.workload.deploy({ spec: 'nope' }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(InvalidDeploymentConfigError);
+    expect(unknown).toMatchObject({ field: 'spec' });
+    await f.workload.deploy({ spec: 'site', deploymentId: 'taken' });
+    await expect(f.workload.deploy({ spec: 'site', deploymentId: 'taken' })).rejects.toMatchObject({
+      field: 'deploymentId',
+    });
+    await expect(f.workload.deploy({ spec: 'site', deploymentId: 'a:b' })).rejects.toMatchObject({
+      field: 'deploymentId',
+    });
+    for (const call of [
+      () => f.workload.status('ghost'),
+      () => f.workload.logs('ghost'),
+      () => f.workload.stop('ghost'),
+      () => f.workload.start('ghost'),
+      () => f.workload.cleanup('ghost'),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(DeploymentNotFoundError);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -76,5 +77,27 @@ export async function until(
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** `RXAGENTS_TEST_PG`, or the local server as the `postgres` superuser (trust auth). */
+export function postgresUrl(): string {
+  const fromEnv = process.env.RXAGENTS_TEST_PG;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : POSTGRES_URL;
+}
+
+/** A schema name no other test uses (created by the session service's migration). */
+export function uniqueSchema(name: string): string {
+  return `rxt_bullmq_${name}_${randomUUID().slice(0, 8)}`;
+}
+
+/** Drops a test schema. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
   }
 }

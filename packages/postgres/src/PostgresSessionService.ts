@@ -85,6 +85,10 @@ export class PostgresSessionService implements SessionService {
   private readonly s: string;
   private migrated: Promise<void> | undefined;
   private readonly where: string;
+  // The last append started for each session key: appends of one session run one after another,
+  // in the order they were subscribed, and a read waits for them (read-your-writes), as with the
+  // in-memory store, whose appends are synchronous.
+  private readonly pending = new Map<string, Promise<unknown>>();
 
   constructor(options: PostgresSessionServiceOptions = {}) {
     this.schema = options.schema ?? 'rxagents';
@@ -174,69 +178,71 @@ export class PostgresSessionService implements SessionService {
   getSession(request: SessionKey): Observable<Session | undefined> {
     return defer(() =>
       from(
-        this.query(request.sessionId, undefined, async (client) => {
-          const key = [request.appName, request.userId, request.sessionId];
-          const head = await client.query<{
-            initial_state: Record<string, JsonValue>;
-            state: Record<string, JsonValue>;
-            event_count: number;
-            app: Record<string, JsonValue> | null;
-            usr: Record<string, JsonValue> | null;
-          }>(
-            `SELECT s.initial_state, s.state, s.event_count, a.state AS app, u.state AS usr
+        this.afterAppends(request, () =>
+          this.query(request.sessionId, undefined, async (client) => {
+            const key = [request.appName, request.userId, request.sessionId];
+            const head = await client.query<{
+              initial_state: Record<string, JsonValue>;
+              state: Record<string, JsonValue>;
+              event_count: number;
+              app: Record<string, JsonValue> | null;
+              usr: Record<string, JsonValue> | null;
+            }>(
+              `SELECT s.initial_state, s.state, s.event_count, a.state AS app, u.state AS usr
              FROM ${this.s}.sessions s
              LEFT JOIN ${this.s}.app_state a ON a.app_name = s.app_name
              LEFT JOIN ${this.s}.user_state u ON u.app_name = s.app_name AND u.user_id = s.user_id
              WHERE s.app_name = $1 AND s.user_id = $2 AND s.session_id = $3`,
-            key,
-          );
-          const row = head.rows[0];
-          if (row === undefined) return undefined;
-          const count = row.event_count;
-          // The log is append-only, so its first `count` rows are exactly the events the snapshot
-          // above reflects, whatever was appended since: two statements, one consistent view.
-          const events: Event[] = [];
-          if (count > 0) {
-            const log = await client.query<{ seq: number; event: unknown }>(
-              `SELECT seq, event FROM ${this.s}.events WHERE ${this.where} AND seq < $4 ORDER BY seq`,
-              [...key, count],
+              key,
             );
-            if (log.rows.length !== count) {
-              // Deleted in between: it is gone now. Otherwise the log lost rows.
-              if (log.rows.length === 0) return undefined;
-              throw new SessionStoreError(
-                undefined,
-                request.sessionId,
-                `the log holds ${log.rows.length} of its ${count} events`,
+            const row = head.rows[0];
+            if (row === undefined) return undefined;
+            const count = row.event_count;
+            // The log is append-only, so its first `count` rows are exactly the events the snapshot
+            // above reflects, whatever was appended since: two statements, one consistent view.
+            const events: Event[] = [];
+            if (count > 0) {
+              const log = await client.query<{ seq: number; event: unknown }>(
+                `SELECT seq, event FROM ${this.s}.events WHERE ${this.where} AND seq < $4 ORDER BY seq`,
+                [...key, count],
               );
-            }
-            for (let i = 0; i < count; i++) {
-              const stored = log.rows[i]!;
-              const event = restoreEvent(stored.event);
-              if (typeof event === 'string') {
+              if (log.rows.length !== count) {
+                // Deleted in between: it is gone now. Otherwise the log lost rows.
+                if (log.rows.length === 0) return undefined;
                 throw new SessionStoreError(
                   undefined,
                   request.sessionId,
-                  `stored event #${stored.seq} is malformed: ${event}`,
+                  `the log holds ${log.rows.length} of its ${count} events`,
                 );
               }
-              events.push(event);
+              for (let i = 0; i < count; i++) {
+                const stored = log.rows[i]!;
+                const event = restoreEvent(stored.event);
+                if (typeof event === 'string') {
+                  throw new SessionStoreError(
+                    undefined,
+                    request.sessionId,
+                    `stored event #${stored.seq} is malformed: ${event}`,
+                  );
+                }
+                events.push(event);
+              }
             }
-          }
-          let session: Session;
-          try {
-            session = new Session({ ...sessionIdentity(request), state: row.initial_state, events });
-          } catch (error: unknown) {
-            throw new SessionStoreError(
-              undefined,
-              request.sessionId,
-              `the stored log cannot be replayed: ${messageOf(error)}`,
-              error,
-            );
-          }
-          syncState(session, { ...row.app, ...row.usr, ...row.state });
-          return session;
-        }),
+            let session: Session;
+            try {
+              session = new Session({ ...sessionIdentity(request), state: row.initial_state, events });
+            } catch (error: unknown) {
+              throw new SessionStoreError(
+                undefined,
+                request.sessionId,
+                `the stored log cannot be replayed: ${messageOf(error)}`,
+                error,
+              );
+            }
+            syncState(session, { ...row.app, ...row.usr, ...row.state });
+            return session;
+          }),
+        ),
       ),
     );
   }
@@ -292,9 +298,18 @@ export class PostgresSessionService implements SessionService {
       session.commit(event);
       if (event.partial === true) return of(event);
       const position = session.indexOf(event);
-      return from(
-        this.query(session.id, event.author, (client) => this.store(client, session, event, position)),
-      );
+      const pendingKey = keyOf({ appName: session.appName, userId: session.userId, sessionId: session.id });
+      const before = this.pending.get(pendingKey);
+      const write = () =>
+        this.query(session.id, event.author, (client) => this.store(client, session, event, position));
+      // Ordered after the previous append of this session, whatever became of it.
+      const run = before === undefined ? write() : before.then(write, write);
+      this.pending.set(pendingKey, run);
+      const settled = () => {
+        if (this.pending.get(pendingKey) === run) this.pending.delete(pendingKey);
+      };
+      run.then(settled, settled);
+      return from(run);
     });
   }
 
@@ -417,6 +432,12 @@ export class PostgresSessionService implements SessionService {
       RETURNING 1`;
   }
 
+  // Runs `read` once the appends of that session started so far have settled.
+  private afterAppends<T>(key: SessionKey, read: () => Promise<T>): Promise<T> {
+    const before = this.pending.get(keyOf(key));
+    return before === undefined ? read() : before.then(read, read);
+  }
+
   private ensureMigrated(): Promise<void> {
     return this.migrated ?? this.startMigration();
   }
@@ -475,6 +496,10 @@ export class PostgresSessionService implements SessionService {
       client.release(broken);
     }
   }
+}
+
+function keyOf(key: SessionKey): string {
+  return JSON.stringify([key.appName, key.userId, key.sessionId]);
 }
 
 function sessionIdentity(key: SessionKey): { id: string; appName: string; userId: string } {

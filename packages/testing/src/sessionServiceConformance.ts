@@ -168,6 +168,18 @@ export function sessionServiceConformance(
         expect(summary).toMatchObject({ sessionId: 's', eventCount: 3, lastUpdateTime: 30 });
       });
 
+      it('appends subscribed back to back are stored in subscription order; a read after them sees them', async () => {
+        const session = await create('s');
+        const events = [1, 2, 3, 4, 5].map((i) => makeEvent(`e${i}`, { [`k${i}`]: i, last: i }));
+        // every append subscribed at once, none awaited
+        const writes = events.map((e) => lastValueFrom(service().appendEvent(session, e)));
+        const read = firstValueFrom(service().getSession(key('s')));
+        expect(await Promise.all(writes)).toEqual(events);
+        const fresh = await read;
+        expect(fresh?.events.map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+        expect(fresh?.state.snapshot()).toEqual({ k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, last: 5 });
+      });
+
       it('appending the same event object twice stores it once', async () => {
         const session = await create('s');
         const e1 = makeEvent('e1', { n: 1 });

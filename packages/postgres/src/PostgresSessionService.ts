@@ -40,6 +40,8 @@ export interface PostgresSessionServiceOptions {
 }
 
 const BACKEND = 'postgres';
+// Rows of one session, with its key as the first three parameters.
+const WHERE = 'app_name = $1 AND user_id = $2 AND session_id = $3';
 
 /**
  * A durable {@link SessionService} on PostgreSQL, behaving like `InMemorySessionService`.
@@ -84,7 +86,6 @@ export class PostgresSessionService implements SessionService {
   private readonly ids: IdGenerator;
   private readonly s: string;
   private migrated: Promise<void> | undefined;
-  private readonly where: string;
   // The last append started for each session key: appends of one session run one after another,
   // in the order they were subscribed, and a read waits for them (read-your-writes), as with the
   // in-memory store, whose appends are synchronous.
@@ -107,7 +108,6 @@ export class PostgresSessionService implements SessionService {
       this.pool.on('error', () => {});
       this.ownsPool = true;
     }
-    this.where = 'app_name = $1 AND user_id = $2 AND session_id = $3';
   }
 
   /**
@@ -203,7 +203,7 @@ export class PostgresSessionService implements SessionService {
             const events: Event[] = [];
             if (count > 0) {
               const log = await client.query<{ seq: number; event: unknown }>(
-                `SELECT seq, event FROM ${this.s}.events WHERE ${this.where} AND seq < $4 ORDER BY seq`,
+                `SELECT seq, event FROM ${this.s}.events WHERE ${WHERE} AND seq < $4 ORDER BY seq`,
                 [...key, count],
               );
               if (log.rows.length !== count) {
@@ -282,7 +282,7 @@ export class PostgresSessionService implements SessionService {
       from(
         this.query(request.sessionId, undefined, async (client) => {
           // The events go with it (ON DELETE CASCADE), in the same statement.
-          await client.query(`DELETE FROM ${this.s}.sessions WHERE ${this.where}`, [
+          await client.query(`DELETE FROM ${this.s}.sessions WHERE ${WHERE}`, [
             request.appName,
             request.userId,
             request.sessionId,
@@ -370,7 +370,7 @@ export class PostgresSessionService implements SessionService {
            UPDATE ${this.s}.sessions
            SET state = state || $5::jsonb, event_count = $4 + 1, last_update_time = $8,
                updated_at = now()
-           WHERE ${this.where} AND event_count = $4
+           WHERE ${WHERE} AND event_count = $4
            RETURNING 1
          ), e AS (
            INSERT INTO ${this.s}.events (app_name, user_id, session_id, seq, event_id, event)

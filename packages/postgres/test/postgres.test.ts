@@ -379,6 +379,27 @@ describe('PostgresSessionService: with a Runner', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it('survives the server dropping its idle connections: the next call reconnects', async () => {
+    const schema = newSchema();
+    const app = `rxt_kill_${process.pid}_${Date.now()}`;
+    const service = new PostgresSessionService({
+      connectionString: `${url}${url.includes('?') ? '&' : '?'}application_name=${app}`,
+      schema,
+    });
+    services.push(service);
+    const session = await firstValueFrom(
+      service.createSession({ appName: 'app', userId: 'u1', sessionId: 's' }),
+    );
+    const killed = await admin.query(
+      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1',
+      [app],
+    );
+    expect(killed.rows[0].n).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100));
+    await lastValueFrom(service.appendEvent(session, makeEvent('e1', { alive: true })));
+    expect((await get(service, 's')).state.snapshot()).toEqual({ alive: true });
+  });
+
   it('a server that accepts but never answers: BackendUnavailableError after the connect timeout', async () => {
     const silent: Server = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -123,7 +123,14 @@ export class PostgresSessionService implements SessionService {
     return defer(() => from(this.startMigration()));
   }
 
-  /** Ends the pool when this service created it. */
+  /**
+   * Ends the pool when this service created it; a pool passed in as `pool` stays open.
+   *
+   * @example
+   * ```ts
+   * afterAll(() => sessions.close());
+   * ```
+   */
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();
   }

@@ -9,9 +9,20 @@ import {
   type SessionService,
   text,
 } from '@rxagents/core';
+import { PostgresSessionService } from '@rxagents/postgres';
 import { concat, finalize, firstValueFrom, lastValueFrom, map, NEVER, of, take, timer, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dropPrefix, ensureServices, REDIS, redisClient, uniquePrefix, until } from '../test/helpers.js';
+import {
+  dropPrefix,
+  dropSchema,
+  ensureServices,
+  postgresUrl,
+  REDIS,
+  redisClient,
+  uniquePrefix,
+  uniqueSchema,
+  until,
+} from '../test/helpers.js';
 import { RemoteRunError } from './errors.js';
 import { RemoteRunner } from './RemoteRunner.js';
 import { startWorker, type WorkerHandle, type WorkerOptions } from './startWorker.js';
@@ -57,9 +68,14 @@ async function events(service: SessionService, sessionId: string): Promise<reado
 beforeAll(() => ensureServices());
 
 describe('RemoteRunner + startWorker', () => {
-  it('streams every event of the run in order, and the session holds them', async () => {
+  it('streams every event of the run in order, and the session ends in PostgreSQL', async () => {
     const f = fixture('stream');
-    const sessions = new InMemorySessionService();
+    const schema = uniqueSchema('stream');
+    const sessions = new PostgresSessionService({ connectionString: postgresUrl(), schema });
+    cleanups.push(async () => {
+      await sessions.close();
+      await dropSchema(schema);
+    });
     const flow = new SequentialAgent({
       name: 'flow',
       subAgents: [say('a', 5, { a: 1 }), say('b', 5, { b: 2 }), say('c', 5)],
@@ -74,9 +90,38 @@ describe('RemoteRunner + startWorker', () => {
       ['inv-1-e3', 'b'],
       ['inv-1-e4', 'c'],
     ]);
-    const stored = await events(sessions, 's1');
-    expect(stored.map((e) => e.id)).toEqual(['inv-1-e1', 'inv-1-e2', 'inv-1-e3', 'inv-1-e4']);
-    expect(stored[0]?.author).toBe('user');
+    // a fresh service instance reads it back from the database, not from a cache
+    const reader = new PostgresSessionService({ connectionString: postgresUrl(), schema });
+    cleanups.push(() => reader.close());
+    const stored = await events(reader, 's1');
+    expect(stored.map((e) => [e.id, e.author])).toEqual([
+      ['inv-1-e1', 'user'],
+      ['inv-1-e2', 'a'],
+      ['inv-1-e3', 'b'],
+      ['inv-1-e4', 'c'],
+    ]);
+    const session = await firstValueFrom(
+      reader.getSession({ appName: 'app', userId: 'u1', sessionId: 's1' }),
+    );
+    expect(session?.state.snapshot()).toEqual({ a: 1, b: 2 });
+  });
+
+  it('a PostgreSQL that cannot be reached fails the run with BackendUnavailableError, not a hang', async () => {
+    const f = fixture('pg-down');
+    const sessions = new PostgresSessionService({
+      connectionString: 'postgres://postgres@127.0.0.1:1/postgres',
+      schema: uniqueSchema('down'),
+      connectTimeoutMillis: 1000,
+    });
+    cleanups.push(() => sessions.close());
+    await f.worker({ sessionService: sessions, agents: { a: say('a') } });
+    const started = Date.now();
+    const error = await lastValueFrom(
+      f.runner('a').run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', backend: 'postgres' });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('unsubscribing stops the agent on the worker (its teardown runs there)', async () => {

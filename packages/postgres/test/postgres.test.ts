@@ -14,7 +14,7 @@ import {
   text,
 } from '@rxagents/core';
 import type pg from 'pg';
-import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, of, tap, toArray } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresSessionService } from '../src/index.js';
 import { adminPool, databaseUrl, dropSchema, uniqueSchema } from './db.js';
@@ -330,6 +330,38 @@ describe('PostgresSessionService: with a Runner', () => {
     const stored = await get(service, 's');
     expect(stored.events.map((e) => e.author)).toEqual(['user', 'a', 'b', 'c']);
     expect(stored.state.snapshot()).toEqual({ a: true, b: true, c: true });
+  });
+
+  it('commit rule: the next step sees a delta before it is durable; the run completes after every append', async () => {
+    const schema = newSchema();
+    const service = open(schema);
+    await lastValueFrom(service.migrate(), { defaultValue: undefined });
+    // every stored event takes 50 ms
+    await admin.query(`
+      CREATE FUNCTION "${schema}".slow() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(0.05); RETURN NEW; END $$;
+      CREATE TRIGGER slow BEFORE INSERT ON "${schema}".events FOR EACH ROW EXECUTE FUNCTION "${schema}".slow();`);
+    const log: string[] = [];
+    const observed: typeof service = Object.create(service);
+    observed.appendEvent = (session, event) =>
+      service.appendEvent(session, event).pipe(tap((e) => log.push(`durable ${e.author}`)));
+    const flow = new SequentialAgent({
+      name: 'flow',
+      subAgents: [
+        agent('a', (ctx) => of(ctx.newEvent({ actions: { stateDelta: { x: 1 } } }))),
+        agent('b', (ctx) => {
+          log.push(`b sees x=${String(ctx.state.get('x'))}`);
+          return of(ctx.newEvent({ actions: { stateDelta: { y: 2 } } }));
+        }),
+      ],
+    });
+    const runner = new Runner({ appName: 'app', agent: flow, sessionService: observed });
+    await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's', newMessage: 'go' }));
+    log.push('run completed');
+    // the user's event is durable before the agent starts; b ran while a's append was in flight
+    expect(log).toEqual(['durable user', 'b sees x=1', 'durable a', 'durable b', 'run completed']);
+    const { rows } = await admin.query(`SELECT event_count FROM "${schema}".sessions`);
+    expect(rows).toEqual([{ event_count: 3 }]);
   });
 
   it('a failed append fails the run with SessionStoreError and nothing after it is stored', async () => {

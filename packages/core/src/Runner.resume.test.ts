@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, map, Observable, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { say } from '../test/helpers.js';
 import type { Event } from './Event.js';
@@ -119,5 +119,59 @@ describe('Runner: invocation ids and resume', () => {
     expect((error as Error).message).toContain('disk full');
     expect(seen).toEqual(['a']);
     expect(appended).toEqual(['user', 'a']);
+  });
+
+  it("an agent's failure waits for the appends already queued: committed events become durable first", async () => {
+    const inner = new InMemorySessionService();
+    const stored: string[] = [];
+    // An asynchronous store: every append completes on a later macrotask.
+    const slow: SessionService = {
+      createSession: (r) => inner.createSession(r),
+      getSession: (r) => inner.getSession(r),
+      listSessions: (r) => inner.listSessions(r),
+      deleteSession: (r) => inner.deleteSession(r),
+      appendEvent: (session, event) =>
+        new Observable<Event>((s) => {
+          session.commit(event);
+          const handle = setTimeout(() => {
+            stored.push(event.author);
+            s.next(event);
+            s.complete();
+          }, 1);
+          return () => clearTimeout(handle);
+        }),
+    };
+    const boom = agent('boom', () => throwError(() => new Error('model down')));
+    const flow = new SequentialAgent({ name: 'flow', subAgents: [say('a'), say('b'), boom] });
+    const runner = new Runner({ appName: 'app', agent: flow, sessionService: slow });
+    await expect(lastValueFrom(runner.run(request))).rejects.toThrow('model down');
+    expect(stored).toEqual(['user', 'a', 'b']);
+  });
+
+  it('uses the session another process created between its get and its create', async () => {
+    const inner = new InMemorySessionService();
+    let raced = false;
+    const racing: SessionService = {
+      createSession: (r) => inner.createSession(r),
+      // The first lookup misses; by the time we create, another worker already has.
+      getSession: (r) =>
+        raced
+          ? inner.getSession(r)
+          : inner.createSession({ ...r, state: { by: 'other' } }).pipe(
+              map(() => {
+                raced = true;
+                return undefined;
+              }),
+            ),
+      listSessions: (r) => inner.listSessions(r),
+      deleteSession: (r) => inner.deleteSession(r),
+      appendEvent: (session, event) => inner.appendEvent(session, event),
+    };
+    const runner = new Runner({ appName: 'app', agent: say('a'), sessionService: racing });
+    const events = await lastValueFrom(runner.run(request).pipe(toArray()));
+    expect(events.map((e) => e.author)).toEqual(['a']);
+    const session = await stored(inner);
+    expect(session.state.snapshot()).toEqual({ by: 'other' });
+    expect(session.events.map((e) => e.author)).toEqual(['user', 'a']);
   });
 });

@@ -8,6 +8,7 @@ import {
   fromEvent,
   ignoreElements,
   map,
+  materialize,
   type Observable,
   of,
   type SchedulerLike,
@@ -17,7 +18,7 @@ import {
 import type { BaseAgent } from './BaseAgent.js';
 import { type Content, text } from './Content.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError, RxAgentsError, SessionStoreError } from './errors.js';
+import { InvalidAgentConfigError, RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type RunConfig } from './InvocationContext.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
@@ -104,7 +105,20 @@ export class Runner {
         throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
       }
       return service.getSession(key).pipe(
-        concatMap((found) => (found === undefined ? service.createSession(key) : of(found))),
+        concatMap((found) =>
+          found === undefined
+            ? service.createSession(key).pipe(
+                // Another process created it between our get and create: use theirs.
+                catchError((error: unknown) =>
+                  error instanceof SessionExistsError
+                    ? service
+                        .getSession(key)
+                        .pipe(concatMap((s) => (s === undefined ? throwError(() => error) : of(s))))
+                    : throwError(() => error),
+                ),
+              )
+            : of(found),
+        ),
         concatMap((session) => this.invoke(resumePoint(session, request), request)),
       );
     });
@@ -145,15 +159,21 @@ export class Runner {
     const appended =
       sync === undefined
         ? events.pipe(
-            concatMap((event) =>
-              event.partial === true
+            // Materialised so an agent's error waits behind the appends already queued: events
+            // committed in memory before the failure still become durable before the run fails.
+            materialize(),
+            concatMap((note) => {
+              if (note.kind === 'E') return throwError(() => note.error);
+              if (note.kind === 'C') return EMPTY;
+              const event = note.value;
+              return event.partial === true
                 ? of(event)
                 : service
                     .appendEvent(session, event)
                     .pipe(
                       catchError((error: unknown) => throwError(() => storeError(session, event, error))),
-                    ),
-            ),
+                    );
+            }),
           )
         : events.pipe(map((event) => (event.partial === true ? event : sync(session, event))));
     return userEvent === undefined

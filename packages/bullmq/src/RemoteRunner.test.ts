@@ -23,6 +23,7 @@ import {
   uniqueSchema,
   until,
 } from '../test/helpers.js';
+import { DistributedWorkload } from './DistributedWorkload.js';
 import { RemoteRunError } from './errors.js';
 import { RemoteRunner } from './RemoteRunner.js';
 import { startWorker, type WorkerHandle, type WorkerOptions } from './startWorker.js';
@@ -333,6 +334,10 @@ describe('RemoteRunner + startWorker', () => {
       (e: unknown) => e,
     );
     expect(worker).toBeInstanceOf(BackendUnavailableError);
+    const workload = new DistributedWorkload(nowhere);
+    await expect(workload.deploy({ spec: 'site' })).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(workload.list()).rejects.toMatchObject({ backend: 'redis' });
+    await workload.close();
     expect(Date.now() - started).toBeLessThan(5000);
     await runner.close();
   });

@@ -69,10 +69,12 @@ export function locate(location: QueueLocation): Location {
 }
 
 /**
- * @internal Opens a connection for our own commands. ioredis retries forever by default and
- * queues commands while disconnected, so a dead Redis would hang every caller: connecting is
- * bounded by `timeout`, each command is retried at most twice over a reconnect, and reconnection
- * gives up after a few attempts. Rejects with `BackendUnavailableError('redis', …)`.
+ * @internal Opens a connection for our own commands. ioredis queues commands while disconnected
+ * and retries them forever by default, so a dead Redis would hang every caller: the first
+ * connection is bounded by `timeout`, and afterwards each command fails after two reconnection
+ * attempts (about half a second) while the connection keeps reconnecting in the background, so
+ * a long-lived worker or client works again once Redis is back. Rejects with
+ * `BackendUnavailableError('redis', …)`.
  */
 export async function connectRedis(location: Location, purpose: string): Promise<Redis> {
   const { host = '127.0.0.1', port = 6379 } = location.options;
@@ -81,7 +83,7 @@ export async function connectRedis(location: Location, purpose: string): Promise
     lazyConnect: true,
     connectTimeout: location.timeout,
     maxRetriesPerRequest: 2,
-    retryStrategy: (times) => (times > 5 ? null : Math.min(times * 200, 1000)),
+    retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   // Without a listener ioredis prints every connection error; they reach callers as rejections.
   redis.on('error', () => undefined);

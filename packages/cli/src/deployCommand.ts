@@ -26,9 +26,11 @@ export interface DeployOptions {
 /** Exit codes of `rxagents deploy --exit` by final status. */
 const EXIT_BY_STATUS: Readonly<Record<string, number>> = { completed: 0, failed: 1, stopped: 3 };
 
-type SpecExport = DeploymentSpec | Omit<DeploymentSpec, 'goal'>;
+/** @internal A deployment spec as a module exports it: the goal may come from `--goal`. */
+export type SpecExport = DeploymentSpec | Omit<DeploymentSpec, 'goal'>;
 
-function isSpec(value: unknown): value is SpecExport {
+/** @internal An object with `phases`, duck-typed: the module may load its own copy of the packages. */
+export function isSpec(value: unknown): value is SpecExport {
   return typeof value === 'object' && value !== null && Array.isArray((value as { phases?: unknown }).phases);
 }
 

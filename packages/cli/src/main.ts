@@ -1,4 +1,5 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
 import { type CliIo, runCommand } from './runCommand.js';
 import { registerWorkloadCommands } from './workloadCommands.js';
@@ -73,6 +74,52 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       writeErr: (s) => io.stderr.write(s),
     });
 
+  // Global: the workload commands go to this backend when a Redis URL is set (flag or env).
+  program
+    .addOption(
+      new Option('--redis <url>', 'workloads on this Redis (BullMQ) instead of in-process').env(
+        'RXAGENTS_REDIS_URL',
+      ),
+    )
+    .addOption(
+      new Option('--postgres <url>', 'sessions of backend deployments in this PostgreSQL').env(
+        'RXAGENTS_POSTGRES_URL',
+      ),
+    )
+    .addOption(
+      new Option('--schema <name>', 'PostgreSQL schema of the sessions (default: rxagents)').env(
+        'RXAGENTS_POSTGRES_SCHEMA',
+      ),
+    )
+    .addOption(
+      new Option('--prefix <prefix>', 'prefix of the Redis keys (default: rxagents)').env('RXAGENTS_PREFIX'),
+    )
+    .addOption(new Option('--queue <name>', 'BullMQ queue name (default: rxagents)').env('RXAGENTS_QUEUE'));
+  const backend = (): BackendConfig | undefined => {
+    const opts = program.opts<{
+      redis?: string;
+      postgres?: string;
+      schema?: string;
+      prefix?: string;
+      queue?: string;
+    }>();
+    // An empty variable (RXAGENTS_REDIS_URL=) means unset, as shells write it to turn one off.
+    const given = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+    const redis = given(opts.redis);
+    if (redis === undefined) return undefined;
+    const postgres = given(opts.postgres);
+    const schema = given(opts.schema);
+    const prefix = given(opts.prefix);
+    const queue = given(opts.queue);
+    return {
+      redis,
+      ...(postgres === undefined ? {} : { postgres }),
+      ...(schema === undefined ? {} : { schema }),
+      ...(prefix === undefined ? {} : { prefix }),
+      ...(queue === undefined ? {} : { queue }),
+    };
+  };
+
   program
     .command('run')
     .description('run an agent (or Runner) exported by a module and show its events live')
@@ -104,9 +151,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       );
     });
 
-  registerWorkloadCommands(program, io, positiveInt, (c) => {
-    code = c;
-  });
+  registerWorkloadCommands(
+    program,
+    io,
+    positiveInt,
+    (c) => {
+      code = c;
+    },
+    backend,
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,9 +1,19 @@
 import type { Command } from 'commander';
+import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
 import { deployCommand } from './deployCommand.js';
+import {
+  distributedCleanup,
+  distributedDeploy,
+  distributedList,
+  distributedLogs,
+  distributedStatus,
+  distributedStopStart,
+} from './distributedCommands.js';
 import type { HostStatus } from './protocol.js';
 import { stateDir } from './protocol.js';
 import type { CliIo } from './runCommand.js';
+import { workerCommand } from './workerCommand.js';
 import { ask, listDeployments, request } from './workloadClient.js';
 
 function table(statuses: readonly HostStatus[]): string[] {
@@ -21,14 +31,16 @@ function table(statuses: readonly HostStatus[]): string[] {
 
 /**
  * @internal Adds `deploy`, `status`, `logs`, `stop`, `start`, `cleanup` and `list` to the program.
- * `deploy` hosts the deployment in its process; the others talk to that process over its control
- * socket in the state directory.
+ * Without a backend, `deploy` hosts the deployment in its process and the others talk to that
+ * process over its control socket in the state directory. With one (`backend()` returns its
+ * config: a Redis URL is set), every command goes to a `DistributedWorkload` on that queue.
  */
 export function registerWorkloadCommands(
   program: Command,
   io: CliIo,
   positiveInt: (value: string) => number,
   setCode: (code: number) => void,
+  backend: () => BackendConfig | undefined,
 ): void {
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
@@ -38,37 +50,76 @@ export function registerWorkloadCommands(
   program
     .command('deploy')
     .description(
-      'deploy a goal-seeking workload and host it in this process (status, logs, stop, cleanup talk to it)',
+      'deploy a goal-seeking workload: hosted in this process, or on the workers of the --redis backend',
     )
     .argument(
       '<module>',
-      'a module exporting a deployment spec ({ phases, evaluator? }) or a function of the goal',
+      'a module exporting a deployment spec ({ phases, evaluator? }) or a function of the goal; with a backend, the module (its file name is the spec name) or a spec name',
     )
     .option('-g, --goal <text>', 'the goal')
     .option('-e, --export <name>', 'the export holding the spec (default: default, deployment)')
     .option('--id <id>', 'deployment id (default: generated)')
-    .option('--exit', 'exit when the deployment ends (0 completed, 1 failed, 3 stopped)')
-    .action(async (module: string, opts: { goal?: string; export?: string; id?: string; exit?: boolean }) => {
-      setCode(
-        await deployCommand(
-          {
-            module,
-            ...(opts.goal === undefined ? {} : { goal: opts.goal }),
-            ...(opts.export === undefined ? {} : { export: opts.export }),
-            ...(opts.id === undefined ? {} : { id: opts.id }),
-            exit: opts.exit === true,
-          },
-          io,
-        ),
-      );
-    });
+    .option(
+      '--exit',
+      'exit when the deployment ends (0 completed, 1 failed, 3 stopped); always so with a backend',
+    )
+    .option('--spec <name>', 'backend: the spec name the workers host (default: the module file name)')
+    .option('-d, --detach', 'backend: print the deployment id and exit instead of following it')
+    .action(
+      async (
+        module: string,
+        opts: {
+          goal?: string;
+          export?: string;
+          id?: string;
+          exit?: boolean;
+          spec?: string;
+          detach?: boolean;
+        },
+      ) => {
+        const config = backend();
+        if (config !== undefined) {
+          setCode(
+            await distributedDeploy(
+              {
+                target: module,
+                ...(opts.spec === undefined ? {} : { spec: opts.spec }),
+                ...(opts.goal === undefined ? {} : { goal: opts.goal }),
+                ...(opts.id === undefined ? {} : { id: opts.id }),
+                detach: opts.detach === true,
+              },
+              config,
+              io,
+            ),
+          );
+          return;
+        }
+        setCode(
+          await deployCommand(
+            {
+              module,
+              ...(opts.goal === undefined ? {} : { goal: opts.goal }),
+              ...(opts.export === undefined ? {} : { export: opts.export }),
+              ...(opts.id === undefined ? {} : { id: opts.id }),
+              exit: opts.exit === true,
+            },
+            io,
+          ),
+        );
+      },
+    );
 
   program
     .command('status')
-    .description('status of a deployment, or of every deployment running here')
+    .description('status of a deployment, or of every deployment running here (or on the backend)')
     .argument('[id]', 'deployment id')
     .option('--json', 'print JSON')
     .action(async (id: string | undefined, opts: { json?: boolean }) => {
+      const config = backend();
+      if (config !== undefined) {
+        setCode(await distributedStatus(id, opts.json === true, config, io));
+        return;
+      }
       const dir = stateDir();
       if (id === undefined) {
         const all = await listDeployments(dir);
@@ -84,9 +135,14 @@ export function registerWorkloadCommands(
 
   program
     .command('list')
-    .description('deployments running on this machine')
+    .description('deployments running on this machine (or on the backend)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const config = backend();
+      if (config !== undefined) {
+        setCode(await distributedList(opts.json === true, config, io));
+        return;
+      }
       const all = await listDeployments(stateDir());
       if (opts.json === true) json(all);
       else for (const line of table(all)) out(line);
@@ -99,6 +155,11 @@ export function registerWorkloadCommands(
     .option('-n, --lines <n>', 'how many of the last lines', positiveInt, 100)
     .option('-f, --follow', 'keep printing new lines until the deployment ends (or Ctrl-C)')
     .action(async (id: string, opts: { lines: number; follow?: boolean }) => {
+      const config = backend();
+      if (config !== undefined) {
+        setCode(await distributedLogs(id, { lines: opts.lines, follow: opts.follow === true }, config, io));
+        return;
+      }
       const abort = new AbortController();
       const remove = io.onInterrupt(() => abort.abort());
       let failed: string | undefined;
@@ -126,6 +187,11 @@ export function registerWorkloadCommands(
       .description(description)
       .argument('<id>', 'deployment id')
       .action(async (id: string) => {
+        const config = backend();
+        if (config !== undefined) {
+          setCode(await distributedStopStart(name, id, config, io));
+          return;
+        }
         const reply = await ask(stateDir(), id, { cmd: name });
         const changed = 'changed' in reply && reply.changed;
         out(
@@ -137,10 +203,46 @@ export function registerWorkloadCommands(
   }
 
   program
+    .command('worker')
+    .description(
+      "run a worker of the --redis backend hosting the module's deployment specs and agents, until Ctrl-C",
+    )
+    .argument(
+      '<module>',
+      "a module exporting a deployment spec (named after the file), a 'deployments' record, or agents",
+    )
+    .option('-c, --concurrency <n>', 'jobs run at once', positiveInt, 1)
+    .option('-e, --export <name>', 'the export holding the spec or the record of specs')
+    .option('--worker-id <id>', 'names the worker in deployment records (default: random)')
+    .action(async (module: string, opts: { concurrency: number; export?: string; workerId?: string }) => {
+      const config = backend();
+      if (config === undefined) {
+        throw new Error("'rxagents worker' needs a Redis backend: --redis <url> or RXAGENTS_REDIS_URL");
+      }
+      setCode(
+        await workerCommand(
+          {
+            module,
+            concurrency: opts.concurrency,
+            ...(opts.export === undefined ? {} : { export: opts.export }),
+            ...(opts.workerId === undefined ? {} : { workerId: opts.workerId }),
+          },
+          config,
+          io,
+        ),
+      );
+    });
+
+  program
     .command('cleanup')
-    .description('stop a deployment, delete its session and end its host process')
+    .description('stop a deployment, delete its session and end its host process (or its backend record)')
     .argument('<id>', 'deployment id')
     .action(async (id: string) => {
+      const config = backend();
+      if (config !== undefined) {
+        setCode(await distributedCleanup(id, config, io));
+        return;
+      }
       await ask(stateDir(), id, { cmd: 'cleanup' });
       out(`${id} cleaned`);
     });

@@ -1,0 +1,191 @@
+import { basename, extname } from 'node:path';
+import type { AgentEntry, DeploymentEntry, DeploymentRequest } from '@rxagents/bullmq';
+import { agent, type BaseAgent } from '@rxagents/core';
+import type { DeploymentSpec } from '@rxagents/workloads';
+import { throwError } from 'rxjs';
+import { isSpec, type SpecExport } from './deployCommand.js';
+
+/** What `rxagents worker` hosts from a module, by name. */
+export interface Hosted {
+  readonly deployments: Readonly<Record<string, DeploymentEntry>>;
+  readonly agents: Readonly<Record<string, AgentEntry>>;
+}
+
+/** Lists what is wrong with a deployment spec (`validateConfig` of `@rxagents/workloads`). */
+export type SpecValidator = (
+  spec: unknown,
+) => readonly { readonly field: string; readonly message: string }[];
+
+// Duck-typed, not `instanceof`: the module may load its own copy of @rxagents/core.
+function isAgent(value: unknown): value is BaseAgent {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { runAsync?: unknown }).runAsync === 'function' &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !isSpec(value) && !isAgent(value)
+  );
+}
+
+/**
+ * A deployment that fails at once with `message` in its log. The worker builds a deployment from
+ * its spec before it starts the run, and a spec that throws there, or that `GoalSeekingAgent`
+ * rejects, fails the job but leaves the deployment `pending` forever; a spec whose one phase fails
+ * ends the deployment `failed`, with the reason in its log, where `rxagents status/logs` show it.
+ */
+function failing(message: string): DeploymentSpec {
+  return {
+    goal: 'a valid deployment spec',
+    phases: [{ name: 'spec', agent: agent('invalid_spec', () => throwError(() => new Error(message))) }],
+  };
+}
+
+/**
+ * Turns a module's spec export into the worker's entry: a function of the request whose result is
+ * checked, so that a missing goal or a broken spec fails the deployment visibly (see {@link failing}).
+ *
+ * @param build the spec for a request (the export itself, or a call of it)
+ */
+function checked(
+  name: string,
+  build: (request: DeploymentRequest) => unknown,
+  validate: SpecValidator,
+): DeploymentEntry {
+  return (request) => {
+    let value: unknown;
+    try {
+      value = build(request);
+    } catch (error: unknown) {
+      return failing(
+        `deployment spec '${name}' threw: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!isSpec(value)) return failing(`deployment spec '${name}' is not an object with 'phases'`);
+    const spec = { ...value, goal: request.goal ?? ('goal' in value ? value.goal : undefined) };
+    if (spec.goal === undefined) {
+      return failing(`deployment spec '${name}' has no goal: deploy it with --goal`);
+    }
+    const problems = validate(spec);
+    if (problems.length > 0) {
+      return failing(
+        `invalid deployment spec '${name}': ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      );
+    }
+    return spec as DeploymentSpec;
+  };
+}
+
+/** A spec export of the shape `rxagents deploy` takes: a spec, or a function of the goal. */
+function fromDeployExport(
+  name: string,
+  value: SpecExport | ((goal: string | undefined) => unknown),
+  validate: SpecValidator,
+) {
+  return checked(name, (request) => (typeof value === 'function' ? value(request.goal) : value), validate);
+}
+
+/** An entry of a `deployments` record: a spec, or `startWorker`'s function of the request. */
+function fromRecordEntry(name: string, value: unknown, validate: SpecValidator): DeploymentEntry {
+  if (typeof value === 'function') {
+    return checked(name, (request) => (value as (request: DeploymentRequest) => unknown)(request), validate);
+  }
+  if (!isSpec(value))
+    throw new Error(`deployments.${name} is not a deployment spec (an object with 'phases') or a function`);
+  return checked(name, () => value, validate);
+}
+
+function agentsOf(record: Readonly<Record<string, unknown>>, where: string): Record<string, AgentEntry> {
+  const agents: Record<string, AgentEntry> = {};
+  for (const [name, value] of Object.entries(record)) {
+    if (isAgent(value)) agents[name] = value;
+    else if (typeof value === 'function') agents[name] = value as () => BaseAgent;
+    else throw new Error(`${where}.${name} is not an agent or a function returning one`);
+  }
+  return agents;
+}
+
+/**
+ * What a worker hosts from a module's exports:
+ *
+ * - **Deployment specs**: the `deployments` export, a record of specs by name (each a spec, or a
+ *   function of `{ deploymentId, goal }` as `startWorker` takes); otherwise the spec `rxagents
+ *   deploy` would run (the `--export` one, else `default`, then `deployment`: a spec or a function
+ *   of the goal), named after the file (`./website.ts` hosts `website`).
+ * - **Agents** (for `RemoteRunner`): the `agents` export, a record of agents (or factories) by
+ *   name; otherwise every exported agent, by export name (the default export by its own name).
+ *
+ * @param path the module's path, which names a single spec
+ * @param exportName the export holding the spec or the record of specs (`--export`)
+ * @throws Error when the module hosts nothing, or an export has the wrong shape
+ */
+export function hostedBy(
+  exports: Readonly<Record<string, unknown>>,
+  path: string,
+  exportName: string | undefined,
+  validate: SpecValidator,
+): Hosted {
+  const fileName = basename(path, extname(path));
+  const deployments: Record<string, DeploymentEntry> = {};
+  const specExport = (name: string): boolean => {
+    const value = exports[name];
+    if (isSpec(value) || typeof value === 'function') {
+      deployments[fileName] = fromDeployExport(fileName, value as SpecExport, validate);
+      return true;
+    }
+    if (isRecord(value)) {
+      for (const [specName, entry] of Object.entries(value)) {
+        deployments[specName] = fromRecordEntry(specName, entry, validate);
+      }
+      return true;
+    }
+    return false;
+  };
+  if (exportName !== undefined) {
+    if (!(exportName in exports)) {
+      throw new Error(
+        `no export named '${exportName}' (exports: ${Object.keys(exports).join(', ') || 'none'})`,
+      );
+    }
+    if (!specExport(exportName)) {
+      throw new Error(
+        `export '${exportName}' is not a deployment spec, a function of the goal, or a record of specs`,
+      );
+    }
+  } else if ('deployments' in exports) {
+    if (!isRecord(exports.deployments)) {
+      throw new Error("export 'deployments' must be a record of deployment specs by name");
+    }
+    specExport('deployments');
+  } else {
+    for (const name of ['default', 'deployment']) {
+      const value = exports[name];
+      // A default export that is an agent is for `rxagents run` (and hosted as an agent below).
+      if (isSpec(value) || typeof value === 'function') {
+        specExport(name);
+        break;
+      }
+    }
+  }
+
+  let agents: Record<string, AgentEntry> = {};
+  if ('agents' in exports) {
+    if (!isRecord(exports.agents)) throw new Error("export 'agents' must be a record of agents by name");
+    agents = agentsOf(exports.agents, 'agents');
+  } else {
+    for (const [name, value] of Object.entries(exports)) {
+      if (isAgent(value)) agents[name === 'default' ? value.name : name] = value;
+    }
+  }
+
+  if (Object.keys(deployments).length === 0 && Object.keys(agents).length === 0) {
+    throw new Error(
+      `nothing to host: export a deployment spec (default or 'deployment'), a 'deployments' record or agents (exports: ${Object.keys(exports).join(', ') || 'none'})`,
+    );
+  }
+  return { deployments, agents };
+}

@@ -259,40 +259,45 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const data = job.data;
     const stream = keys.events(data.invocationId);
     const writes = pending();
+    // The caller's stream always ends with a marker: the outcome, or the error (also when an
+    // event could not be written, so the caller never completes with a hole in its events).
     const end = async (entry: readonly string[]): Promise<void> => {
       await commands.xadd(stream, '*', ...entry);
       await commands.expire(stream, streamTtl);
-      writes.check();
     };
-    const entry = agents[data.agent];
-    if (entry === undefined) {
-      const error = new InvalidAgentConfigError(
-        data.agent,
-        'agent',
-        `no agent named '${data.agent}' on worker ${workerId} (it hosts: ${Object.keys(agents).join(', ') || 'none'})`,
-      );
+    const fail = async (error: unknown): Promise<never> => {
       await end(['t', ENTRY.error, 'error', JSON.stringify(toWire(error))]);
       throw error;
-    }
-    activity.next({ type: 'started', jobId: data.invocationId, kind: 'run', name: data.agent, resumed });
-    const agent = entry instanceof BaseAgent ? entry : entry();
-    const runner = new Runner({ appName: data.appName, agent, sessionService });
-    const events$ = runner.run({
-      userId: data.userId,
-      sessionId: data.sessionId,
-      invocationId: data.invocationId,
-      resume: true,
-      ...(data.newMessage === undefined ? {} : { newMessage: data.newMessage }),
-      ...(data.stateDelta === undefined ? {} : { stateDelta: data.stateDelta }),
-    });
+    };
     let outcome: 'completed' | 'cancelled';
     try {
+      const entry = agents[data.agent];
+      if (entry === undefined) {
+        throw new InvalidAgentConfigError(
+          data.agent,
+          'agent',
+          `no agent named '${data.agent}' on worker ${workerId} (it hosts: ${Object.keys(agents).join(', ') || 'none'})`,
+        );
+      }
+      activity.next({ type: 'started', jobId: data.invocationId, kind: 'run', name: data.agent, resumed });
+      const agent = entry instanceof BaseAgent ? entry : entry();
+      const runner = new Runner({ appName: data.appName, agent, sessionService });
+      const events$ = runner.run({
+        userId: data.userId,
+        sessionId: data.sessionId,
+        invocationId: data.invocationId,
+        resume: true,
+        ...(data.newMessage === undefined ? {} : { newMessage: data.newMessage }),
+        ...(data.stateDelta === undefined ? {} : { stateDelta: data.stateDelta }),
+      });
       outcome = await execute(data.invocationId, events$, (event) => {
         writes.fire(commands.xadd(stream, '*', 't', ENTRY.event, 'event', JSON.stringify(event)));
       });
+      // Same connection, so every event write has settled once this one has.
+      await commands.ping();
+      writes.check();
     } catch (error: unknown) {
-      await end(['t', ENTRY.error, 'error', JSON.stringify(toWire(error))]);
-      throw error;
+      return fail(error);
     }
     await end(['t', ENTRY.end, 'outcome', outcome]);
     return { outcome };

@@ -1,0 +1,42 @@
+import type { Event, Runner, RunRequest } from '@rxagents/core';
+import type { StatusUpdate } from '@rxagents/workloads';
+import type { Observable } from 'rxjs';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { DistributedDeploymentInfo, DistributedWorkload } from './DistributedWorkload.js';
+import type { RemoteRunner, RemoteRunRequest } from './RemoteRunner.js';
+import type { AgentEntry, DeploymentEntry } from './startWorker.js';
+
+describe('RemoteRunner', () => {
+  it('has Runner.run’s signature, without resume (the worker decides)', () => {
+    expectTypeOf<RemoteRunner['run']>().returns.toEqualTypeOf<Observable<Event>>();
+    expectTypeOf<RemoteRunRequest>().toEqualTypeOf<Omit<RunRequest, 'resume'>>();
+    // a RemoteRunner stands in wherever a Runner's run is called with a plain request
+    const run: RemoteRunner['run'] = null as unknown as Runner['run'];
+    void run;
+    // @ts-expect-error resume is not the caller's to set
+    const withResume: RemoteRunRequest = { userId: 'u', sessionId: 's', resume: true };
+    void withResume;
+  });
+});
+
+describe('DistributedWorkload', () => {
+  it('mirrors Workload with Promises', () => {
+    expectTypeOf<DistributedWorkload['deploy']>().returns.toEqualTypeOf<Promise<string>>();
+    expectTypeOf<DistributedWorkload['status']>().returns.toEqualTypeOf<Promise<StatusUpdate>>();
+    expectTypeOf<DistributedWorkload['stop']>().returns.toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf<DistributedWorkload['cleanup']>().returns.toEqualTypeOf<
+      Promise<{ readonly status: 'cleaned' }>
+    >();
+    expectTypeOf<DistributedWorkload['list']>().returns.toEqualTypeOf<
+      Promise<readonly DistributedDeploymentInfo[]>
+    >();
+    expectTypeOf<DistributedDeploymentInfo>().toExtend<StatusUpdate>();
+  });
+
+  it('registries take agents or factories, specs or functions of the request', () => {
+    expectTypeOf<AgentEntry>().not.toBeAny();
+    expectTypeOf<Extract<DeploymentEntry, (...args: never[]) => unknown>>()
+      .parameter(0)
+      .toEqualTypeOf<{ readonly deploymentId: string; readonly goal: string | undefined }>();
+  });
+});

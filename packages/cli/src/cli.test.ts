@@ -1,98 +1,15 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import xterm from '@xterm/headless';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixture, killAll, node, pkg, term } from '../test/terminal.js';
 
-// The real binary, from source through tsx (so no build is needed), in a real pseudo-terminal:
-// `script` (util-linux, on every Linux) runs it on a pty of 100x40, and the bytes it writes go
-// through a headless xterm, so the assertions read the screen a user would see, after every
-// cursor movement and erase of the live view. Ctrl-C is the byte 0x03 typed into the pty.
-const here = dirname(fileURLToPath(import.meta.url));
-const pkg = resolve(here, '..');
-const bin = join(pkg, 'src', 'bin.ts');
-const fixture = (name: string) => join(pkg, 'test', 'fixtures', name);
-const node = ['node', '--conditions=@rxagents/source', '--import', 'tsx', bin];
-
+// The real binary, from source through tsx, in a real pseudo-terminal: see test/terminal.ts.
 const work = mkdtempSync(join(tmpdir(), 'rxagents-cli-test-'));
-const children = new Set<ChildProcess>();
-
-function quote(arg: string): string {
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-interface Term {
-  screen(): string;
-  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
-  /** Resolves with the exit code once the output is drawn. */
-  exitCode(timeoutMs?: number): Promise<number>;
-  ctrlC(): void;
-}
-
-function term(args: readonly string[], env: Record<string, string> = {}): Term {
-  const screenBuffer = new xterm.Terminal({ cols: 100, rows: 40, allowProposedApi: true });
-  const command = `stty cols 100 rows 40 && exec ${[...node, ...args].map(quote).join(' ')}`;
-  // CI is unset: the CLI draws the live view only in a terminal outside CI.
-  const { CI: _ci, NO_COLOR: _noColor, ...inherited } = process.env;
-  const child = spawn('script', ['-qefc', command, '/dev/null'], {
-    cwd: pkg,
-    env: { ...inherited, ...env, TERM: 'xterm-256color' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  let drawn = Promise.resolve();
-  child.stdout!.on('data', (chunk: Buffer) => {
-    drawn = drawn.then(() => new Promise<void>((done) => screenBuffer.write(chunk, done)));
-  });
-  let exit: number | undefined;
-  child.on('close', (code, signal) => {
-    children.delete(child);
-    void drawn.then(() => {
-      exit = code ?? (signal === null ? -1 : 128);
-    });
-  });
-  const screen = (): string => {
-    const buffer = screenBuffer.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n').trim();
-  };
-  const poll = async <T>(probe: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const found = probe();
-      if (found !== undefined) return found;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what()}\n--- screen ---\n${screen()}`);
-      await new Promise((r) => setTimeout(r, 40));
-    }
-  };
-  return {
-    screen,
-    waitFor: (pattern, timeoutMs = 10_000) =>
-      poll(
-        () => {
-          const s = screen();
-          return (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) ? s : undefined;
-        },
-        timeoutMs,
-        () => String(pattern),
-      ),
-    exitCode: (timeoutMs = 10_000) =>
-      poll(
-        () => exit,
-        timeoutMs,
-        () => 'exit',
-      ),
-    ctrlC: () => {
-      child.stdin!.write('\u0003');
-    },
-  };
-}
 
 afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+  killAll();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -226,7 +143,8 @@ describe('rxagents run', { timeout: 20_000 }, () => {
 });
 
 describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout: 30_000 }, () => {
-  const env = { RXAGENTS_STATE_DIR: join(work, 'state'), FIXTURE_STEP_MS: '600' };
+  // RXAGENTS_REDIS_URL empty: the local (in-process) commands even where a backend is configured.
+  const env = { RXAGENTS_STATE_DIR: join(work, 'state'), FIXTURE_STEP_MS: '600', RXAGENTS_REDIS_URL: '' };
   const cli = (...args: string[]) =>
     spawnSync(node[0]!, [...node.slice(1), ...args], {
       cwd: pkg,

@@ -17,6 +17,7 @@ import {
   ensureServices,
   postgresUrl,
   REDIS,
+  redisClient,
   uniquePrefix,
   uniqueSchema,
   until,
@@ -100,6 +101,51 @@ afterAll(async () => {
   await dropPrefix(prefix);
 });
 
+describe('cancellation across processes', () => {
+  it('unsubscribing from a run stops the agent in the worker process that holds it', async () => {
+    const runner = new RemoteRunner({
+      connection: REDIS,
+      prefix,
+      appName: 'app',
+      agent: 'hanging',
+      pollMillis: 250,
+    });
+    const redis = await redisClient();
+    try {
+      const first = await firstValueFrom(
+        runner.run({ userId: 'u1', sessionId: 'hang-1', newMessage: 'go', invocationId: 'hang-run' }),
+      );
+      expect(first.author).toBe('hanging');
+      const holder = workers.find((w) => w.started.includes('hang-run'));
+      expect(holder).toBeDefined();
+      await until(
+        async () => (await redis.get(`${prefix}:torn-down:hang-run`)) === '1',
+        5000,
+        'the teardown',
+      );
+    } finally {
+      redis.disconnect();
+      await runner.close();
+    }
+  });
+
+  it('DistributedWorkload.stop stops a deployment in the worker process that holds it', async () => {
+    const workload = new DistributedWorkload({ connection: REDIS, prefix });
+    const redis = await redisClient();
+    try {
+      const id = await workload.deploy({ spec: 'hanging', deploymentId: 'hang-deploy' });
+      await until(async () => (await workload.status(id)).status === 'running', 10_000, 'running');
+      expect(await workload.stop(id)).toBe(true);
+      expect(await workload.status(id)).toMatchObject({ phase: 'wait', status: 'stopped' });
+      expect(await redis.get(`${prefix}:torn-down:hang-deploy-r1`)).toBe('1');
+      await workload.cleanup(id);
+    } finally {
+      redis.disconnect();
+      await workload.close();
+    }
+  });
+});
+
 describe('fault tolerance: three worker processes, one killed with SIGKILL', () => {
   it('200 deployments: each completes exactly once, each session holds each event once', async () => {
     const workload = new DistributedWorkload({ connection: REDIS, prefix });
@@ -150,8 +196,13 @@ describe('fault tolerance: three worker processes, one killed with SIGKILL', () 
 
       const queue = new Queue('rxagents', { connection: REDIS, prefix });
       try {
-        const counts = await queue.getJobCounts('completed', 'failed', 'active', 'wait');
-        expect(counts).toEqual({ completed: DEPLOYMENTS, failed: 0, active: 0, wait: 0 });
+        const states = await Promise.all(ids.map((id) => queue.getJobState(`${id}-r1`)));
+        expect(states.filter((state) => state !== 'completed')).toEqual([]);
+        expect(await queue.getJobCounts('failed', 'active', 'wait')).toEqual({
+          failed: 0,
+          active: 0,
+          wait: 0,
+        });
       } finally {
         await queue.close();
       }

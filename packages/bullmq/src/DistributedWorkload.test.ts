@@ -57,6 +57,7 @@ describe('DistributedWorkload', () => {
     });
     const id = await f.workload.deploy({ spec: 'site', goal: 'a deployed site', deploymentId: 'd1' });
     expect(id).toBe('d1');
+    const live = lastValueFrom(f.workload.logs$(id, { intervalMillis: 15 }).pipe(toArray()));
     const updates = await lastValueFrom(f.workload.status$(id, { intervalMillis: 20 }).pipe(toArray()));
     expect(updates.at(-1)).toMatchObject({ phase: 'ship', status: 'completed' });
     expect(ran).toEqual(['builder', 'shipper']);
@@ -74,6 +75,10 @@ describe('DistributedWorkload', () => {
       'Goal reached: deployment completed',
     ]);
     expect(await f.workload.logs(id, 2)).toEqual(logs.slice(-2));
+    // the live lines: each new line once, in order, up to the last one (then it completes)
+    const followed = await live;
+    expect(followed.length).toBeGreaterThanOrEqual(5);
+    expect(followed).toEqual(logs.slice(logs.length - followed.length));
     expect(await f.workload.list()).toEqual([
       expect.objectContaining({
         id: 'd1',
@@ -173,6 +178,7 @@ describe('DistributedWorkload', () => {
     for (const call of [
       () => f.workload.status('ghost'),
       () => f.workload.logs('ghost'),
+      () => lastValueFrom(f.workload.logs$('ghost')),
       () => f.workload.stop('ghost'),
       () => f.workload.start('ghost'),
       () => f.workload.cleanup('ghost'),

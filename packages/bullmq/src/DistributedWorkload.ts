@@ -6,7 +6,16 @@ import {
   isTerminalStatus,
   type StatusUpdate,
 } from '@rxagents/workloads';
-import { defer, distinctUntilChanged, from, type Observable, switchMap, takeWhile, timer } from 'rxjs';
+import {
+  concatMap,
+  defer,
+  distinctUntilChanged,
+  from,
+  type Observable,
+  switchMap,
+  takeWhile,
+  timer,
+} from 'rxjs';
 import { type QueueLocation, unavailable } from './connection.js';
 import {
   type DeploymentRecord,
@@ -136,6 +145,7 @@ export class DistributedWorkload {
         at: String(now),
         invocation,
         restarts: '1',
+        lines: '1',
       })
       .zadd(keys.deployments, order, id)
       .rpush(keys.logs(id), formatLogLine(now, `Deployment '${id}' queued: ${config.goal ?? config.spec}`))
@@ -175,6 +185,51 @@ export class DistributedWorkload {
     if (lines <= 0) return [];
     const { commands } = await this.client.ready();
     return commands.lrange(this.client.keys.logs(id), -lines, -1);
+  }
+
+  /**
+   * Log lines as they are written from now on (use {@link DistributedWorkload.logs} for earlier
+   * ones), polled every `intervalMillis` (default 500), each once and in order (lines written
+   * and trimmed away between two polls, beyond `logCapacity`, are skipped). Completes after the
+   * last line of a `completed` or `failed` deployment, or when it is cleaned up. Errors with
+   * `DeploymentNotFoundError` for an unknown id.
+   *
+   * @example
+   * ```ts
+   * workload.logs$(id).subscribe((line) => console.log(line));
+   * ```
+   */
+  logs$(id: string, options: { readonly intervalMillis?: number } = {}): Observable<string> {
+    return defer(() => {
+      let seen: number | undefined;
+      let over = false;
+      const poll = async (): Promise<readonly string[]> => {
+        const { commands } = await this.client.ready();
+        const keys = this.client.keys;
+        const replies = await commands
+          .multi()
+          .hgetall(keys.deployment(id))
+          .lrange(keys.logs(id), 0, -1)
+          .exec();
+        const hash = (replies?.[0]?.[1] ?? {}) as Record<string, string>;
+        const list = (replies?.[1]?.[1] ?? []) as string[];
+        const record = parseRecord(hash);
+        if (record === undefined || record.spec === '') {
+          if (seen === undefined) throw new DeploymentNotFoundError(id);
+          over = true;
+          return [];
+        }
+        over = record.status === 'completed' || record.status === 'failed';
+        const fresh = seen === undefined ? 0 : Math.min(record.lines - seen, list.length);
+        seen = record.lines;
+        return fresh <= 0 ? [] : list.slice(list.length - fresh);
+      };
+      return timer(0, options.intervalMillis ?? 500).pipe(
+        concatMap(() => from(poll())),
+        takeWhile(() => !over, true),
+        concatMap((lines) => from(lines)),
+      );
+    });
   }
 
   /**
@@ -225,6 +280,7 @@ export class DistributedWorkload {
     await commands
       .multi()
       .hset(keys.deployment(id), { status: 'pending', at: String(now), invocation })
+      .hincrby(keys.deployment(id), 'lines', 1)
       .rpush(keys.logs(id), formatLogLine(now, `Resuming at phase '${record.phase}'`))
       .exec();
     const data: DeploymentJobData = {

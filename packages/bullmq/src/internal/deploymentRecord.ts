@@ -24,6 +24,8 @@ export interface DeploymentRecord {
   /** Times it reached `completed` (at most 1 unless restarted after completing, which start() forbids). */
   readonly completions: number;
   readonly started: boolean;
+  /** Log lines ever written (the list keeps the last `logCapacity`): how `logs$` finds new ones. */
+  readonly lines: number;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['pending', 'running', 'completed', 'failed', 'stopped']);
@@ -45,6 +47,7 @@ export function parseRecord(hash: Readonly<Record<string, string>>): DeploymentR
     pickups: Number(hash.pickups ?? 0),
     completions: Number(hash.completions ?? 0),
     started: hash.started === '1',
+    lines: Number(hash.lines ?? 0),
   };
 }
 
@@ -73,6 +76,7 @@ if ARGV[4] ~= '' then
   end
 end
 for i = 7, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+if #ARGV > 6 then redis.call('HINCRBY', KEYS[1], 'lines', #ARGV - 6) end
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[6]), -1)
 return 1
 `;
@@ -86,6 +90,7 @@ if current == 'completed' or current == 'failed' or current == 'stopped' then re
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'at', ARGV[2])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'phase', ARGV[5]) end
 redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'lines', 1)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 return 1
 `;
@@ -95,6 +100,7 @@ return 1
 const LOG = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'lines', 1)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 return 1
 `;

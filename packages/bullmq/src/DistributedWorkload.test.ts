@@ -162,6 +162,26 @@ describe('DistributedWorkload', () => {
     expect((await f.workload.logs(id)).at(-1)).toMatch(/Stopped before starting$/);
   });
 
+  it('a spec the worker cannot build fails the deployment (not stuck pending)', async () => {
+    const f = fixture('bad-spec');
+    await f.worker({
+      deployments: {
+        broken: () => ({ goal: 'x', phases: [] }),
+        throwing: () => {
+          throw new Error('no such template');
+        },
+      },
+    });
+    for (const spec of ['broken', 'throwing']) {
+      const id = await f.workload.deploy({ spec });
+      await until(async () => (await f.workload.status(id)).status === 'failed', 5000, `${spec} to fail`);
+      const last = (await f.workload.logs(id)).at(-1) ?? '';
+      expect(last).toMatch(
+        spec === 'broken' ? /Failed: Invalid deployment config: phases/ : /Failed: no such template$/,
+      );
+    }
+  });
+
   it('rejects unknown specs, taken or malformed ids; unknown ids are DeploymentNotFoundError', async () => {
     const f = fixture('invalid');
     await f.worker({ deployments: { site: { goal: 'x', phases: [{ name: 'b', agent: step('b', []) }] } } });

@@ -309,78 +309,72 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const record: DeploymentRecord | undefined = parseRecord(await commands.hgetall(recordKeys[0]));
     // Cleaned up, or already restarted under a newer invocation: nothing to do.
     if (record === undefined || record.invocation !== data.invocationId) return { outcome: 'cancelled' };
-    const now = Date.now();
-    const entry = specs[data.spec];
-    if (entry === undefined) {
-      await scripts.finish(
-        recordKeys,
-        'failed',
-        now,
-        formatLogLine(now, `Failed: no deployment spec named '${data.spec}' on worker ${workerId}`),
-      );
-      throw new InvalidDeploymentConfigError(undefined, [
-        { field: 'spec', message: `no deployment spec named '${data.spec}' on worker ${workerId}` },
-      ]);
-    }
-    const spec =
-      typeof entry === 'function' ? entry({ deploymentId: data.deploymentId, goal: data.goal }) : entry;
-    const goal = data.goal ?? spec.goal;
-    const seeker = new GoalSeekingAgent({
-      ...spec,
-      goal,
-      deploymentId: data.deploymentId,
-      sessionService,
-      appName,
-      userId,
-    });
-    // Where the projection of this invocation starts; a resumed attempt starts from the same.
-    const startField = `start:${data.invocationId}`;
-    await commands.hsetnx(
-      recordKeys[0],
-      startField,
-      JSON.stringify({ phase: record.phase || seeker.phases[0]!.name, status: record.status }),
-    );
-    const pickups = await commands.hincrby(recordKeys[0], 'pickups', 1);
-    await commands.hset(recordKeys[0], 'worker', workerId, 'goal', goal, 'started', '1');
-    await scripts.log(
-      recordKeys,
-      formatLogLine(
-        now,
-        resumed
-          ? `Worker ${workerId} resumed the run (its worker was lost; pick-up ${pickups})`
-          : `Worker ${workerId} picked the run up`,
-      ),
-    );
-    const start = JSON.parse((await commands.hget(recordKeys[0], startField)) ?? '{}') as {
-      phase: string;
-      status: string;
-    };
-    activity.next({
-      type: 'started',
-      jobId: data.invocationId,
-      kind: 'deployment',
-      name: data.spec,
-      resumed,
-    });
-    const project = deploymentProjector(
-      seeker.name,
-      start,
-      seeker.maxAttempts,
-      seeker.evaluator !== undefined,
-    );
-    const runner = new Runner({ appName, agent: seeker, sessionService });
-    const events$ = runner.run({
-      userId,
-      sessionId: data.deploymentId,
-      invocationId: data.invocationId,
-      resume: true,
-      ...(data.fresh ? { newMessage: goal } : {}),
-    });
     const writes = pending();
-    let seq = 0;
-    let lastPhase = start.phase;
+    let lastPhase = record.phase;
     let outcome: 'completed' | 'cancelled';
     try {
+      const entry = specs[data.spec];
+      if (entry === undefined) {
+        throw new InvalidDeploymentConfigError(undefined, [
+          { field: 'spec', message: `no deployment spec named '${data.spec}' on worker ${workerId}` },
+        ]);
+      }
+      const spec =
+        typeof entry === 'function' ? entry({ deploymentId: data.deploymentId, goal: data.goal }) : entry;
+      const goal = data.goal ?? spec.goal;
+      const seeker = new GoalSeekingAgent({
+        ...spec,
+        goal,
+        deploymentId: data.deploymentId,
+        sessionService,
+        appName,
+        userId,
+      });
+      // Where the projection of this invocation starts; a resumed attempt starts from the same.
+      const startField = `start:${data.invocationId}`;
+      await commands.hsetnx(
+        recordKeys[0],
+        startField,
+        JSON.stringify({ phase: record.phase || seeker.phases[0]!.name, status: record.status }),
+      );
+      const pickups = await commands.hincrby(recordKeys[0], 'pickups', 1);
+      await commands.hset(recordKeys[0], 'worker', workerId, 'goal', goal, 'started', '1');
+      await scripts.log(
+        recordKeys,
+        formatLogLine(
+          Date.now(),
+          resumed
+            ? `Worker ${workerId} resumed the run (its worker was lost; pick-up ${pickups})`
+            : `Worker ${workerId} picked the run up`,
+        ),
+      );
+      const start = JSON.parse((await commands.hget(recordKeys[0], startField)) ?? '{}') as {
+        phase: string;
+        status: string;
+      };
+      lastPhase = start.phase;
+      activity.next({
+        type: 'started',
+        jobId: data.invocationId,
+        kind: 'deployment',
+        name: data.spec,
+        resumed,
+      });
+      const project = deploymentProjector(
+        seeker.name,
+        start,
+        seeker.maxAttempts,
+        seeker.evaluator !== undefined,
+      );
+      const runner = new Runner({ appName, agent: seeker, sessionService });
+      const events$ = runner.run({
+        userId,
+        sessionId: data.deploymentId,
+        invocationId: data.invocationId,
+        resume: true,
+        ...(data.fresh ? { newMessage: goal } : {}),
+      });
+      let seq = 0;
       outcome = await execute(data.invocationId, events$, (event) => {
         if (event.partial === true) return;
         const { change, lines } = project(event);
@@ -393,6 +387,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       await scripts.finish(recordKeys, 'failed', at, formatLogLine(at, `Failed: ${message}`));
       throw error;
     }
+    // Same connection as the projections: this runs after all of them, so a run that reached a
+    // final status is left alone, and one that ended without one is marked failed.
     const at = Date.now();
     if (outcome === 'cancelled') {
       await scripts.finish(

@@ -39,7 +39,8 @@ export async function runWorker(options: {
   return {
     worker,
     close: async () => {
-      await worker.close();
+      // running jobs get ten seconds to finish; the rest move to another worker
+      await worker.close({ graceMillis: 10_000 });
       await sessionService.close();
     },
   };

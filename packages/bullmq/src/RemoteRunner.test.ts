@@ -264,6 +264,53 @@ describe('RemoteRunner + startWorker', () => {
     expect(ran).toEqual(['a', 'b', 'gate', 'a', 'b', 'gate', 'c']);
   });
 
+  it('close waits for running jobs, and after its grace period hands the rest over', async () => {
+    const f = fixture('close');
+    const sessions = new InMemorySessionService();
+    let hang = true;
+    const stopped: string[] = [];
+    const task = agent('task', (ctx) =>
+      (hang
+        ? concat(of(ctx.newEvent({ content: text('hanging') })), NEVER)
+        : timer(100).pipe(map(() => ctx.newEvent({ content: text('done') })))
+      ).pipe(finalize(() => stopped.push(hang ? 'hanging' : 'quick'))),
+    );
+    const takeover = { lockDurationMillis: 600, stalledIntervalMillis: 300 } as const;
+    // a quick job: close() waits for it
+    hang = false;
+    const first = await f.worker({ sessionService: sessions, agents: { task }, ...takeover });
+    const quick = lastValueFrom(
+      f.runner('task').run({ userId: 'u1', sessionId: 'q', newMessage: 'go' }).pipe(toArray()),
+    );
+    await until(() => first.running === 1, 5000, 'the quick job to start');
+    await first.close({ graceMillis: 5000 });
+    expect((await quick).map((e) => textOfEvent(e))).toEqual(['done']);
+    // a hanging job: close() gives up after the grace period and another worker resumes it
+    hang = true;
+    const second = await f.worker({ sessionService: sessions, agents: { task }, ...takeover });
+    const received: Event[] = [];
+    const done = new Promise<void>((resolve, reject) =>
+      f
+        .runner('task')
+        .run({ userId: 'u1', sessionId: 'h', newMessage: 'go', invocationId: 'inv-h' })
+        .subscribe({ next: (e) => received.push(e), error: reject, complete: resolve }),
+    );
+    await until(() => received.length === 1, 5000, 'the hanging job to start');
+    const closing = Date.now();
+    await second.close({ graceMillis: 150 });
+    expect(Date.now() - closing).toBeLessThan(2000);
+    expect(stopped).toEqual(['quick', 'hanging']);
+    hang = false;
+    const third = await f.worker({ sessionService: sessions, agents: { task }, ...takeover });
+    const resumed: boolean[] = [];
+    third.activity$.subscribe((a) => a.type === 'started' && resumed.push(a.resumed));
+    await done;
+    expect(resumed).toEqual([true]);
+    // This agent is not deterministic: the resumed attempt's event has the same id at the same
+    // position, so the log keeps the first attempt's version and the caller drops the new one.
+    expect(received.map((e) => [e.id, textOfEvent(e)])).toEqual([['inv-h-e2', 'hanging']]);
+  });
+
   it('reports the queue depth and runs at most `concurrency` jobs per worker', async () => {
     const f = fixture('limits');
     const runner = f.runner('slow');

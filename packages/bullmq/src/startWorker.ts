@@ -104,11 +104,17 @@ export interface WorkerHandle {
   /** Jobs running here now. */
   readonly running: number;
   /**
-   * Stops taking jobs. By default waits for the running ones to finish. With `force`, tears the
-   * running ones down at once and leaves their jobs locked: like a crash, another worker resumes
-   * them when the lock expires (use for fast shutdown and to test takeover).
+   * Stops taking jobs, waits up to `graceMillis` (default: as long as it takes) for the running
+   * ones to finish, then closes. Jobs still running after the grace period, or all of them with
+   * `force`, are torn down at once and left locked: like a crash, another worker resumes them when
+   * the lock expires. A worker hosting long deployments should pass a grace period on SIGTERM.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void worker.close({ graceMillis: 10_000 }));
+   * ```
    */
-  close(options?: { readonly force?: boolean }): Promise<void>;
+  close(options?: { readonly force?: boolean; readonly graceMillis?: number }): Promise<void>;
 }
 
 interface RunningJob {
@@ -176,6 +182,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const scripts = new RecordScripts(commands, capacity);
   const activity = new Subject<WorkerActivity>();
   const running = new Map<string, RunningJob>();
+  // Jobs between pick-up and settling (a crashed one never settles, and is not waited for).
+  let inFlight = 0;
+  const drained = new Subject<void>();
   let crashing = false;
 
   // Callers look names up here to reject unknown ones before enqueueing.
@@ -197,6 +206,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     onEvent: (event: Event) => void,
   ): Promise<'completed' | 'cancelled'> =>
     new Promise((resolve, reject) => {
+      // A worker that crashed on purpose starts nothing more (its jobs belong to others now).
+      if (crashing) return;
       let cancelled = false;
       let subscription: { unsubscribe(): void } | undefined;
       const handle: RunningJob = {
@@ -216,7 +227,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       // The cancel may have been published before this job was registered: the key says so.
       commands.exists(keys.cancel(invocationId)).then(
         (flagged) => {
-          if (cancelled) return;
+          if (cancelled || crashing) return;
           if (flagged === 1) {
             handle.cancel();
             return;
@@ -417,6 +428,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       const kind = job.data.kind;
       const name = kind === 'run' ? job.data.agent : job.data.spec;
       const jobId = job.data.invocationId;
+      inFlight++;
       try {
         const result =
           job.data.kind === 'run'
@@ -432,6 +444,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       } catch (error: unknown) {
         activity.next({ type: 'failed', jobId, kind, name, error });
         throw error;
+      } finally {
+        inFlight--;
+        if (inFlight === 0) drained.next();
       }
     },
     {
@@ -450,20 +465,38 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   await worker.waitUntilReady();
 
   let closing: Promise<void> | undefined;
+  const crash = async (): Promise<void> => {
+    crashing = true;
+    for (const job of [...running.values()]) job.crash();
+    await worker.close(true);
+  };
   return {
     workerId,
     activity$: activity.asObservable(),
     get running() {
-      return running.size;
+      return inFlight;
     },
     close: (closeOptions = {}) => {
       closing ??= (async () => {
-        if (closeOptions.force === true) {
-          crashing = true;
-          for (const job of [...running.values()]) job.crash();
-          await worker.close(true);
+        const grace = closeOptions.graceMillis ?? Number.POSITIVE_INFINITY;
+        if (closeOptions.force === true || grace <= 0) {
+          await crash();
         } else {
-          await worker.close();
+          // Take no new jobs; give the running ones `grace` to finish, then hand them over.
+          await worker.pause(true);
+          if (inFlight > 0) {
+            await new Promise<void>((resolve) => {
+              const timer = Number.isFinite(grace) ? setTimeout(resolve, grace) : undefined;
+              const done = drained.subscribe(() => {
+                clearTimeout(timer);
+                done.unsubscribe();
+                resolve();
+              });
+              if (inFlight === 0) resolve();
+            });
+          }
+          if (inFlight > 0) await crash();
+          else await worker.close();
         }
         subscriber.disconnect();
         await commands.quit().catch(() => commands.disconnect());

@@ -361,7 +361,17 @@ describe('RemoteRunner + startWorker', () => {
     const c = await failure('missing');
     expect(c).toBeInstanceOf(InvalidAgentConfigError);
     expect(c).toMatchObject({ agent: 'missing', field: 'agent' });
-    expect((c as Error).message).toContain('typed, plain');
+    expect((c as Error).message).toContain("no worker of queue 'rxagents' hosts an agent named 'missing'");
+    // announced by a worker that has gone since: the job reaches one that does not host it
+    const gone = await startWorker({
+      ...f.location,
+      sessionService: new InMemorySessionService(),
+      agents: { ghost: typed },
+    });
+    await gone.close();
+    const d = await failure('ghost');
+    expect(d).toBeInstanceOf(InvalidAgentConfigError);
+    expect((d as Error).message).toContain('(it hosts: typed, plain)');
   });
 
   it('fails fast with BackendUnavailableError when Redis is unreachable', async () => {

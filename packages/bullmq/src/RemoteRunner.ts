@@ -100,6 +100,20 @@ export class RemoteRunner {
       const consume = async (): Promise<void> => {
         const { queue, commands } = await this.client.ready();
         if (!active) return;
+        // Workers announce what they host; a name none of them ever announced would wait forever.
+        const keys = this.client.keys;
+        const [announced, hosted] = await Promise.all([
+          commands.hlen(keys.registry),
+          commands.hexists(keys.registry, `agent:${this.agent}`),
+        ]);
+        if (announced > 0 && hosted === 0) {
+          throw new InvalidAgentConfigError(
+            this.agent,
+            'agent',
+            `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,
+          );
+        }
+        if (!active) return;
         reader = await this.client.dedicated('event stream');
         if (!active) {
           reader.disconnect();

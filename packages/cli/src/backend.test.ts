@@ -144,13 +144,18 @@ describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 3
     const id = deploy.stdout.trim();
     expect(id).toMatch(/^deployment-[\w-]+$/);
 
-    const [follow, unknownStatus, unknownLogs, unknownStop, unknownSpec] = await Promise.all([
+    const [follow, noGoal, unknownStatus, unknownLogs, unknownStop, unknownSpec] = await Promise.all([
       run('logs', id, '--follow'),
+      // The fixture's spec has no goal of its own: the worker fails the deployment, saying why.
+      run('deploy', fixture('deployment.ts'), '--id', 'nogoal'),
       run('status', 'nope'),
       run('logs', 'nope'),
       run('stop', 'nope'),
       run('deploy', 'website', '--goal', 'g'),
     ]);
+    expect(noGoal.status).toBe(1);
+    expect(noGoal.stdout).toContain("deployment spec 'deployment' has no goal: deploy it with --goal");
+    expect(noGoal.stdout).toMatch(/^nogoal - failed$/m);
     expect(follow.status).toBe(0);
     const messages = follow.stdout
       .trimEnd()
@@ -174,6 +179,20 @@ describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 3
     expect(unknownSpec.status).toBe(1);
     expect(unknownSpec.stderr).toContain("no worker hosts a deployment spec named 'website'");
     expect(JSON.parse((await run('status', id, '--json')).stdout)).toMatchObject({ id, status: 'completed' });
+  });
+
+  it('Ctrl-C on deploy stops following only: the deployment keeps running on the worker', async () => {
+    const deploy = term(
+      ['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web3', '--prefix', prefix],
+      env,
+    );
+    await deploy.waitFor('web3 · phase build · running');
+    deploy.ctrlC();
+    expect(await deploy.exitCode()).toBe(130);
+    expect(deploy.screen()).toContain("web3 keeps running on the workers ('rxagents stop web3' stops it)");
+    expect((await run('status', 'web3')).stdout).toMatch(/^web3 {2}running {2}phase (build|deploy)/);
+    expect((await run('cleanup', 'web3')).stdout.trim()).toBe('web3 cleaned');
+    await worker.waitFor(/■ cancelled deployment 'deployment' web3-r1/);
   });
 
   it('an unreachable Redis or PostgreSQL is a clear error naming it, at once', async () => {

@@ -10,7 +10,7 @@ import {
 import { pc } from './colors.js';
 import { loadModule } from './loadModule.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
-import { hostedBy, type SpecValidator } from './workerHosting.js';
+import { hostedBy } from './workerHosting.js';
 
 /** Options of `rxagents worker`. */
 export interface WorkerCommandOptions {
@@ -50,10 +50,8 @@ export async function workerCommand(
     io.stdout.write(`${line}\n`);
   };
   const { startWorker } = await loadBullmq();
-  // @rxagents/bullmq depends on @rxagents/workloads, so it is installed when we get here.
-  const { validateConfig } = await import('@rxagents/workloads');
   const loaded = await loadModule(options.module, io.cwd);
-  const hosted = hostedBy(loaded.exports, loaded.path, options.export, validateConfig as SpecValidator);
+  const hosted = hostedBy(loaded.exports, loaded.path, options.export);
 
   let sessions: SessionService;
   let closeSessions = async (): Promise<void> => {};

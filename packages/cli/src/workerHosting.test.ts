@@ -1,14 +1,12 @@
 import type { DeploymentEntry, DeploymentRequest } from '@rxagents/bullmq';
 import { agent, text } from '@rxagents/core';
 import type { DeploymentSpec } from '@rxagents/workloads';
-import { validateConfig, Workload } from '@rxagents/workloads';
-import { lastValueFrom, of, takeWhile } from 'rxjs';
+import { of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { specNameOf } from './distributedCommands.js';
 import { newLines } from './followDeployment.js';
-import { hostedBy, type SpecValidator } from './workerHosting.js';
+import { hostedBy } from './workerHosting.js';
 
-const validate = validateConfig as SpecValidator;
 const work = (name: string) => agent(name, (ctx) => of(ctx.newEvent({ content: text(name) })));
 const build = work('builder');
 const phases = [{ name: 'build', agent: build }];
@@ -27,7 +25,7 @@ function specOf(
 
 describe('hostedBy (what rxagents worker hosts)', () => {
   it('hosts the spec rxagents deploy would run under the file name, the goal from the request or the spec', () => {
-    const hosted = hostedBy({ default: { goal: 'own goal', phases } }, '/x/website.ts', undefined, validate);
+    const hosted = hostedBy({ default: { goal: 'own goal', phases } }, '/x/website.ts', undefined);
     expect(Object.keys(hosted.deployments)).toEqual(['website']);
     expect(specOf(hosted.deployments.website)).toMatchObject({ goal: 'own goal', phases });
     expect(specOf(hosted.deployments.website, { goal: 'given' }).goal).toBe('given');
@@ -40,41 +38,26 @@ describe('hostedBy (what rxagents worker hosts)', () => {
       seen.push(goal);
       return { phases };
     };
-    const hosted = hostedBy({ deployment }, 'site.mjs', undefined, validate);
+    const hosted = hostedBy({ deployment }, 'site.mjs', undefined);
     expect(specOf(hosted.deployments.site, { goal: 'ship it' }).goal).toBe('ship it');
     expect(seen).toEqual(['ship it']);
   });
 
-  it('turns a spec without a goal, or one that throws, into a deployment that fails with the reason', async () => {
-    // What a worker does with the entry: build the spec, then run it as a goal-seeking deployment.
-    const failure = async (entry: DeploymentEntry | undefined): Promise<string[]> => {
-      const workload = new Workload();
-      const id = workload.deploy(specOf(entry));
-      const last = await lastValueFrom(
-        workload.status$(id).pipe(takeWhile((s) => s.status !== 'failed', true)),
-      );
-      expect(last.status).toBe('failed');
-      return workload.logs(id).filter((line) => line.includes('failed'));
-    };
-    const noGoal = hostedBy({ default: { phases } }, 'site.ts', undefined, validate).deployments.site;
-    expect((await failure(noGoal)).join('\n')).toContain(
+  it('names the spec in the errors of a spec without a goal, one that throws, or one without phases', () => {
+    // The worker fails the deployment with this message in its log.
+    const entry = (exports: Record<string, unknown>) =>
+      hostedBy(exports, 'site.ts', undefined).deployments.site;
+    expect(() => specOf(entry({ default: { phases } }))).toThrow(
       "deployment spec 'site' has no goal: deploy it with --goal",
     );
-    const throwing = hostedBy(
-      {
-        default: () => {
-          throw new Error('no API key');
-        },
+    const throwing = entry({
+      default: () => {
+        throw new Error('no API key');
       },
-      'site.ts',
-      undefined,
-      validate,
-    ).deployments.site;
-    expect((await failure(throwing)).join('\n')).toContain("deployment spec 'site' threw: no API key");
-    const invalid = hostedBy({ default: { goal: 'g', phases: [] } }, 'a.ts', undefined, validate).deployments
-      .a;
-    expect((await failure(invalid)).join('\n')).toContain(
-      "invalid deployment spec 'a': phases: must be a non-empty array",
+    });
+    expect(() => specOf(throwing)).toThrow("deployment spec 'site' threw: no API key");
+    expect(() => specOf(entry({ default: () => ({ goal: 'g' }) }))).toThrow(
+      "deployment spec 'site' is not an object with 'phases'",
     );
   });
 
@@ -93,7 +76,6 @@ describe('hostedBy (what rxagents worker hosts)', () => {
       },
       'many.ts',
       undefined,
-      validate,
     );
     expect(Object.keys(hosted.deployments).sort()).toEqual(['api', 'web']);
     expect(specOf(hosted.deployments.api, { deploymentId: 'a1' }).goal).toBe('an API');
@@ -102,33 +84,27 @@ describe('hostedBy (what rxagents worker hosts)', () => {
   });
 
   it('--export picks the spec (named after the file) or the record', () => {
-    expect(Object.keys(hostedBy({ mine: { phases } }, 'w.ts', 'mine', validate).deployments)).toEqual(['w']);
-    expect(Object.keys(hostedBy({ mine: { a: { phases } } }, 'w.ts', 'mine', validate).deployments)).toEqual([
-      'a',
-    ]);
-    expect(() => hostedBy({ other: 1 }, 'w.ts', 'mine', validate)).toThrow(
-      "no export named 'mine' (exports: other)",
-    );
-    expect(() => hostedBy({ mine: 1 }, 'w.ts', 'mine', validate)).toThrow(
-      "export 'mine' is not a deployment spec",
-    );
+    expect(Object.keys(hostedBy({ mine: { phases } }, 'w.ts', 'mine').deployments)).toEqual(['w']);
+    expect(Object.keys(hostedBy({ mine: { a: { phases } } }, 'w.ts', 'mine').deployments)).toEqual(['a']);
+    expect(() => hostedBy({ other: 1 }, 'w.ts', 'mine')).toThrow("no export named 'mine' (exports: other)");
+    expect(() => hostedBy({ mine: 1 }, 'w.ts', 'mine')).toThrow("export 'mine' is not a deployment spec");
   });
 
   it("hosts an 'agents' record, else every exported agent (the default one by its own name)", () => {
     const writer = work('writer');
-    expect(hostedBy({ agents: { story: writer } }, 'a.ts', undefined, validate).agents).toEqual({
+    expect(hostedBy({ agents: { story: writer } }, 'a.ts', undefined).agents).toEqual({
       story: writer,
     });
-    const hosted = hostedBy({ default: writer, build }, 'a.ts', undefined, validate);
+    const hosted = hostedBy({ default: writer, build }, 'a.ts', undefined);
     expect(hosted.agents).toEqual({ writer, build });
     expect(hosted.deployments).toEqual({});
   });
 
   it('refuses a module with nothing to host, naming its exports', () => {
-    expect(() => hostedBy({ answer: 42 }, 'a.ts', undefined, validate)).toThrow(
+    expect(() => hostedBy({ answer: 42 }, 'a.ts', undefined)).toThrow(
       "nothing to host: export a deployment spec (default or 'deployment'), a 'deployments' record or agents (exports: answer)",
     );
-    expect(() => hostedBy({ deployments: { web: 3 } }, 'a.ts', undefined, validate)).toThrow(
+    expect(() => hostedBy({ deployments: { web: 3 } }, 'a.ts', undefined)).toThrow(
       "deployments.web is not a deployment spec (an object with 'phases') or a function",
     );
   });

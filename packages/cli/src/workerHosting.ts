@@ -1,8 +1,7 @@
 import { basename, extname } from 'node:path';
 import type { AgentEntry, DeploymentEntry, DeploymentRequest } from '@rxagents/bullmq';
-import { agent, type BaseAgent } from '@rxagents/core';
+import type { BaseAgent } from '@rxagents/core';
 import type { DeploymentSpec } from '@rxagents/workloads';
-import { throwError } from 'rxjs';
 import { isSpec, type SpecExport } from './deployCommand.js';
 
 /** What `rxagents worker` hosts from a module, by name. */
@@ -10,11 +9,6 @@ export interface Hosted {
   readonly deployments: Readonly<Record<string, DeploymentEntry>>;
   readonly agents: Readonly<Record<string, AgentEntry>>;
 }
-
-/** Lists what is wrong with a deployment spec (`validateConfig` of `@rxagents/workloads`). */
-export type SpecValidator = (
-  spec: unknown,
-) => readonly { readonly field: string; readonly message: string }[];
 
 // Duck-typed, not `instanceof`: the module may load its own copy of @rxagents/core.
 function isAgent(value: unknown): value is BaseAgent {
@@ -33,70 +27,42 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
 }
 
 /**
- * A deployment that fails at once with `message` in its log. The worker builds a deployment from
- * its spec before it starts the run, and a spec that throws there, or that `GoalSeekingAgent`
- * rejects, fails the job but leaves the deployment `pending` forever; a spec whose one phase fails
- * ends the deployment `failed`, with the reason in its log, where `rxagents status/logs` show it.
- */
-function failing(message: string): DeploymentSpec {
-  return {
-    goal: 'a valid deployment spec',
-    phases: [{ name: 'spec', agent: agent('invalid_spec', () => throwError(() => new Error(message))) }],
-  };
-}
-
-/**
  * Turns a module's spec export into the worker's entry: a function of the request whose result is
- * checked, so that a missing goal or a broken spec fails the deployment visibly (see {@link failing}).
+ * checked, with errors that name the spec. The worker fails the deployment with the message in
+ * its log when the entry throws, where `rxagents status` and `logs` show it.
  *
  * @param build the spec for a request (the export itself, or a call of it)
  */
-function checked(
-  name: string,
-  build: (request: DeploymentRequest) => unknown,
-  validate: SpecValidator,
-): DeploymentEntry {
+function checked(name: string, build: (request: DeploymentRequest) => unknown): DeploymentEntry {
   return (request) => {
     let value: unknown;
     try {
       value = build(request);
     } catch (error: unknown) {
-      return failing(
+      throw new Error(
         `deployment spec '${name}' threw: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    if (!isSpec(value)) return failing(`deployment spec '${name}' is not an object with 'phases'`);
-    const spec = { ...value, goal: request.goal ?? ('goal' in value ? value.goal : undefined) };
-    if (spec.goal === undefined) {
-      return failing(`deployment spec '${name}' has no goal: deploy it with --goal`);
-    }
-    const problems = validate(spec);
-    if (problems.length > 0) {
-      return failing(
-        `invalid deployment spec '${name}': ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-      );
-    }
-    return spec as DeploymentSpec;
+    if (!isSpec(value)) throw new Error(`deployment spec '${name}' is not an object with 'phases'`);
+    const goal = request.goal ?? ('goal' in value ? value.goal : undefined);
+    if (goal === undefined) throw new Error(`deployment spec '${name}' has no goal: deploy it with --goal`);
+    return { ...value, goal } as DeploymentSpec;
   };
 }
 
 /** A spec export of the shape `rxagents deploy` takes: a spec, or a function of the goal. */
-function fromDeployExport(
-  name: string,
-  value: SpecExport | ((goal: string | undefined) => unknown),
-  validate: SpecValidator,
-) {
-  return checked(name, (request) => (typeof value === 'function' ? value(request.goal) : value), validate);
+function fromDeployExport(name: string, value: SpecExport | ((goal: string | undefined) => unknown)) {
+  return checked(name, (request) => (typeof value === 'function' ? value(request.goal) : value));
 }
 
 /** An entry of a `deployments` record: a spec, or `startWorker`'s function of the request. */
-function fromRecordEntry(name: string, value: unknown, validate: SpecValidator): DeploymentEntry {
+function fromRecordEntry(name: string, value: unknown): DeploymentEntry {
   if (typeof value === 'function') {
-    return checked(name, (request) => (value as (request: DeploymentRequest) => unknown)(request), validate);
+    return checked(name, (request) => (value as (request: DeploymentRequest) => unknown)(request));
   }
   if (!isSpec(value))
     throw new Error(`deployments.${name} is not a deployment spec (an object with 'phases') or a function`);
-  return checked(name, () => value, validate);
+  return checked(name, () => value);
 }
 
 function agentsOf(record: Readonly<Record<string, unknown>>, where: string): Record<string, AgentEntry> {
@@ -127,19 +93,18 @@ export function hostedBy(
   exports: Readonly<Record<string, unknown>>,
   path: string,
   exportName: string | undefined,
-  validate: SpecValidator,
 ): Hosted {
   const fileName = basename(path, extname(path));
   const deployments: Record<string, DeploymentEntry> = {};
   const specExport = (name: string): boolean => {
     const value = exports[name];
     if (isSpec(value) || typeof value === 'function') {
-      deployments[fileName] = fromDeployExport(fileName, value as SpecExport, validate);
+      deployments[fileName] = fromDeployExport(fileName, value as SpecExport);
       return true;
     }
     if (isRecord(value)) {
       for (const [specName, entry] of Object.entries(value)) {
-        deployments[specName] = fromRecordEntry(specName, entry, validate);
+        deployments[specName] = fromRecordEntry(specName, entry);
       }
       return true;
     }

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import {
   agent,
   BackendUnavailableError,
@@ -372,6 +373,49 @@ describe('RemoteRunner + startWorker', () => {
     const d = await failure('ghost');
     expect(d).toBeInstanceOf(InvalidAgentConfigError);
     expect((d as Error).message).toContain('(it hosts: typed, plain)');
+  });
+
+  it('Redis lost mid-run: the caller gets BackendUnavailableError, not a hang', async () => {
+    const f = fixture('lost');
+    const hanging = agent('hanging', (ctx) => concat(of(ctx.newEvent({ content: text('started') })), NEVER));
+    await f.worker({ sessionService: new InMemorySessionService(), agents: { hanging } });
+    // the caller reaches Redis through a proxy we can pull the plug on
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(REDIS.port, REDIS.host);
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as AddressInfo).port;
+    const runner = new RemoteRunner({
+      connection: { host: '127.0.0.1', port },
+      prefix: f.prefix,
+      appName: 'app',
+      agent: 'hanging',
+      connectTimeoutMillis: 1000,
+    });
+    cleanups.push(() => runner.close());
+    const received: Event[] = [];
+    const failed = new Promise<unknown>((resolve) =>
+      runner
+        .run({ userId: 'u1', sessionId: 's1', newMessage: 'go' })
+        .subscribe({ next: (e) => received.push(e), error: resolve, complete: () => resolve('completed') }),
+    );
+    await until(() => received.length === 1, 5000, 'the first event');
+    const cut = Date.now();
+    proxy.close();
+    for (const socket of sockets) socket.destroy();
+    const error = await failed;
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(error).toMatchObject({ backend: 'redis' });
+    expect(Date.now() - cut).toBeLessThan(5000);
   });
 
   it('fails fast with BackendUnavailableError when Redis is unreachable', async () => {

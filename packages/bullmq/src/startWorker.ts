@@ -152,7 +152,7 @@ interface RunningJob {
  *   deployments: { website: { goal: 'a deployed site', phases: [{ name: 'build', agent: build }] } },
  *   concurrency: 4,
  * });
- * process.on('SIGTERM', () => void worker.close());
+ * process.once('SIGTERM', () => void worker.close({ graceMillis: 10_000 }));
  * ```
  */
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {

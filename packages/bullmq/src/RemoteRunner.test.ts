@@ -358,7 +358,12 @@ describe('RemoteRunner + startWorker', () => {
     expect(a).toMatchObject({ code: 'INVALID_STATE', agent: 'typed', field: 'k.x', key: 'k' });
     const b = await failure('plain');
     expect(b).toBeInstanceOf(RemoteRunError);
-    expect(b).toMatchObject({ remoteName: 'TypeError', message: 'boom' });
+    expect(b).toMatchObject({
+      remoteName: 'TypeError',
+      message: 'boom',
+      code: 'REMOTE_RUN_FAILED',
+      name: 'RemoteRunError',
+    });
     const c = await failure('missing');
     expect(c).toBeInstanceOf(InvalidAgentConfigError);
     expect(c).toMatchObject({ agent: 'missing', field: 'agent' });

@@ -17,7 +17,7 @@ import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents
 import type { WireError } from './protocol.js';
 
 /**
- * A remote run failed with an error that is not an `RxAgentsError` (an agent threw a plain
+ * A remote run failed with an error that is not an `RxAgentsError` (code `REMOTE_RUN_FAILED`) (an agent threw a plain
  * `Error`, a tool crashed): its name and message, as the worker saw them.
  *
  * @example
@@ -25,12 +25,11 @@ import type { WireError } from './protocol.js';
  * runner.run(request).subscribe({ error: (e) => e instanceof RemoteRunError && console.log(e.remoteName, e.message) });
  * ```
  */
-export class RemoteRunError extends Error {
+export class RemoteRunError extends RxAgentsError {
   /** `name` of the error on the worker (`'Error'`, `'TypeError'`, …). */
   readonly remoteName: string;
   constructor(remoteName: string, message: string) {
-    super(message);
-    this.name = 'RemoteRunError';
+    super('REMOTE_RUN_FAILED', message, { field: 'run' });
     this.remoteName = remoteName;
   }
 }

@@ -13,7 +13,8 @@ export type RxAgentsErrorCode =
   | 'DEPLOYMENT_NOT_FOUND'
   | 'SESSION_CONFLICT'
   | 'SESSION_STORE_FAILED'
-  | 'BACKEND_UNAVAILABLE';
+  | 'BACKEND_UNAVAILABLE'
+  | 'REMOTE_RUN_FAILED';
 
 /**
  * Base class of every error the framework raises on bad input.

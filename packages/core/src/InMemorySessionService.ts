@@ -2,6 +2,7 @@ import { defer, type Observable, of } from 'rxjs';
 import type { Event } from './Event.js';
 import { SessionConflictError, SessionExistsError } from './errors.js';
 import { type IdGenerator, randomIds } from './ids.js';
+import { sameJson } from './internal/sameJson.js';
 import type { JsonValue } from './json.js';
 import { Session, type SessionKey } from './Session.js';
 import type { SessionService, SessionSummary } from './SessionService.js';
@@ -25,6 +26,10 @@ const SEP = '\u0000';
  */
 export class InMemorySessionService implements SessionService {
   private readonly sessions = new Map<string, Session>();
+  // The stored sessions by identity: an append to one of them (every append but a resumed
+  // invocation's, which runs on a copy) needs no key string built and looked up per event.
+  // A strong set, as the map holds them anyway: a WeakSet costs the GC work per entry.
+  private readonly stored = new Set<Session>();
   private readonly appState = new Map<string, Record<string, JsonValue>>();
   private readonly userState = new Map<string, Record<string, JsonValue>>();
   private readonly ids: IdGenerator;
@@ -46,12 +51,15 @@ export class InMemorySessionService implements SessionService {
       const key = keyOf({ appName, userId, sessionId });
       if (this.sessions.has(key)) throw new SessionExistsError(appName, userId, sessionId);
       const own: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(request.state ?? {})) {
-        if (!k.startsWith(STATE_PREFIX.temp)) own[k] = v;
+      if (request.state !== undefined) {
+        for (const [k, v] of Object.entries(request.state)) {
+          if (!k.startsWith(STATE_PREFIX.temp)) own[k] = v;
+        }
       }
       const session = new Session({ id: sessionId, appName, userId, state: own });
       this.routeScoped(session, session.state.snapshot());
       this.sessions.set(key, session);
+      this.stored.add(session);
       this.syncScoped(session);
       return of(session);
     });
@@ -93,7 +101,10 @@ export class InMemorySessionService implements SessionService {
 
   deleteSession(request: SessionKey): Observable<void> {
     return defer(() => {
-      this.sessions.delete(keyOf(request));
+      const key = keyOf(request);
+      const session = this.sessions.get(key);
+      if (session !== undefined) this.stored.delete(session);
+      this.sessions.delete(key);
       return of(undefined);
     });
   }
@@ -105,17 +116,25 @@ export class InMemorySessionService implements SessionService {
   appendEventSync(session: Session, event: Event): Event {
     session.commit(event);
     if (event.partial === true) return event;
-    const stored = this.sessions.get(
-      keyOf({ appName: session.appName, userId: session.userId, sessionId: session.id }),
-    );
+    const stored = this.stored.has(session)
+      ? session
+      : this.sessions.get(keyOf({ appName: session.appName, userId: session.userId, sessionId: session.id }));
     // A copy of the stored session (a resumed invocation runs on a prefix): the event is appended
     // at its position in the copy, or is a no-op if the stored log already holds it there.
     if (stored !== undefined && stored !== session) {
       const position = session.indexOf(event);
       const there = stored.events[position];
       if (there !== undefined) {
-        if (there.id === event.id) return event;
-        throw new SessionConflictError(event.author, session.id, position);
+        if (there.id !== event.id) throw new SessionConflictError(event.author, session.id, position);
+        // The same event again is a no-op; a re-run that diverged must not go on unnoticed.
+        if (there.author === event.author && sameJson(there.actions.stateDelta, event.actions.stateDelta))
+          return event;
+        throw new SessionConflictError(
+          event.author,
+          session.id,
+          position,
+          `Session '${session.id}': the resumed run diverged at event #${position} ('${event.id}'): the log holds ${there.author}'s ${JSON.stringify(there.actions.stateDelta)}, the re-run produced ${event.author}'s ${JSON.stringify(event.actions.stateDelta)}`,
+        );
       }
       if (position !== stored.events.length)
         throw new SessionConflictError(event.author, session.id, position);
@@ -137,6 +156,8 @@ export class InMemorySessionService implements SessionService {
 
   // Brings app: and user: values written by other sessions into this one.
   private syncScoped(session: Session): void {
+    // Nothing to do (and nothing allocated) until some session wrote an app: or user: key.
+    if (this.appState.size === 0 && this.userState.size === 0) return;
     const changed: Record<string, JsonValue> = {};
     let any = false;
     for (const shared of [

@@ -410,8 +410,14 @@ export class PostgresSessionService implements SessionService {
     }
     if (inserted === 1) return event;
     // The optimistic check failed: find out why.
-    const { rows } = await client.query<{ event_count: number; event_id: string | null }>(
-      `SELECT s.event_count, e.event_id FROM ${this.s}.sessions s
+    const { rows } = await client.query<{
+      event_count: number;
+      event_id: string | null;
+      author: string | null;
+      delta: Record<string, JsonValue> | null;
+    }>(
+      `SELECT s.event_count, e.event_id, e.event->>'author' AS author,
+         e.event->'actions'->'stateDelta' AS delta FROM ${this.s}.sessions s
        LEFT JOIN ${this.s}.events e ON e.app_name = s.app_name AND e.user_id = s.user_id
          AND e.session_id = s.session_id AND e.seq = $4
        WHERE s.app_name = $1 AND s.user_id = $2 AND s.session_id = $3`,
@@ -419,8 +425,17 @@ export class PostgresSessionService implements SessionService {
     );
     const row = rows[0];
     if (row === undefined) throw new SessionNotFoundError(session.appName, session.userId, session.id);
-    // A resumed attempt re-appending what the log already holds.
-    if (row.event_id === event.id) return event;
+    // A resumed attempt re-appending what the log already holds: a no-op, unless the re-run
+    // diverged (another author or other state changes), which must not go on unnoticed.
+    if (row.event_id === event.id) {
+      if (row.author === event.author && sameJson(row.delta ?? {}, split.durable)) return event;
+      throw new SessionConflictError(
+        event.author,
+        session.id,
+        position,
+        `Session '${session.id}': the resumed run diverged at event #${position} ('${event.id}'): the log holds ${row.author ?? '?'}'s ${JSON.stringify(row.delta)}, the re-run produced ${event.author}'s ${JSON.stringify(split.durable)}`,
+      );
+    }
     throw new SessionConflictError(event.author, session.id, position);
   }
 
@@ -551,4 +566,18 @@ function isConnectionLost(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+// Deep equality of JSON values, whatever the key order (jsonb reorders keys).
+function sameJson(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => sameJson(v, b[i] as JsonValue));
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ob = b as Readonly<Record<string, JsonValue>>;
+  return ka.every((k) => k in ob && sameJson((a as Readonly<Record<string, JsonValue>>)[k]!, ob[k]!));
 }

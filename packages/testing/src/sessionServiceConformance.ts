@@ -284,20 +284,33 @@ export function sessionServiceConformance(
     });
 
     describe('the append rule (optimistic check, resumed attempts)', () => {
-      it('the same event id at a stored position is a no-op; the log and state keep the stored one', async () => {
+      it('the same event (id, author, state changes) at a stored position is a no-op', async () => {
         const session = await create('s');
         await append(session, makeEvent('e1', { n: 1 }));
         await append(session, makeEvent('e2', { n: 2 }));
 
         const retry = (await get(key('s'))).prefix(0);
-        // a re-run produces new objects with the same ids (and maybe other values)
-        await expect(append(retry, makeEvent('e1', { n: 10 }))).resolves.toMatchObject({ id: 'e1' });
-        await append(retry, makeEvent('e2', { n: 20 }));
+        // a re-run produces new objects with the same ids and the same state changes
+        await expect(append(retry, makeEvent('e1', { n: 1 }))).resolves.toMatchObject({ id: 'e1' });
+        await append(retry, makeEvent('e2', { n: 2 }));
         await append(retry, makeEvent('e3', { n: 3 }));
         const fresh = await get(key('s'));
         expect(fresh.events.map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
         expect(fresh.state.snapshot()).toEqual({ n: 3 });
         expect(fresh.stateAt(1)).toEqual({ n: 2 });
+      });
+
+      it('a re-run that diverges (same id, other state changes) is a SessionConflictError; the log keeps the stored event', async () => {
+        const session = await create('s');
+        await append(session, makeEvent('e1', { n: 1 }));
+        const retry = (await get(key('s'))).prefix(0);
+        const error = await append(retry, makeEvent('e1', { n: 10 })).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SessionConflictError);
+        expect(error).toMatchObject({ code: 'SESSION_CONFLICT', sessionId: 's', position: 0 });
+        expect((error as Error).message).toContain('diverged');
+        const fresh = await get(key('s'));
+        expect(fresh.events.map((e) => e.id)).toEqual(['e1']);
+        expect(fresh.state.snapshot()).toEqual({ n: 1 });
       });
 
       it('another event id at a stored position is a SessionConflictError naming the position', async () => {

@@ -1,5 +1,5 @@
-import type { DeploymentEntry, DeploymentRequest } from '@rxagents/bullmq';
-import { agent, text } from '@rxagents/core';
+import type { AgentEntry, DeploymentEntry, DeploymentRequest } from '@rxagents/bullmq';
+import { agent, type BaseAgent, text } from '@rxagents/core';
 import type { DeploymentSpec } from '@rxagents/workloads';
 import { of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -92,11 +92,15 @@ describe('hostedBy (what rxagents worker hosts)', () => {
 
   it("hosts an 'agents' record, else every exported agent (the default one by its own name)", () => {
     const writer = work('writer');
-    expect(hostedBy({ agents: { story: writer } }, 'a.ts', undefined).agents).toEqual({
-      story: writer,
-    });
+    // Each entry is a factory returning the module's own instance.
+    const built = (agents: Record<string, AgentEntry>) =>
+      Object.fromEntries(Object.entries(agents).map(([name, entry]) => [name, (entry as () => BaseAgent)()]));
+    const make = () => build;
+    const fromRecord = hostedBy({ agents: { story: writer, made: make } }, 'a.ts', undefined).agents;
+    expect(fromRecord.made).toBe(make);
+    expect(built({ story: fromRecord.story! })).toEqual({ story: writer });
     const hosted = hostedBy({ default: writer, build }, 'a.ts', undefined);
-    expect(hosted.agents).toEqual({ writer, build });
+    expect(built(hosted.agents)).toEqual({ writer, build });
     expect(hosted.deployments).toEqual({});
   });
 

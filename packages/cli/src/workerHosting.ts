@@ -65,10 +65,19 @@ function fromRecordEntry(name: string, value: unknown): DeploymentEntry {
   return checked(name, () => value);
 }
 
+/**
+ * The agent as a factory returning it (the same instance for every run). The worker tells an
+ * instance from a factory with `instanceof BaseAgent`, which is false for an agent built with
+ * another copy of `@rxagents/core` than the worker's (a module with its own node_modules).
+ */
+function shared(value: BaseAgent): AgentEntry {
+  return () => value;
+}
+
 function agentsOf(record: Readonly<Record<string, unknown>>, where: string): Record<string, AgentEntry> {
   const agents: Record<string, AgentEntry> = {};
   for (const [name, value] of Object.entries(record)) {
-    if (isAgent(value)) agents[name] = value;
+    if (isAgent(value)) agents[name] = shared(value);
     else if (typeof value === 'function') agents[name] = value as () => BaseAgent;
     else throw new Error(`${where}.${name} is not an agent or a function returning one`);
   }
@@ -143,7 +152,7 @@ export function hostedBy(
     agents = agentsOf(exports.agents, 'agents');
   } else {
     for (const [name, value] of Object.entries(exports)) {
-      if (isAgent(value)) agents[name === 'default' ? value.name : name] = value;
+      if (isAgent(value)) agents[name === 'default' ? value.name : name] = shared(value);
     }
   }
 

@@ -88,18 +88,27 @@ export class InvocationContext {
   private endedFlag = false;
   private endListener: (() => void) | undefined;
 
-  private constructor(fields: ContextFields, scope: InvocationScope) {
+  // The fields come from a literal (create) or from the parent context itself (derive: no
+  // literal per agent run), with the four that a derived context changes passed apart.
+  private constructor(
+    fields: ContextFields,
+    scope: InvocationScope,
+    agent: BaseAgent,
+    branch: string,
+    conflictTrackers: readonly ConflictTracker[],
+    traceScope: TraceScope | undefined,
+  ) {
     this.invocationId = fields.invocationId;
-    this.agent = fields.agent;
-    this.branch = fields.branch;
+    this.agent = agent;
+    this.branch = branch;
     this.session = fields.session;
     this.userContent = fields.userContent;
     this.scheduler = fields.scheduler;
     this.idGenerator = fields.idGenerator;
     this.services = fields.services;
     this.runConfig = fields.runConfig;
-    this.conflictTrackers = fields.conflictTrackers;
-    this.traceScope = fields.traceScope;
+    this.conflictTrackers = conflictTrackers;
+    this.traceScope = traceScope;
     this.scope = scope;
   }
 
@@ -109,18 +118,18 @@ export class InvocationContext {
     return new InvocationContext(
       {
         invocationId: options.invocationId ?? `inv-${idGenerator()}`,
-        agent: options.agent,
-        branch: options.branch ?? '',
         session: options.session,
         userContent: options.userContent,
         scheduler: options.scheduler ?? asyncScheduler,
         idGenerator,
         services: options.services ?? {},
         runConfig: options.runConfig ?? {},
-        conflictTrackers: [],
-        traceScope: rootScope(options.tracer ?? globalTracer()),
       },
       { root: options.agent, consumedEscalations: new WeakSet(), llmCalls: 0 },
+      options.agent,
+      options.branch ?? '',
+      NO_TRACKERS,
+      rootScope(options.tracer ?? globalTracer()),
     );
   }
 
@@ -156,20 +165,12 @@ export class InvocationContext {
     traceScope: TraceScope | undefined = this.traceScope,
   ): InvocationContext {
     return new InvocationContext(
-      {
-        invocationId: this.invocationId,
-        agent,
-        branch,
-        session: this.session,
-        userContent: this.userContent,
-        scheduler: this.scheduler,
-        idGenerator: this.idGenerator,
-        services: this.services,
-        runConfig: this.runConfig,
-        conflictTrackers: tracker === undefined ? this.conflictTrackers : [...this.conflictTrackers, tracker],
-        traceScope,
-      },
+      this,
       this.scope,
+      agent,
+      branch,
+      tracker === undefined ? this.conflictTrackers : [...this.conflictTrackers, tracker],
+      traceScope,
     );
   }
 
@@ -287,21 +288,14 @@ export class InvocationContext {
   }
 }
 
-// The data a context is made of (its methods and per-run flags are not).
+// The data a context shares with the contexts derived from it (its methods, per-run flags and the
+// four fields derive() changes are not here).
 type ContextFields = Pick<
   InvocationContext,
-  | 'invocationId'
-  | 'agent'
-  | 'branch'
-  | 'session'
-  | 'userContent'
-  | 'scheduler'
-  | 'idGenerator'
-  | 'services'
-  | 'runConfig'
-  | 'conflictTrackers'
-  | 'traceScope'
+  'invocationId' | 'session' | 'userContent' | 'scheduler' | 'idGenerator' | 'services' | 'runConfig'
 >;
+
+const NO_TRACKERS: readonly ConflictTracker[] = Object.freeze([]);
 
 // The first branch segment below a parallel agent's prefix: which of its children a branch is in.
 function childOf(branch: string, prefix: string): string {

@@ -18,7 +18,7 @@ import { type AgentCallback, CallbackContext, type CallbackResult } from './Call
 import type { Content } from './Content.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, InvalidAgentOutputError } from './errors.js';
-import type { InvocationContext } from './InvocationContext.js';
+import type { EndListener, InvocationContext } from './InvocationContext.js';
 import { failSpan, startSpan } from './internal/tracing.js';
 import { isTransparent } from './internal/transparent.js';
 
@@ -82,6 +82,8 @@ export abstract class BaseAgent {
   // runs again and again under the same caller (loops), so the string is built once.
   private lastCallerBranch: string | undefined;
   private lastBranch = '';
+  // Whether this is an operator agent (runs in its caller's branch); known after the first run.
+  private transparent: boolean | undefined;
 
   constructor(options: BaseAgentOptions) {
     const { name } = options;
@@ -152,98 +154,73 @@ export abstract class BaseAgent {
    * @param parentContext the caller's context (or a root one from `InvocationContext.create`)
    */
   runAsync(parentContext: InvocationContext): Observable<Event> {
-    // One Observable and one inner subscriber per run, instead of a chain of defer / takeUntil /
-    // map / takeWhile: a fan-out of a thousand agents pays this per agent (see bench/).
-    return new Observable<Event>((subscriber) => {
-      const transparent = isTransparent(this);
-      const callerBranch = parentContext.branch;
-      let branch: string;
-      if (transparent) {
-        branch = callerBranch;
-      } else if (callerBranch === this.lastCallerBranch) {
-        branch = this.lastBranch;
-      } else {
-        branch = callerBranch === '' ? this.name : `${callerBranch}.${this.name}`;
-        this.lastCallerBranch = callerBranch;
-        this.lastBranch = branch;
-      }
-      const parentScope = parentContext.traceScope;
-      let span: Span | undefined;
-      let scope = parentScope;
-      if (parentScope !== undefined && !transparent) {
-        [span, scope] = startSpan(parentScope, `invoke_agent ${this.name}`, {
-          'gen_ai.operation.name': 'invoke_agent',
-          'gen_ai.agent.name': this.name,
-          'rxagents.branch': branch,
-          'rxagents.invocation_id': parentContext.invocationId,
-        });
-      }
-      const ctx = parentContext.derive(this, branch, undefined, scope);
-      let count = 0;
-      let outcome = 'cancelled';
-      if (span !== undefined) {
-        const traced = span;
-        subscriber.add(() => {
-          traced.setAttribute('rxagents.event_count', count);
-          traced.setAttribute('rxagents.outcome', outcome);
-          traced.end();
-        });
-      }
-      const fail = (error: unknown): void => {
-        outcome = 'error';
-        if (span !== undefined) failSpan(span, error);
-        subscriber.error(error);
-      };
-      // end() stops the agent at once, whatever it is waiting for.
-      ctx.onEnd(() => {
-        outcome = 'completed';
-        subscriber.complete();
+    // One Observable per run and one subscriber (the AgentRun) per subscription, both class
+    // instances rather than closures, instead of a chain of defer / takeUntil / map / takeWhile: a
+    // fan-out of a thousand agents or a loop of thousands of iterations pays this per run (bench/).
+    return new RunObservable(this, parentContext, BaseAgent.subscribeRun);
+  }
+
+  // The subscribe function of every RunObservable: RxJS calls it with the observable as `this`.
+  // A static method (not a closure per run) that may still use the agent's private fields.
+  private static subscribeRun(this: RunObservable, subscriber: Subscriber<Event>): void {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the RunObservable, not the class
+    const { agent, parentContext } = this;
+    // Operator agents are marked once, when made: ask the WeakSet on the first run only.
+    const transparent = (agent.transparent ??= isTransparent(agent));
+    const callerBranch = parentContext.branch;
+    let branch: string;
+    if (transparent) {
+      branch = callerBranch;
+    } else if (callerBranch === agent.lastCallerBranch) {
+      branch = agent.lastBranch;
+    } else {
+      branch = callerBranch === '' ? agent.name : `${callerBranch}.${agent.name}`;
+      agent.lastCallerBranch = callerBranch;
+      agent.lastBranch = branch;
+    }
+    const parentScope = parentContext.traceScope;
+    let span: Span | undefined;
+    let scope = parentScope;
+    if (parentScope !== undefined && !transparent) {
+      [span, scope] = startSpan(parentScope, `invoke_agent ${agent.name}`, {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': agent.name,
+        'rxagents.branch': branch,
+        'rxagents.invocation_id': parentContext.invocationId,
       });
-      const before = this.beforeAgentCallbacks;
-      const after = this.afterAgentCallbacks;
-      let events: Observable<Event>;
-      try {
-        events =
-          before.length === 0 && after.length === 0
-            ? this.implOf(ctx)
-            : withCallbacks(
-                ctx,
-                before,
-                defer(() => (ctx.ended ? EMPTY : this.implOf(ctx))),
-                after,
-              );
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      // Chained to the outer subscriber, so a synchronous source sees it close (a downstream
-      // takeWhile, an escalation, end()) and stops producing.
-      const inner = new Subscriber<Event>({
-        next: (event) => {
-          if (ctx.ended) return;
-          let committed: Event;
-          try {
-            committed = ctx.commit(event);
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          count++;
-          subscriber.next(committed);
-          if (committed.actions.endInvocation === true && committed.branch === branch) {
-            outcome = 'completed';
-            subscriber.complete();
-          }
-        },
-        error: fail,
-        complete: () => {
-          outcome = 'completed';
-          subscriber.complete();
-        },
+    }
+    const ctx = parentContext.derive(agent, branch, undefined, scope);
+    // Chained to the outer subscriber, so a synchronous source sees it close (a downstream
+    // takeWhile, an escalation, end()) and stops producing.
+    const run = new AgentRun(subscriber, ctx, branch, span);
+    if (span !== undefined) {
+      const traced = span;
+      subscriber.add(() => {
+        traced.setAttribute('rxagents.event_count', run.count);
+        traced.setAttribute('rxagents.outcome', run.outcome);
+        traced.end();
       });
-      subscriber.add(inner);
-      events.subscribe(inner);
-    });
+    }
+    // end() stops the agent at once, whatever it is waiting for.
+    ctx.onEnd(run);
+    const before = agent.beforeAgentCallbacks;
+    const after = agent.afterAgentCallbacks;
+    let events: Observable<Event>;
+    try {
+      events =
+        before.length === 0 && after.length === 0
+          ? agent.implOf(ctx)
+          : withCallbacks(
+              ctx,
+              before,
+              defer(() => (ctx.ended ? EMPTY : agent.implOf(ctx))),
+              after,
+            );
+    } catch (error) {
+      run.error(error);
+      return;
+    }
+    events.subscribe(run);
   }
 
   /**
@@ -268,6 +245,67 @@ export abstract class BaseAgent {
       throw new InvalidAgentOutputError(this.name, out === null ? 'null' : typeof out);
     }
     return out as Observable<Event>;
+  }
+}
+
+/** The Observable of one agent run: what {@link BaseAgent.runAsync} returns. */
+class RunObservable extends Observable<Event> {
+  constructor(
+    readonly agent: BaseAgent,
+    readonly parentContext: InvocationContext,
+    subscribe: (this: RunObservable, subscriber: Subscriber<Event>) => void,
+  ) {
+    super(subscribe as (this: Observable<Event>, subscriber: Subscriber<Event>) => void);
+  }
+}
+
+/**
+ * The subscriber of one agent run, chained to its caller's: commits each event (conflict checks,
+ * transfer target, state delta) before passing it on, stops on `endInvocation` and on `end()`.
+ * One object per run, where closures for next / error / complete / end() made six.
+ */
+class AgentRun extends Subscriber<Event> implements EndListener {
+  count = 0;
+  outcome = 'cancelled';
+
+  constructor(
+    destination: Subscriber<Event>,
+    private readonly ctx: InvocationContext,
+    private readonly branch: string,
+    private readonly span: Span | undefined,
+  ) {
+    super(destination);
+  }
+
+  protected override _next(event: Event): void {
+    const ctx = this.ctx;
+    if (ctx.ended) return;
+    let committed: Event;
+    try {
+      committed = ctx.commit(event);
+    } catch (error) {
+      this.error(error);
+      return;
+    }
+    this.count++;
+    this.destination.next(committed);
+    if (committed.actions.endInvocation === true && committed.branch === this.branch) this.complete();
+  }
+
+  protected override _error(error: unknown): void {
+    this.outcome = 'error';
+    if (this.span !== undefined) failSpan(this.span, error);
+    super._error(error);
+  }
+
+  protected override _complete(): void {
+    this.outcome = 'completed';
+    super._complete();
+  }
+
+  /** The context was ended: stop at once. */
+  contextEnded(): void {
+    this.complete();
   }
 }
 

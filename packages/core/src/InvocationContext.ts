@@ -46,6 +46,11 @@ export interface InvocationContextOptions {
   readonly tracer?: Tracer;
 }
 
+/** @internal what `end()` notifies: the run that owns the context (an object, not a closure per run). */
+export interface EndListener {
+  contextEnded(): void;
+}
+
 // Shared by every context of one invocation.
 interface InvocationScope {
   /** The agent the invocation was created for: transfers resolve against its tree. */
@@ -86,7 +91,7 @@ export class InvocationContext {
   readonly traceScope: TraceScope | undefined;
   private readonly scope: InvocationScope;
   private endedFlag = false;
-  private endListener: (() => void) | undefined;
+  private endListener: EndListener | undefined;
 
   // The fields come from a literal (create) or from the parent context itself (derive: no
   // literal per agent run), with the four that a derived context changes passed apart.
@@ -149,11 +154,11 @@ export class InvocationContext {
     this.endedFlag = true;
     const listener = this.endListener;
     this.endListener = undefined;
-    listener?.();
+    listener?.contextEnded();
   }
 
   /** @internal sets the one listener for `end()`: the wrapper of the run that owns this context. */
-  onEnd(listener: () => void): void {
+  onEnd(listener: EndListener): void {
     this.endListener = listener;
   }
 

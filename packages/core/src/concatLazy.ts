@@ -22,38 +22,59 @@ import { Observable, Subscriber } from 'rxjs';
  */
 export function concatLazy<T>(next: (index: number) => Observable<T> | undefined): Observable<T> {
   return new Observable<T>((subscriber) => {
-    let index = 0;
-    let active = false;
-    let completedSync = false;
-    const subscribeNext = (): void => {
-      while (!subscriber.closed) {
-        const source = next(index++);
-        if (source === undefined) {
-          subscriber.complete();
-          return;
-        }
-        completedSync = false;
-        active = true;
-        // Subscriber's constructor is marked internal for RxJS 8; in RxJS 7 it is the public way
-        // to chain an inner subscription to an outer subscriber.
-        const inner: Subscriber<T> = new Subscriber<T>({
-          next: (value) => subscriber.next(value),
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => {
-            subscriber.remove(inner);
-            if (active) {
-              completedSync = true;
-            } else {
-              subscribeNext();
-            }
-          },
-        });
-        subscriber.add(inner);
-        source.subscribe(inner);
-        active = false;
-        if (!completedSync) return;
-      }
-    };
-    subscribeNext();
+    new ConcatLazyRun(subscriber, next).subscribeNext();
   });
+}
+
+// One subscription of a concatLazy, and its inner subscriber per source below: two small classes
+// instead of a closure per subscription and an observer with three closures per source (a loop
+// of instant agents makes one source per iteration).
+class ConcatLazyRun<T> {
+  private index = 0;
+  private active = false;
+  private completedSync = false;
+
+  constructor(
+    readonly subscriber: Subscriber<T>,
+    private readonly next: (index: number) => Observable<T> | undefined,
+  ) {}
+
+  subscribeNext(): void {
+    const subscriber = this.subscriber;
+    while (!subscriber.closed) {
+      const source = this.next(this.index++);
+      if (source === undefined) {
+        subscriber.complete();
+        return;
+      }
+      this.completedSync = false;
+      this.active = true;
+      source.subscribe(new ConcatLazyInner(this));
+      this.active = false;
+      if (!this.completedSync) return;
+    }
+  }
+
+  innerCompleted(): void {
+    if (this.active) {
+      this.completedSync = true;
+    } else {
+      this.subscribeNext();
+    }
+  }
+}
+
+// Subscriber's constructor is marked internal for RxJS 8; in RxJS 7 it is the public way to chain
+// an inner subscription to an outer subscriber (it adds itself to it). Values and errors go
+// straight to the outer subscriber (Subscriber's defaults); completion starts the next source.
+class ConcatLazyInner<T> extends Subscriber<T> {
+  constructor(private readonly run: ConcatLazyRun<T>) {
+    super(run.subscriber);
+  }
+
+  protected override _complete(): void {
+    // Detach from the outer subscriber (and tear this source down) before the next one starts.
+    this.unsubscribe();
+    this.run.innerCompleted();
+  }
 }

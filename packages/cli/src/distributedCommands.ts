@@ -84,7 +84,8 @@ export function distributedDeploy(
       return 0;
     }
     out(`${pc.bold('deployed')} ${id} ${pc.dim(`spec ${spec} · goal: ${options.goal ?? "the spec's own"}`)}`);
-    out(pc.dim(`on ${describeQueue(config)} · Ctrl-C stops following (the deployment keeps running)`));
+    // Ctrl-C only detaches from the deployment: the message on the way out says so.
+    out(pc.dim(`on ${describeQueue(config)}`));
 
     const live = io.interactive
       ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false })

@@ -42,7 +42,14 @@ class ConcatLazyRun<T> {
   subscribeNext(): void {
     const subscriber = this.subscriber;
     while (!subscriber.closed) {
-      const source = this.next(this.index++);
+      let source: Observable<T> | undefined;
+      try {
+        source = this.next(this.index++);
+      } catch (error) {
+        // Reached from an inner completion, a throw would go to whoever completed it: fail here.
+        subscriber.error(error);
+        return;
+      }
       if (source === undefined) {
         subscriber.complete();
         return;

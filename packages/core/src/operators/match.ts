@@ -1,6 +1,6 @@
-import { concat, defer, EMPTY } from 'rxjs';
 import { isMatching, type P } from 'ts-pattern';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
+import { concatLazy } from '../concatLazy.js';
 import { OperatorAgent } from '../internal/OperatorAgent.js';
 import type { State } from '../StateStore.js';
 
@@ -28,15 +28,15 @@ export function match<T>(
   if (otherwise !== undefined) operands.push(otherwise);
   return (source) =>
     new OperatorAgent(source, operands, (ctx) =>
-      concat(
-        source.runAsync(ctx),
-        defer(() => {
-          const value = selector(ctx.state.snapshot());
-          for (const [pattern, agent] of cases) {
-            if (isMatching(pattern as never, value)) return agent.runAsync(ctx);
-          }
-          return otherwise === undefined ? EMPTY : otherwise.runAsync(ctx);
-        }),
-      ),
+      // concatLazy, not concat(source, defer(…)): the same order with a third of the subscribers.
+      concatLazy((i) => {
+        if (i === 0) return source.runAsync(ctx);
+        if (i > 1) return undefined;
+        const value = selector(ctx.state.snapshot());
+        for (const [pattern, agent] of cases) {
+          if (isMatching(pattern as never, value)) return agent.runAsync(ctx);
+        }
+        return otherwise?.runAsync(ctx);
+      }),
     );
 }

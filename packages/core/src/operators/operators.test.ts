@@ -1,4 +1,4 @@
-import { concat, defer, map, NEVER, Observable, of, throwError, timer } from 'rxjs';
+import { concat, defer, map, NEVER, Observable, of, Subject, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { P } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,19 @@ describe('agent operators', () => {
       expect(trace(runAgent(positive).events)).toEqual(['tone@tone', 'publish@publish']);
       const noElse = tone('positive').pipe(when((s) => s.tone === 'negative', say('regenerate')));
       expect(trace(runAgent(noElse).events)).toEqual(['tone@tone']);
+    });
+
+    it('fails the run when the predicate throws, also after a source that completes later', () => {
+      const done = new Subject<Event>();
+      const flow = agent('source', () => done).pipe(
+        when(() => {
+          throw new Error('bad predicate');
+        }, say('next')),
+      );
+      let failure: unknown;
+      flow.runAsync(rootContext(flow)).subscribe({ error: (e: unknown) => (failure = e) });
+      expect(() => done.complete()).not.toThrow();
+      expect((failure as Error).message).toBe('bad predicate');
     });
   });
 

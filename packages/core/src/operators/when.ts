@@ -1,5 +1,5 @@
-import { concat, defer, EMPTY } from 'rxjs';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
+import { concatLazy } from '../concatLazy.js';
 import type { InvocationContext } from '../InvocationContext.js';
 import { OperatorAgent } from '../internal/OperatorAgent.js';
 import type { State } from '../StateStore.js';
@@ -22,12 +22,12 @@ export function when(
   const operands = otherwise === undefined ? [whenTrue] : [whenTrue, otherwise];
   return (source) =>
     new OperatorAgent(source, operands, (ctx) =>
-      concat(
-        source.runAsync(ctx),
-        defer(() => {
-          if (predicate(ctx.state.snapshot(), ctx)) return whenTrue.runAsync(ctx);
-          return otherwise === undefined ? EMPTY : otherwise.runAsync(ctx);
-        }),
-      ),
+      // concatLazy, not concat(source, defer(…)): the same order with a third of the subscribers.
+      concatLazy((i) => {
+        if (i === 0) return source.runAsync(ctx);
+        if (i > 1) return undefined;
+        if (predicate(ctx.state.snapshot(), ctx)) return whenTrue.runAsync(ctx);
+        return otherwise?.runAsync(ctx);
+      }),
     );
 }

@@ -244,4 +244,30 @@ describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 3
       status: 'completed',
     });
   });
+
+  it('--grace: a closing worker hands a job still running after the grace period over and exits', async () => {
+    // w1 is closed by now: this worker is the only one.
+    const w2 = term(
+      ['worker', fixture('deployment.ts'), '--prefix', prefix, '--worker-id', 'w2', '--grace', '300'],
+      {
+        ...env,
+        FIXTURE_STEP_MS: '300',
+        FIXTURE_GATES: gates,
+      },
+    );
+    await w2.waitFor('waiting for jobs', 20_000);
+    expect((await run('deploy', 'deployment', '--goal', 'g', '--id', 'held5', '--detach')).status).toBe(0);
+    await w2.waitFor(/▸ picked up deployment 'deployment' held5-r1/);
+    w2.ctrlC();
+    // Never released: the worker exits anyway, leaving the job to whichever worker comes next.
+    expect(await w2.exitCode(15_000)).toBe(130);
+    expect(w2.screen()).toContain(
+      'closing: waiting up to 300ms for 1 running job to end, then handing them over to other workers',
+    );
+    expect(w2.screen()).not.toContain('completed deployment');
+    expect(JSON.parse((await run('status', 'held5', '--json')).stdout)).toMatchObject({
+      status: 'running',
+      worker: 'w2',
+    });
+  });
 });

@@ -9,6 +9,7 @@ import {
 } from './backend.js';
 import { pc } from './colors.js';
 import { loadModule } from './loadModule.js';
+import { formatDuration } from './renderTimeline.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
 import { hostedBy } from './workerHosting.js';
 
@@ -21,6 +22,11 @@ export interface WorkerCommandOptions {
   readonly export?: string;
   /** Names the worker in deployment records. Default: random. */
   readonly workerId?: string;
+  /**
+   * On Ctrl-C or SIGTERM, how long to wait for running jobs before handing them over to other
+   * workers (they resume them when the lock expires). Default: as long as they take.
+   */
+  readonly graceMillis?: number;
 }
 
 /** Exit code after SIGTERM (128 + 15), as shells expect. */
@@ -38,8 +44,8 @@ function messageOf(error: unknown): string {
  * `rxagents worker`: a BullMQ worker (`startWorker` of `@rxagents/bullmq`) hosting the module's
  * deployment specs and agents by name, until Ctrl-C or SIGTERM. Prints one line per job it picks
  * up and per job that ends. Closing is clean: it takes no new jobs and waits for the running ones
- * to end; a second Ctrl-C exits at once, and another worker resumes those jobs when their lock
- * expires. Sessions live in PostgreSQL when configured, else in this process's memory.
+ * to end (at most `graceMillis`, then they are handed over); a second Ctrl-C exits at once, and
+ * another worker resumes those jobs when their lock expires. Sessions live in PostgreSQL when configured, else in this process's memory.
  */
 export async function workerCommand(
   options: WorkerCommandOptions,
@@ -137,10 +143,14 @@ export async function workerCommand(
       removeInterrupt();
       process.off('SIGTERM', onTerm);
       const running = handle.running;
+      const jobs = `${running} running job${running === 1 ? '' : 's'}`;
+      const grace = options.graceMillis;
       out(
         running === 0
           ? 'closing'
-          : `closing: waiting for ${running} running job${running === 1 ? '' : 's'} to end ${pc.dim('(Ctrl-C again to exit now; another worker resumes them)')}`,
+          : grace === undefined
+            ? `closing: waiting for ${jobs} to end ${pc.dim('(Ctrl-C again to exit now; another worker resumes them)')}`
+            : `closing: waiting up to ${formatDuration(grace)} for ${jobs} to end, then handing them over to other workers`,
       );
       resolve(exitCode);
     };
@@ -148,7 +158,7 @@ export async function workerCommand(
     const removeInterrupt = io.onInterrupt(() => stop(EXIT_INTERRUPTED));
     process.once('SIGTERM', onTerm);
   });
-  await handle.close();
+  await handle.close(options.graceMillis === undefined ? {} : { graceMillis: options.graceMillis });
   subscription.unsubscribe();
   await closeSessions().catch(() => undefined);
   out(`worker ${handle.workerId} closed`);

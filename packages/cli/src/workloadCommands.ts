@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
 import { deployCommand } from './deployCommand.js';
@@ -15,6 +15,12 @@ import { stateDir } from './protocol.js';
 import type { CliIo } from './runCommand.js';
 import { workerCommand } from './workerCommand.js';
 import { ask, listDeployments, request } from './workloadClient.js';
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+}
 
 function table(statuses: readonly HostStatus[]): string[] {
   if (statuses.length === 0) return [pc.dim('no deployments running here')];
@@ -214,24 +220,35 @@ export function registerWorkloadCommands(
     .option('-c, --concurrency <n>', 'jobs run at once', positiveInt, 1)
     .option('-e, --export <name>', 'the export holding the spec or the record of specs')
     .option('--worker-id <id>', 'names the worker in deployment records (default: random)')
-    .action(async (module: string, opts: { concurrency: number; export?: string; workerId?: string }) => {
-      const config = backend();
-      if (config === undefined) {
-        throw new Error("'rxagents worker' needs a Redis backend: --redis <url> or RXAGENTS_REDIS_URL");
-      }
-      setCode(
-        await workerCommand(
-          {
-            module,
-            concurrency: opts.concurrency,
-            ...(opts.export === undefined ? {} : { export: opts.export }),
-            ...(opts.workerId === undefined ? {} : { workerId: opts.workerId }),
-          },
-          config,
-          io,
-        ),
-      );
-    });
+    .option(
+      '--grace <ms>',
+      'on Ctrl-C/SIGTERM, wait at most this long for running jobs, then hand them over to other workers (default: wait for them)',
+      nonNegativeInt,
+    )
+    .action(
+      async (
+        module: string,
+        opts: { concurrency: number; export?: string; workerId?: string; grace?: number },
+      ) => {
+        const config = backend();
+        if (config === undefined) {
+          throw new Error("'rxagents worker' needs a Redis backend: --redis <url> or RXAGENTS_REDIS_URL");
+        }
+        setCode(
+          await workerCommand(
+            {
+              module,
+              concurrency: opts.concurrency,
+              ...(opts.export === undefined ? {} : { export: opts.export }),
+              ...(opts.workerId === undefined ? {} : { workerId: opts.workerId }),
+              ...(opts.grace === undefined ? {} : { graceMillis: opts.grace }),
+            },
+            config,
+            io,
+          ),
+        );
+      },
+    );
 
   program
     .command('cleanup')

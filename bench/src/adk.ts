@@ -15,7 +15,7 @@ import {
 type Make = (
   ctx: InvocationContext,
   agent: ScriptAgent,
-) => Array<{ delta: Record<string, unknown>; escalate?: boolean; text?: string }>;
+) => Iterable<{ delta: Record<string, unknown>; escalate?: boolean; text?: string }>;
 
 class ScriptAgent extends BaseAgent {
   constructor(
@@ -42,8 +42,7 @@ class ScriptAgent extends BaseAgent {
 }
 
 let sessionCounter = 0;
-function runnerFor(root: BaseAgent): () => Promise<number> {
-  const sessionService = new InMemorySessionService();
+function runnerFor(root: BaseAgent, sessionService = new InMemorySessionService()): () => Promise<number> {
   const runner = new Runner({ appName: 'bench', agent: root, sessionService });
   return async () => {
     const sessionId = `s${sessionCounter++}`;
@@ -125,3 +124,14 @@ export const adkW4 = () => {
   }
   return runnerFor(new Flow());
 };
+
+/** W5: one agent writing `events` deltas, each its own key, in one session. */
+export const adkW5Long = (events: number) =>
+  runnerFor(
+    new ScriptAgent('long', function* lazy() {
+      for (let j = 0; j < events; j++) yield { delta: { [`k_${j}`]: j } };
+    }),
+  );
+
+/** W5: many sessions of one small invocation each, all in one session service (as for rxagents). */
+export const adkW5Sessions = () => runnerFor(new ScriptAgent('one', nEvents('one', 1)));

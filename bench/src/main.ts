@@ -2,14 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adkW1, adkW2, adkW3, adkW4 } from './adk.js';
+import { adkW1, adkW2, adkW3, adkW4, adkW5Long, adkW5Sessions } from './adk.js';
 import { bareW1, bareW2, bareW3, bareW4, bareW5Long } from './bare.js';
 import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow, w5Long, w5Sessions } from './rx.js';
-import { measure, type Sample } from './stats.js';
+import { compare, type Sample } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 const warmup = quick ? 10 : 20;
-const reps = quick ? 15 : 31;
+const reps = quick ? 21 : 31;
 const w4Batch = quick ? 100 : 500;
 
 interface Row {
@@ -32,127 +32,114 @@ function report(row: Row): void {
   );
 }
 
-async function ms(f: () => Promise<unknown>): Promise<Sample> {
-  return measure(
-    async () => {
-      await f();
-    },
-    warmup,
-    reps,
-  );
+/** One workload: every system measured interleaved (see `compare`); `batch` runs per sample. */
+async function workload(
+  name: string,
+  unit: string,
+  systems: Readonly<Record<string, () => Promise<unknown>>>,
+  batch = 1,
+): Promise<void> {
+  report({ workload: name, unit, systems: await compare(systems, warmup, reps, batch) });
 }
 
-/** Per-invocation time: a batch of invocations per repetition, divided. */
-async function perInvocation(f: () => Promise<unknown>): Promise<Sample> {
-  const s = await measure(
-    async () => {
-      for (let i = 0; i < w4Batch; i++) await f();
-    },
-    warmup,
-    reps,
-  );
-  const d = (x: number) => x / w4Batch;
-  return { median: d(s.median), min: d(s.min), max: d(s.max), q1: d(s.q1), q3: d(s.q3), runs: s.runs };
+async function once(f: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return performance.now() - t;
+}
+
+/** W5 many sessions: time and retained heap per session, all sessions in one session service. */
+async function manySessions(run: () => Promise<unknown>, sessions: number) {
+  globalThis.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  for (let i = 0; i < sessions; i++) await run();
+  const ms = performance.now() - t0;
+  globalThis.gc?.();
+  const heapBytesPerSession = (process.memoryUsage().heapUsed - heap0) / sessions;
+  return { ms, msPerSession: ms / sessions, heapBytesPerSession };
 }
 
 async function main(): Promise<void> {
   const w1 = w1Workflow();
   const w1p = w1Pipe();
-  report({
-    workload: 'W1 deep-sequential',
-    unit: 'ms per run',
-    systems: {
-      rxagents: await ms(w1.run),
-      'rxagents-pipe': await ms(w1p.run),
-      bare: await ms(() => bareW1('mutable')),
-      'bare-immer': await ms(() => bareW1('immer')),
-      adk: await ms(adkW1()),
-    },
+  await workload('W1 deep-sequential', 'ms per run', {
+    rxagents: w1.run,
+    'rxagents-pipe': w1p.run,
+    bare: () => bareW1('mutable'),
+    'bare-immer': () => bareW1('immer'),
+    adk: adkW1(),
   });
   const w2 = w2Workflow();
-  report({
-    workload: 'W2 loop',
-    unit: 'ms per run',
-    systems: {
-      rxagents: await ms(w2.run),
-      bare: await ms(() => bareW2('mutable')),
-      'bare-immer': await ms(() => bareW2('immer')),
-      adk: await ms(adkW2()),
-    },
+  await workload('W2 loop', 'ms per run', {
+    rxagents: w2.run,
+    bare: () => bareW2('mutable'),
+    'bare-immer': () => bareW2('immer'),
+    adk: adkW2(),
   });
   const w3 = w3Workflow();
-  report({
-    workload: 'W3 fan-out',
-    unit: 'ms per run',
-    systems: {
-      rxagents: await ms(w3.run),
-      bare: await ms(() => bareW3('mutable')),
-      'bare-immer': await ms(() => bareW3('immer')),
-      adk: await ms(adkW3()),
-    },
+  await workload('W3 fan-out', 'ms per run', {
+    rxagents: w3.run,
+    bare: () => bareW3('mutable'),
+    'bare-immer': () => bareW3('immer'),
+    adk: adkW3(),
   });
   const w4 = w4Workflow();
   const w4p = w4Pipe();
-  report({
-    workload: 'W4 storyflow',
-    unit: 'ms per invocation',
-    systems: {
-      rxagents: await perInvocation(w4.run),
-      'rxagents-pipe': await perInvocation(w4p.run),
-      bare: await perInvocation(() => bareW4('mutable')),
-      'bare-immer': await perInvocation(() => bareW4('immer')),
-      adk: await perInvocation(adkW4()),
+  await workload(
+    'W4 storyflow',
+    'ms per invocation',
+    {
+      rxagents: w4.run,
+      'rxagents-pipe': w4p.run,
+      bare: () => bareW4('mutable'),
+      'bare-immer': () => bareW4('immer'),
+      adk: adkW4(),
     },
-  });
+    w4Batch,
+  );
 
   // W5 scale: many sessions, then one long session at two sizes.
   const sessions = quick ? 2_000 : 10_000;
-  globalThis.gc?.();
-  const heap0 = process.memoryUsage().heapUsed;
-  const { system } = w5Sessions();
-  const t0 = performance.now();
-  for (let i = 0; i < sessions; i++) await system.run();
-  const sessionsMs = performance.now() - t0;
-  globalThis.gc?.();
-  const heapPerSession = (process.memoryUsage().heapUsed - heap0) / sessions;
+  const rxSessions = await manySessions(w5Sessions().system.run, sessions);
+  const adkSessions = await manySessions(adkW5Sessions(), sessions);
   const [small, big] = quick ? [10_000, 100_000] : [100_000, 1_000_000];
-  const once = async (f: () => Promise<unknown>) => {
-    const t = performance.now();
-    await f();
-    return performance.now() - t;
+  const long = async (make: (n: number) => () => Promise<unknown>) => {
+    await once(make(small)); // warm-up
+    const s = await once(make(small));
+    const b = await once(make(big));
+    return { small: s, big: b, ratio: b / s };
   };
-  await once(w5Long(small).run); // warm-up
-  await once(() => bareW5Long(small));
-  const rxSmall = await once(w5Long(small).run);
-  const rxBig = await once(w5Long(big).run);
-  const bareSmall = await once(() => bareW5Long(small));
-  const bareBig = await once(() => bareW5Long(big));
   const w5 = {
     sessions,
-    sessionsMs,
-    msPerSession: sessionsMs / sessions,
-    heapBytesPerSession: heapPerSession,
     gcExposed: typeof globalThis.gc === 'function',
+    rxagents: rxSessions,
+    adk: adkSessions,
     long: {
       small,
       big,
-      rxagents: { small: rxSmall, big: rxBig, ratio: rxBig / rxSmall },
-      bare: { small: bareSmall, big: bareBig, ratio: bareBig / bareSmall },
+      rxagents: await long((n) => w5Long(n).run),
+      bare: await long((n) => () => bareW5Long(n)),
+      adk: await long(adkW5Long),
     },
   };
+  const heap = (x: { heapBytesPerSession: number }) => `${Math.round(x.heapBytesPerSession)} B heap/session`;
   console.log(
-    `W5 scale sessions=${sessions} rxagents=${fmt(sessionsMs)}ms (${fmt(w5.msPerSession)} ms/session, ${Math.round(heapPerSession)} B heap/session)`,
+    `W5 scale sessions=${sessions} rxagents=${fmt(rxSessions.ms)}ms (${fmt(rxSessions.msPerSession)} ms/session, ${heap(rxSessions)}) adk=${fmt(adkSessions.ms)}ms (${fmt(adkSessions.msPerSession)} ms/session, ${heap(adkSessions)}) vs-adk=${(adkSessions.ms / rxSessions.ms).toFixed(2)}x`,
   );
-  console.log(
-    `W5 long ${small}→${big} events rxagents=${fmt(rxSmall)}→${fmt(rxBig)}ms ratio=${w5.long.rxagents.ratio.toFixed(2)} bare=${fmt(bareSmall)}→${fmt(bareBig)}ms ratio=${w5.long.bare.ratio.toFixed(2)}`,
-  );
+  const l = w5.long;
+  const line = (k: 'rxagents' | 'bare' | 'adk') =>
+    `${k}=${fmt(l[k].small)}→${fmt(l[k].big)}ms ratio=${l[k].ratio.toFixed(2)}`;
+  console.log(`W5 long ${small}→${big} events ${line('rxagents')} ${line('bare')} ${line('adk')}`);
 
-  const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'latest.json');
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(
-    out,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, warmup, reps, w4Batch, rows, w5 }, null, 2)}\n`,
-  );
+  const json = `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, warmup, reps, w4Batch, rows, w5 }, null, 2)}\n`;
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  // latest.json is the last run of either kind; the other two keep the last of each kind.
+  for (const file of ['latest.json', quick ? 'latest-quick.json' : 'latest-full.json']) {
+    writeFileSync(join(dir, file), json);
+  }
+  const out = join(dir, 'latest.json');
   console.log(`wrote ${out}`);
 }
 

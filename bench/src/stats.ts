@@ -41,3 +41,35 @@ export async function measure(fn: () => Promise<void> | void, warmup: number, re
   }
   return summarise(times);
 }
+
+/**
+ * Measures several systems on one workload, interleaved: after `warmup` unmeasured runs of each,
+ * every repetition runs each system once, starting with a different one each time. Slow drifts of
+ * a shared machine (another test suite starting) and JIT/GC state then hit every system alike,
+ * instead of whichever happened to be measured during the disturbance. `batch` runs per sample.
+ */
+export async function compare(
+  systems: Readonly<Record<string, () => Promise<unknown>>>,
+  warmup: number,
+  reps: number,
+  batch = 1,
+): Promise<Record<string, Sample>> {
+  const names = Object.keys(systems);
+  const fns = names.map((name) => systems[name]!);
+  const times: number[][] = names.map(() => []);
+  for (let i = 0; i < warmup; i++) for (const fn of fns) for (let b = 0; b < batch; b++) await fn();
+  for (let r = 0; r < reps; r++) {
+    for (let k = 0; k < fns.length; k++) {
+      const idx = (r + k) % fns.length;
+      const fn = fns[idx]!;
+      const t0 = performance.now();
+      for (let b = 0; b < batch; b++) await fn();
+      times[idx]!.push((performance.now() - t0) / batch);
+    }
+  }
+  const out: Record<string, Sample> = {};
+  names.forEach((name, i) => {
+    out[name] = summarise(times[i]!);
+  });
+  return out;
+}

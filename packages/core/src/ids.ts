@@ -1,12 +1,18 @@
 /** Produces unique ids for events and invocations; inject one to make ids deterministic. */
 export type IdGenerator = () => string;
 
+const PROCESS = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
+let generators = 0;
+
 /**
- * The default id generator: a random prefix per generator and a counter, cheap enough for the
- * event hot path and unique across generators with overwhelming probability.
+ * The default id generator: a prefix (a random part per process, then the generator's number)
+ * and a counter, cheap enough for the event hot path; unique within a process, and across
+ * processes with overwhelming probability.
  */
 export function randomIds(): IdGenerator {
-  const prefix = Math.random().toString(36).slice(2, 10);
+  // Not a fresh random prefix per generator: a Runner makes a generator per invocation, and
+  // formatting a random number in base 36 was a visible share of a small invocation (W4).
+  const prefix = `${PROCESS}${(++generators).toString(36)}`;
   let n = 0;
   return () => `${prefix}-${(++n).toString(36)}`;
 }

@@ -30,7 +30,9 @@ export class Session {
   readonly state: StateStore;
   private readonly log: Event[] = [];
   private readonly versionAfter: number[] = [];
-  private readonly committed = new WeakSet<Event>();
+  // A strong set: the log holds every committed event anyway, and a WeakSet's ephemeron table
+  // costs the garbage collector work per entry on every major GC (a long session has millions).
+  private readonly committed = new Set<Event>();
   // The event committed last: the one every enclosing agent's wrapper asks about, right after.
   private last: Event | undefined;
   private versionBeforeFirst = 0;

@@ -1,0 +1,45 @@
+/**
+ * One system on one workload in a process of its own: `tsx src/isolated.ts w4 rxagents`.
+ * main.ts measures every system in one process, where each one's code is compiled among the
+ * others' (RxJS internals see every system's subscribers); this gives the figure without that.
+ * `isolated.sh` alternates processes of the systems and prints the median per system.
+ */
+import { bareW1, bareW2, bareW3, bareW4 } from './bare.js';
+import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow } from './rx.js';
+import { measure } from './stats.js';
+
+const [workload = 'w4', system = 'rxagents'] = process.argv.slice(2);
+const rx: Record<string, () => { run: () => Promise<unknown> }> = {
+  w1: w1Workflow,
+  w2: w2Workflow,
+  w3: w3Workflow,
+  w4: w4Workflow,
+  w1p: w1Pipe,
+  w4p: w4Pipe,
+};
+const bare: Record<string, () => Promise<unknown>> = {
+  w1: () => bareW1('mutable'),
+  w2: () => bareW2('mutable'),
+  w3: () => bareW3('mutable'),
+  w4: () => bareW4('mutable'),
+};
+const key = system === 'rxagents-pipe' ? `${workload}p` : workload;
+const run = system === 'bare' ? bare[workload] : rx[key]?.().run;
+if (run === undefined) throw new Error(`unknown ${workload} ${system}`);
+const batch = workload === 'w4' ? 100 : 1;
+const sample = await measure(
+  async () => {
+    for (let i = 0; i < batch; i++) await run();
+  },
+  20,
+  41,
+);
+console.log(
+  JSON.stringify({
+    workload,
+    system,
+    median: sample.median / batch,
+    q1: sample.q1 / batch,
+    q3: sample.q3 / batch,
+  }),
+);

@@ -1,13 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import type { DeploymentSpec, StatusUpdate, Workload } from '@rxagents/workloads';
-import spinners from 'cli-spinners';
-import { createLogUpdate } from 'log-update';
 import { pc } from './colors.js';
+import { EXIT_BY_STATUS, liveStatusLine, statusMark } from './liveStatusLine.js';
 import { loadModule } from './loadModule.js';
 import type { HostReply, HostRequest, HostStatus } from './protocol.js';
 import { socketPath, stateDir } from './protocol.js';
-import { formatDuration } from './renderTimeline.js';
 import type { CliIo } from './runCommand.js';
 
 /** Options of `rxagents deploy`. */
@@ -22,9 +20,6 @@ export interface DeployOptions {
   /** Exit when the deployment ends instead of serving status and logs until `cleanup`. */
   readonly exit?: boolean;
 }
-
-/** Exit codes of `rxagents deploy --exit` by final status. */
-const EXIT_BY_STATUS: Readonly<Record<string, number>> = { completed: 0, failed: 1, stopped: 3 };
 
 /** @internal A deployment spec as a module exports it: the goal may come from `--goal`. */
 export type SpecExport = DeploymentSpec | Omit<DeploymentSpec, 'goal'>;
@@ -143,57 +138,27 @@ export async function deployCommand(options: DeployOptions, io: CliIo): Promise<
     server.listen(path, () => resolve());
   });
 
+  out(`${pc.bold('deployed')} ${id} ${pc.dim(`goal: ${spec.goal}`)}`);
+  out(pc.dim(`control socket ${path}`));
   // The terminal: log lines above, a live status line below (or plain lines when not a TTY).
-  const live = io.interactive
-    ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false })
-    : undefined;
-  const spinner = spinners.dots;
-  const started = performance.now();
-  let frame = 0;
   let current: StatusUpdate = workload.status(id);
-  const statusLine = (): string => {
-    const mark =
-      current.status === 'completed'
-        ? pc.green('✔')
-        : current.status === 'failed'
-          ? pc.red('✖')
-          : current.status === 'stopped'
-            ? pc.yellow('■')
-            : pc.cyan(spinner.frames[frame % spinner.frames.length]!);
+  const status = liveStatusLine(io, (spinner, elapsed) => {
     const hint = ended
       ? pc.dim(options.exit === true ? '' : ` · serving status/logs until 'rxagents cleanup ${id}' or Ctrl-C`)
       : '';
-    return `${mark} ${pc.bold(id)} · phase ${pc.bold(current.phase)} · ${current.status} ${pc.dim(formatDuration(performance.now() - started))}${hint}`;
-  };
-  const print = (line: string): void => {
-    if (live === undefined) {
-      out(line);
-      return;
-    }
-    live.clear();
-    out(line);
-    live(statusLine());
-  };
-  out(`${pc.bold('deployed')} ${id} ${pc.dim(`goal: ${spec.goal}`)}`);
-  out(pc.dim(`control socket ${path}`));
-  const ticker =
-    live === undefined
-      ? undefined
-      : setInterval(() => {
-          frame++;
-          live(statusLine());
-        }, spinner.interval);
+    return `${statusMark(current.status, spinner)} ${pc.bold(id)} · phase ${pc.bold(current.phase)} · ${current.status} ${elapsed}${hint}`;
+  });
 
   const logSub = workload.logs$(id).subscribe((line) => {
-    print(pc.dim(line));
+    status.print(pc.dim(line));
     for (const follower of followers)
       follower.write(`${JSON.stringify({ log: line } satisfies HostReply)}\n`);
   });
   const statusSub = workload.status$(id).subscribe((update) => {
     current = update;
     ended = update.status === 'completed' || update.status === 'failed' || update.status === 'stopped';
-    if (live === undefined) out(`${id} ${update.phase} ${update.status}`);
-    else live(statusLine());
+    if (status.live) status.update();
+    else out(`${id} ${update.phase} ${update.status}`);
     if (ended) {
       for (const follower of followers)
         follower.end(`${JSON.stringify({ end: true } satisfies HostReply)}\n`);
@@ -209,9 +174,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo): Promise<
 
   const code = await done;
   removeInterrupt();
-  if (ticker !== undefined) clearInterval(ticker);
-  live?.(statusLine());
-  live?.done();
+  status.close();
   logSub.unsubscribe();
   statusSub.unsubscribe();
   for (const follower of followers) follower.end(`${JSON.stringify({ end: true } satisfies HostReply)}\n`);

@@ -2,19 +2,14 @@ import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { DistributedDeploymentInfo } from '@rxagents/bullmq';
 import type { StatusUpdate } from '@rxagents/workloads';
-import spinners from 'cli-spinners';
-import { createLogUpdate } from 'log-update';
 import { type BackendConfig, describeQueue, withBackend } from './backend.js';
 import { pc } from './colors.js';
 import { FOLLOW_WINDOW, type FollowEnd, followDeployment } from './followDeployment.js';
-import { formatDuration } from './renderTimeline.js';
+import { EXIT_BY_STATUS, liveStatusLine, statusMark } from './liveStatusLine.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
 
 // The workload commands when a Redis backend is configured: each one is a few round trips to
 // Redis through `DistributedWorkload`; the deployments run on `rxagents worker` processes.
-
-/** Exit codes of a followed deployment by final status (as `rxagents deploy --exit`). */
-const EXIT_BY_STATUS: Readonly<Record<string, number>> = { completed: 0, failed: 1, stopped: 3 };
 
 function writer(io: CliIo): (line: string) => void {
   return (line) => {
@@ -87,36 +82,15 @@ export function distributedDeploy(
     // Ctrl-C only detaches from the deployment: the message on the way out says so.
     out(pc.dim(`on ${describeQueue(config)}`));
 
-    const live = io.interactive
-      ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false })
-      : undefined;
-    const spinner = spinners.dots;
-    const started = performance.now();
-    let frame = 0;
     let current: StatusUpdate | undefined;
-    const statusLine = (): string => {
+    const line = liveStatusLine(io, (spinner, elapsed) => {
       const status = current?.status ?? 'pending';
-      const mark =
-        status === 'completed'
-          ? pc.green('✔')
-          : status === 'failed'
-            ? pc.red('✖')
-            : status === 'stopped'
-              ? pc.yellow('■')
-              : pc.cyan(spinner.frames[frame % spinner.frames.length]!);
       const phase =
         current === undefined || current.phase === ''
           ? 'waiting for a worker'
           : `phase ${pc.bold(current.phase)}`;
-      return `${mark} ${pc.bold(id)} · ${phase} · ${status} ${pc.dim(formatDuration(performance.now() - started))}`;
-    };
-    const ticker =
-      live === undefined
-        ? undefined
-        : setInterval(() => {
-            frame++;
-            live(statusLine());
-          }, spinner.interval);
+      return `${statusMark(status, spinner)} ${pc.bold(id)} · ${phase} · ${status} ${elapsed}`;
+    });
     const abort = new AbortController();
     const removeInterrupt = io.onInterrupt(() => abort.abort());
     let end: FollowEnd;
@@ -124,22 +98,16 @@ export function distributedDeploy(
       end = await followDeployment(workload, id, {
         seen: [],
         signal: abort.signal,
-        onLines: (lines) => {
-          live?.clear();
-          for (const line of lines) out(pc.dim(line));
-          live?.(statusLine());
-        },
+        onLines: (lines) => line.print(...lines.map((l) => pc.dim(l))),
         onStatus: (status) => {
           current = status;
-          if (live === undefined) out(`${id} ${status.phase || '-'} ${status.status}`);
-          else live(statusLine());
+          if (line.live) line.update();
+          else out(`${id} ${status.phase || '-'} ${status.status}`);
         },
       });
     } finally {
       removeInterrupt();
-      if (ticker !== undefined) clearInterval(ticker);
-      live?.(statusLine());
-      live?.done();
+      line.close();
     }
     switch (end.type) {
       case 'ended':

@@ -5,8 +5,11 @@ export type RunTarget =
   | { readonly kind: 'agent'; readonly exportName: string; readonly agent: BaseAgent }
   | { readonly kind: 'runner'; readonly exportName: string; readonly runner: Runner };
 
-// Duck-typed, not `instanceof`: the module may load its own copy of @rxagents/core.
-function isAgent(value: unknown): value is BaseAgent {
+/**
+ * @internal Whether a module export is an agent. Duck-typed, not `instanceof`: the module may
+ * load its own copy of @rxagents/core.
+ */
+export function isAgent(value: unknown): value is BaseAgent {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -3,21 +3,12 @@ import type { AgentEntry, DeploymentEntry, DeploymentRequest } from '@rxagents/b
 import type { BaseAgent } from '@rxagents/core';
 import type { DeploymentSpec } from '@rxagents/workloads';
 import { isSpec, type SpecExport } from './deployCommand.js';
+import { isAgent } from './resolveTarget.js';
 
 /** What `rxagents worker` hosts from a module, by name. */
 export interface Hosted {
   readonly deployments: Readonly<Record<string, DeploymentEntry>>;
   readonly agents: Readonly<Record<string, AgentEntry>>;
-}
-
-// Duck-typed, not `instanceof`: the module may load its own copy of @rxagents/core.
-function isAgent(value: unknown): value is BaseAgent {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { runAsync?: unknown }).runAsync === 'function' &&
-    typeof (value as { name?: unknown }).name === 'string'
-  );
 }
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {

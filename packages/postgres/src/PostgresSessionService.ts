@@ -415,20 +415,23 @@ export class PostgresSessionService implements SessionService {
       event_id: string | null;
       author: string | null;
       delta: Record<string, JsonValue> | null;
+      same_delta: boolean | null;
     }>(
+      // jsonb equality ignores key order: the stored delta against the re-produced one.
       `SELECT s.event_count, e.event_id, e.event->>'author' AS author,
-         e.event->'actions'->'stateDelta' AS delta FROM ${this.s}.sessions s
+         e.event->'actions'->'stateDelta' AS delta,
+         e.event->'actions'->'stateDelta' = $5::jsonb AS same_delta FROM ${this.s}.sessions s
        LEFT JOIN ${this.s}.events e ON e.app_name = s.app_name AND e.user_id = s.user_id
          AND e.session_id = s.session_id AND e.seq = $4
        WHERE s.app_name = $1 AND s.user_id = $2 AND s.session_id = $3`,
-      [...key, position],
+      [...key, position, JSON.stringify(split.durable)],
     );
     const row = rows[0];
     if (row === undefined) throw new SessionNotFoundError(session.appName, session.userId, session.id);
     // A resumed attempt re-appending what the log already holds: a no-op, unless the re-run
     // diverged (another author or other state changes), which must not go on unnoticed.
     if (row.event_id === event.id) {
-      if (row.author === event.author && sameJson(row.delta ?? {}, split.durable)) return event;
+      if (row.author === event.author && row.same_delta === true) return event;
       throw new SessionConflictError(
         event.author,
         session.id,
@@ -566,18 +569,4 @@ function isConnectionLost(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-// Deep equality of JSON values, whatever the key order (jsonb reorders keys).
-function sameJson(a: JsonValue, b: JsonValue): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => sameJson(v, b[i] as JsonValue));
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  const ob = b as Readonly<Record<string, JsonValue>>;
-  return ka.every((k) => k in ob && sameJson((a as Readonly<Record<string, JsonValue>>)[k]!, ob[k]!));
 }

@@ -1,5 +1,4 @@
 import { type Event, hasStateDelta } from './Event.js';
-import type { JsonValue } from './json.js';
 import { type State, StateStore } from './StateStore.js';
 
 /** Identifies a session within a session service. */
@@ -83,17 +82,7 @@ export class Session {
       next === undefined
         ? this.state.snapshot()
         : this.state.at(this.versionAfter[count]! - (hasStateDelta(next) ? 1 : 0));
-    const drift: Record<string, JsonValue> = {};
-    let drifted = false;
-    for (const key in target) {
-      if (copy.state.get(key) !== target[key]) {
-        drift[key] = target[key]!;
-        drifted = true;
-      }
-    }
-    if (drifted) copy.state.apply(drift);
-    const gone = Array.from(copy.state.keys()).filter((key) => !(key in target));
-    if (gone.length > 0) copy.state.remove(gone);
+    copy.state.syncTo(target);
     return copy;
   }
 

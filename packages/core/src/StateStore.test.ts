@@ -3,6 +3,20 @@ import { InvalidStateError } from './errors.js';
 import { type State, StateStore } from './StateStore.js';
 
 describe('StateStore', () => {
+  it('syncTo brings the state to a target: changes in one version, removals in another', () => {
+    const store = new StateStore({ keep: { a: [1, 2] }, old: 1, same: 'x' });
+    const kept = store.get('keep');
+    const version = store.syncTo({ keep: { a: [1, 2] }, same: 'x', added: true });
+    expect(version).toBe(2);
+    expect(store.snapshot()).toEqual({ keep: { a: [1, 2] }, same: 'x', added: true });
+    // a deeply equal value is not written again: the committed object stays
+    expect(store.get('keep')).toBe(kept);
+    expect(store.at(1)).toEqual({ keep: { a: [1, 2] }, old: 1, same: 'x', added: true });
+    expect(store.syncTo({ keep: { a: [1, 2] }, same: 'x', added: true })).toBe(2);
+    expect(store.syncTo({ same: 'y' })).toBe(4);
+    expect(store.snapshot()).toEqual({ same: 'y' });
+  });
+
   it('starts from a frozen copy of the initial state at version 0', () => {
     const store = new StateStore({ topic: 'fox' });
     expect(store.version).toBe(0);

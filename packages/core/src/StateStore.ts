@@ -1,5 +1,6 @@
 import { type Draft, produce } from 'immer';
 import { Observable, Subject } from 'rxjs';
+import { sameJson } from './internal/sameJson.js';
 import { validateAndFreeze, validateKey } from './internal/validateState.js';
 import type { JsonValue } from './json.js';
 
@@ -158,6 +159,31 @@ export class StateStore {
     if (present.length === 0) return this.versions.length;
     for (const key of present) this.values.delete(key);
     return this.push(new Removal(Object.freeze(present)));
+  }
+
+  /**
+   * Brings the state to `target`: the keys whose value differs (deep JSON equality) or is new in
+   * one version, the keys `target` lacks removed in another; nothing when they are equal. Used
+   * to lay changes made outside any event (shared state synced in, `temp:` keys dropped) over a
+   * replayed log. Returns the new version.
+   * @example
+   * ```ts
+   * store.syncTo({ draft: 'v3' }); // draft set, every other key removed
+   * ```
+   */
+  syncTo(target: State): number {
+    const changed: Record<string, JsonValue> = {};
+    let any = false;
+    for (const key in target) {
+      if (!sameJson(this.values.get(key), target[key])) {
+        changed[key] = target[key]!;
+        any = true;
+      }
+    }
+    if (any) this.apply(changed);
+    const gone: string[] = [];
+    for (const key of this.values.keys()) if (!(key in target)) gone.push(key);
+    return this.remove(gone);
   }
 
   /** Keys currently held, in insertion order. */

@@ -19,7 +19,7 @@ import {
 } from '@rxagents/core';
 import pg from 'pg';
 import { defer, from, type Observable, of } from 'rxjs';
-import { jsonEqual, restoreEvent, splitDelta, storedEventJson } from './internal/events.js';
+import { restoreEvent, splitDelta, storedEventJson } from './internal/events.js';
 import { migrationSql, quoteIdentifier } from './schema.js';
 
 /** Options of {@link PostgresSessionService}. */
@@ -246,7 +246,9 @@ export class PostgresSessionService implements SessionService {
                 error,
               );
             }
-            syncState(session, { ...row.app, ...row.usr, ...row.state });
+            // Shared values written elsewhere and dropped temp: keys come in as one more version
+            // after the last event, so stateAt(i) still answers what event i saw.
+            session.state.syncTo({ ...row.app, ...row.usr, ...row.state });
             return session;
           }),
         ),
@@ -529,23 +531,6 @@ function keyOf(key: SessionKey): string {
 
 function sessionIdentity(key: SessionKey): { id: string; appName: string; userId: string } {
   return { id: key.sessionId, appName: key.appName, userId: key.userId };
-}
-
-// Brings the replayed state to the stored one (shared values written elsewhere, temp: keys gone)
-// as one more version after the last event, so stateAt(i) still answers what event i saw.
-function syncState(session: Session, target: Readonly<Record<string, JsonValue>>): void {
-  const drift: Record<string, JsonValue> = {};
-  let drifted = false;
-  for (const key in target) {
-    if (!jsonEqual(session.state.get(key), target[key])) {
-      drift[key] = target[key]!;
-      drifted = true;
-    }
-  }
-  if (drifted) session.state.apply(drift);
-  const gone: string[] = [];
-  for (const key of session.state.keys()) if (!(key in target)) gone.push(key);
-  if (gone.length > 0) session.state.remove(gone);
 }
 
 function isUniqueViolation(error: unknown, table: string): boolean {

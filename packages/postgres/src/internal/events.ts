@@ -82,20 +82,3 @@ function deepFreeze(value: object): object {
   }
   return Object.freeze(value);
 }
-
-/** Structural equality of JSON values (jsonb does not keep key order, so identity and key order say nothing). */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const ao = a as Readonly<Record<string, JsonValue>>;
-  const bo = b as Readonly<Record<string, JsonValue>>;
-  const keys = Object.keys(ao);
-  if (keys.length !== Object.keys(bo).length) return false;
-  for (const key of keys) if (!(key in bo) || !jsonEqual(ao[key], bo[key])) return false;
-  return true;
-}

@@ -277,7 +277,14 @@ class AgentRun extends Subscriber<Event> implements EndListener {
     super(destination);
   }
 
-  protected override _next(event: Event): void {
+  // `next` itself rather than `_next`: RxJS's Subscriber.next dispatches to `_next` from one call
+  // site shared by every subscriber in the process (megamorphic in any real app), and each event
+  // passes through a wrapper per enclosing agent.
+  override next(event: Event): void {
+    if (this.isStopped) {
+      super.next(event);
+      return;
+    }
     const ctx = this.ctx;
     if (ctx.ended) return;
     let committed: Event;

@@ -220,7 +220,7 @@ export class InvocationContext {
     if (target !== undefined && this.findAgent(target) === undefined) {
       throw new AgentNotFoundError(committed.author, target);
     }
-    session.commit(committed);
+    session.commitNew(committed);
     return committed;
   }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { say, sayAfter } from '../test/helpers.js';
 import { text, textOf } from './Content.js';
 import type { Event } from './Event.js';
+import { SessionStoreError } from './errors.js';
 import { agent } from './FunctionAgent.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { sequentialIds } from './ids.js';
@@ -148,6 +149,94 @@ describe('Runner', () => {
       );
     });
     expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('tears the session load down when unsubscribed before it arrives, and never starts the agent', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const started: string[] = [];
+    let loadsTornDown = 0;
+    scheduler.run(({ expectObservable }) => {
+      const memory = new InMemorySessionService();
+      // A store whose session takes 10 frames to load.
+      const slow: SessionService = {
+        createSession: (r) => memory.createSession(r),
+        getSession: (r) =>
+          new Observable<Session | undefined>((s) => {
+            const inner = timer(10, scheduler).subscribe(() => {
+              memory.getSession(r).subscribe(s);
+            });
+            return () => {
+              loadsTornDown++;
+              inner.unsubscribe();
+            };
+          }),
+        listSessions: (r) => memory.listSessions(r),
+        deleteSession: (r) => memory.deleteSession(r),
+        appendEvent: (session, event) => memory.appendEvent(session, event),
+      };
+      const root = agent('root', (ctx) => {
+        started.push(ctx.agent.name);
+        return of(ctx.newEvent({ content: text('hi') }));
+      });
+      const runner = new Runner({ appName: 'app', agent: root, sessionService: slow, scheduler });
+      expectObservable(runner.run({ ...key, newMessage: 'go' }), '^ 5ms !').toBe('');
+    });
+    expect(started).toEqual([]);
+    expect(loadsTornDown).toBe(1);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('fails the run with a SessionStoreError when a synchronous append throws, and stops the agent', async () => {
+    class Failing extends InMemorySessionService {
+      override appendEventSync(session: Session, event: Event): Event {
+        if (event.author === 'b') throw new Error('disk full');
+        return super.appendEventSync(session, event);
+      }
+    }
+    const torn: string[] = [];
+    const b = agent(
+      'b',
+      (ctx) =>
+        new Observable<Event>((s) => {
+          s.next(ctx.newEvent({ content: text('b') }));
+          return () => torn.push('b');
+        }),
+    );
+    const flow = new SequentialAgent({ name: 'flow', subAgents: [say('a'), b, say('c')] });
+    const runner = runnerFor(flow, new Failing());
+    const seen: string[] = [];
+    const error = await new Promise<unknown>((resolve) =>
+      runner
+        .run({ ...key, newMessage: 'go' })
+        .subscribe({ next: (e) => seen.push(e.author), error: resolve }),
+    );
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(error).toMatchObject({ agent: 'b', sessionId: 's1' });
+    expect((error as Error).message).toContain('disk full');
+    expect(seen).toEqual(['a']);
+    expect(torn).toEqual(['b']);
+    // b's event was committed in memory before its append failed; c never ran.
+    expect((await sessionOf(runner)).events.map((e) => e.author)).not.toContain('c');
+  });
+
+  it('fails the run before the agent starts when the user event cannot be appended', async () => {
+    class Refusing extends InMemorySessionService {
+      override appendEventSync(session: Session, event: Event): Event {
+        if (event.author === 'user') throw new Error('read-only');
+        return super.appendEventSync(session, event);
+      }
+    }
+    let started = false;
+    const root = agent('root', (ctx) => {
+      started = true;
+      return of(ctx.newEvent({ content: text('hi') }));
+    });
+    const error = await lastValueFrom(
+      runnerFor(root, new Refusing()).run({ ...key, newMessage: 'go' }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(error).toMatchObject({ agent: 'user' });
+    expect(started).toBe(false);
   });
 
   it('is cold: no session is created before subscription', async () => {

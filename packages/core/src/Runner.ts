@@ -2,15 +2,14 @@ import type { Tracer } from '@opentelemetry/api';
 import {
   catchError,
   concatMap,
-  defer,
   EMPTY,
   fromEvent,
   ignoreElements,
-  map,
   materialize,
-  type Observable,
+  Observable,
   of,
   type SchedulerLike,
+  Subscriber,
   takeUntil,
   throwError,
 } from 'rxjs';
@@ -22,7 +21,7 @@ import { InvalidAgentConfigError, RxAgentsError, SessionExistsError, SessionStor
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
-import type { Session } from './Session.js';
+import type { Session, SessionKey } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateDelta } from './StateStore.js';
 
@@ -97,29 +96,19 @@ export class Runner {
   /** Runs one turn; cold: nothing happens until subscription. */
   run(request: RunRequest): Observable<Event> {
     const { signal } = request;
-    const run = defer(() => {
-      if (signal?.aborted === true) return EMPTY;
-      const service = this.sessionService;
-      const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
+    // One Observable whose subscriber receives the agent's events straight from the append step,
+    // rather than a defer + two concatMaps that every event of the run would pass through.
+    const run = new Observable<Event>((subscriber) => {
+      if (signal?.aborted === true) {
+        subscriber.complete();
+        return;
+      }
       if (request.resume === true && request.invocationId === undefined) {
         throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
       }
-      return service.getSession(key).pipe(
-        concatMap((found) =>
-          found === undefined
-            ? service.createSession(key).pipe(
-                // Another process created it between our get and create: use theirs.
-                catchError((error: unknown) =>
-                  error instanceof SessionExistsError
-                    ? service
-                        .getSession(key)
-                        .pipe(concatMap((s) => (s === undefined ? throwError(() => error) : of(s))))
-                    : throwError(() => error),
-                ),
-              )
-            : of(found),
-        ),
-        concatMap((session) => this.invoke(resumePoint(session, request), request)),
+      const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
+      sessionFor(this.sessionService, key).subscribe(
+        new SessionFound(subscriber, (session) => this.invoke(resumePoint(session, request), request)),
       );
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
@@ -162,26 +151,36 @@ export class Runner {
           });
     const events = this.agent.runAsync(ctx);
     const sync = service.appendEventSync?.bind(service);
-    const appended =
-      sync === undefined
-        ? events.pipe(
-            // Materialised so an agent's error waits behind the appends already queued: events
-            // committed in memory before the failure still become durable before the run fails.
-            materialize(),
-            concatMap((note) => {
-              if (note.kind === 'E') return throwError(() => note.error);
-              if (note.kind === 'C') return EMPTY;
-              const event = note.value;
-              return event.partial === true
-                ? of(event)
-                : service
-                    .appendEvent(session, event)
-                    .pipe(
-                      catchError((error: unknown) => throwError(() => storeError(session, event, error))),
-                    );
-            }),
-          )
-        : events.pipe(map((event) => (event.partial === true ? event : sync(session, event))));
+    if (sync !== undefined) {
+      // A synchronous store (in memory): the user's event is appended on subscription, then each
+      // event of the agent as it arrives, in one subscriber.
+      return new Observable<Event>((subscriber) => {
+        if (userEvent !== undefined) {
+          try {
+            sync(session, userEvent);
+          } catch (error) {
+            subscriber.error(storeError(session, userEvent, error));
+            return;
+          }
+        }
+        events.subscribe(new AppendSync(subscriber, session, sync));
+      });
+    }
+    const appended = events.pipe(
+      // Materialised so an agent's error waits behind the appends already queued: events
+      // committed in memory before the failure still become durable before the run fails.
+      materialize(),
+      concatMap((note) => {
+        if (note.kind === 'E') return throwError(() => note.error);
+        if (note.kind === 'C') return EMPTY;
+        const event = note.value;
+        return event.partial === true
+          ? of(event)
+          : service
+              .appendEvent(session, event)
+              .pipe(catchError((error: unknown) => throwError(() => storeError(session, event, error))));
+      }),
+    );
     if (userEvent === undefined) return appended;
     const appendUser = service.appendEvent(session, userEvent).pipe(
       ignoreElements(),
@@ -189,6 +188,91 @@ export class Runner {
     );
     // concatLazy rather than concat: the same order with fewer subscribers per run.
     return concatLazy((i) => (i === 0 ? appendUser : i === 1 ? appended : undefined));
+  }
+}
+
+// The session of a key, created when missing.
+function sessionFor(service: SessionService, key: SessionKey): Observable<Session> {
+  return service.getSession(key).pipe(
+    concatMap((found) =>
+      found === undefined
+        ? service.createSession(key).pipe(
+            // Another process created it between our get and create: use theirs.
+            catchError((error: unknown) =>
+              error instanceof SessionExistsError
+                ? service
+                    .getSession(key)
+                    .pipe(concatMap((s) => (s === undefined ? throwError(() => error) : of(s))))
+                : throwError(() => error),
+            ),
+          )
+        : of(found),
+    ),
+  );
+}
+
+// Waits for the session, then hands the run's own subscriber to the invocation: its events reach
+// the caller without a hop per event. Chained to that subscriber, so unsubscribing while the
+// session loads tears the load down.
+class SessionFound extends Subscriber<Session> {
+  private session: Session | undefined;
+
+  constructor(
+    private readonly outer: Subscriber<Event>,
+    private readonly start: (session: Session) => Observable<Event>,
+  ) {
+    super(outer);
+  }
+
+  protected override _next(session: Session): void {
+    this.session = session;
+  }
+
+  protected override _complete(): void {
+    const { session, outer } = this;
+    this.unsubscribe();
+    if (session === undefined) {
+      outer.error(new Error('the session service completed without a session'));
+      return;
+    }
+    let events: Observable<Event>;
+    try {
+      events = this.start(session);
+    } catch (error) {
+      outer.error(error);
+      return;
+    }
+    events.subscribe(outer);
+  }
+}
+
+// Appends each non-partial event to a synchronous store and passes on what the store returns; an
+// append that throws fails the run (and stops the agent: this subscriber is chained to it).
+class AppendSync extends Subscriber<Event> {
+  constructor(
+    destination: Subscriber<Event>,
+    private readonly session: Session,
+    private readonly append: (session: Session, event: Event) => Event,
+  ) {
+    super(destination);
+  }
+
+  // `next` rather than `_next`, as in the agent wrapper (BaseAgent's AgentRun).
+  override next(event: Event): void {
+    if (this.isStopped) {
+      super.next(event);
+      return;
+    }
+    let out = event;
+    if (event.partial !== true) {
+      try {
+        out = this.append(this.session, event);
+      } catch (error) {
+        this.error(storeError(this.session, event, error));
+        return;
+      }
+    }
+    this.destination.next(out);
   }
 }
 

@@ -117,6 +117,14 @@ export class Session {
    */
   commit(event: Event): void {
     if (event.partial === true || event === this.last || this.committed.has(event)) return;
+    this.commitNew(event);
+  }
+
+  /**
+   * @internal `commit` for a caller that has just checked `isCommitted` (the agent wrapper does,
+   * for every event): the same work without asking the set a second time.
+   */
+  commitNew(event: Event): void {
     const delta = event.actions.stateDelta;
     let hasDelta = false;
     for (const _ in delta) {

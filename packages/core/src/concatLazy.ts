@@ -79,6 +79,12 @@ class ConcatLazyInner<T> extends Subscriber<T> {
     super(run.subscriber);
   }
 
+  // Values straight on, without Subscriber.next's megamorphic dispatch to `_next` (see AgentRun).
+  override next(value: T): void {
+    if (this.isStopped) super.next(value);
+    else this.destination.next(value);
+  }
+
   protected override _complete(): void {
     // Detach from the outer subscriber (and tear this source down) before the next one starts.
     this.unsubscribe();

@@ -12,9 +12,10 @@ let generators = 0;
 export function randomIds(): IdGenerator {
   // Not a fresh random prefix per generator: a Runner makes a generator per invocation, and
   // formatting a random number in base 36 was a visible share of a small invocation (W4).
-  const prefix = `${PROCESS}${(++generators).toString(36)}`;
+  // The dash is part of the prefix: `${prefix}-${n}` would build an intermediate string per id.
+  const head = `${PROCESS}${(++generators).toString(36)}-`;
   let n = 0;
-  return () => `${prefix}-${(++n).toString(36)}`;
+  return () => head + (++n).toString(36);
 }
 
 /**

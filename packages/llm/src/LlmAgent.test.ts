@@ -463,6 +463,23 @@ describe('LlmAgent', () => {
       expect(model.requests).toHaveLength(3);
     });
 
+    it('gives a model that reads its signal only after the run was cancelled an aborted signal', () => {
+      // The AbortController is made on the first read of `signal`; cancelling before that read
+      // must still reach the model.
+      let options: { readonly signal: AbortSignal } | undefined;
+      const model: Model = {
+        name: 'late-reader',
+        generate: (_request, o) => {
+          options = o;
+          return new Observable<LlmResponse>(() => {});
+        },
+      };
+      const a = new LlmAgent({ name: 'a', model });
+      const subscription = a.runAsync(contextFor(a)).subscribe();
+      subscription.unsubscribe();
+      expect(options?.signal.aborted).toBe(true);
+    });
+
     it('does not abort a request that completed', async () => {
       let signal: AbortSignal | undefined;
       const inner = scriptedModel([{ respond: 'x' }]);

@@ -7,6 +7,7 @@ import {
   concatLazy,
   type Event,
   type EventActions,
+  type EventInit,
   type FunctionCallPart,
   InvalidAgentConfigError,
   type InvocationContext,
@@ -269,26 +270,41 @@ export class LlmAgent extends BaseAgent {
       const request = this.request(ctx, tools);
       const callbackContext = new CallbackContext(ctx);
       let final: Event | undefined;
-      const responses = firstResult<LlmResponse>(this.beforeModelCallbacks, (cb: BeforeModelCallback) =>
-        cb(callbackContext, request),
-      ).pipe(mergeMap((short) => (short === undefined ? this.callModel(ctx, request) : of(short))));
+      // Without callbacks (the common case) the model's responses map straight to events: no
+      // callback chain to ask, and nothing a callback could have written to the state.
+      const responses =
+        this.beforeModelCallbacks.length === 0
+          ? this.callModel(ctx, request)
+          : firstResult<LlmResponse>(this.beforeModelCallbacks, (cb: BeforeModelCallback) =>
+              cb(callbackContext, request),
+            ).pipe(mergeMap((short) => (short === undefined ? this.callModel(ctx, request) : of(short))));
+      const events =
+        this.beforeModelCallbacks.length === 0 && this.afterModelCallbacks.length === 0
+          ? responses.pipe(
+              map((response) => {
+                const event = this.responseEvent(ctx, response, undefined);
+                if (response.partial !== true) final = event;
+                return event;
+              }),
+            )
+          : responses.pipe(
+              concatMap((response) =>
+                response.partial === true
+                  ? of(this.responseEvent(ctx, response, undefined))
+                  : firstResult<LlmResponse>(this.afterModelCallbacks, (cb: AfterModelCallback) =>
+                      cb(callbackContext, response),
+                    ).pipe(
+                      map((replaced) =>
+                        this.responseEvent(ctx, replaced ?? response, callbackContext.takeDelta()),
+                      ),
+                      tap((event) => {
+                        final = event;
+                      }),
+                    ),
+              ),
+            );
       return concat(
-        responses.pipe(
-          concatMap((response) =>
-            response.partial === true
-              ? of(this.responseEvent(ctx, response, undefined))
-              : firstResult<LlmResponse>(this.afterModelCallbacks, (cb: AfterModelCallback) =>
-                  cb(callbackContext, response),
-                ).pipe(
-                  map((replaced) =>
-                    this.responseEvent(ctx, replaced ?? response, callbackContext.takeDelta()),
-                  ),
-                  tap((event) => {
-                    final = event;
-                  }),
-                ),
-          ),
-        ),
+        events,
         defer(() => {
           const calls = final === undefined ? [] : functionCalls(final.content);
           return calls.length === 0 ? EMPTY : this.runTools(ctx, calls, tools);
@@ -343,7 +359,7 @@ export class LlmAgent extends BaseAgent {
         ? undefined
         : typeof instruction === 'function'
           ? instruction(ctx)
-          : fillInstruction(instruction, ctx.state.snapshot(), this.name);
+          : fillInstruction(instruction, ctx.state, this.name);
     const targets = this.transferTargets;
     if (targets.length > 0) {
       const lines = targets.map(
@@ -362,19 +378,20 @@ export class LlmAgent extends BaseAgent {
     const system = this.systemInstruction(ctx);
     const declarations: ToolDeclaration[] = [];
     for (const tool of tools.values()) declarations.push(tool.declaration);
-    return {
+    const request: { -readonly [K in keyof LlmRequest]: LlmRequest[K] } = {
       agentName: this.name,
-      ...(system === undefined ? {} : { systemInstruction: system }),
       contents: buildContents(
         ctx.session.events,
         (event) => ctx.canSee(event),
         this.name,
         this.includeContents,
       ),
-      ...(declarations.length === 0 ? {} : { tools: declarations }),
-      ...(this.responseSchema === undefined ? {} : { responseSchema: this.responseSchema }),
-      ...(this.generateContentConfig === undefined ? {} : { config: this.generateContentConfig }),
     };
+    if (system !== undefined) request.systemInstruction = system;
+    if (declarations.length > 0) request.tools = declarations;
+    if (this.responseSchema !== undefined) request.responseSchema = this.responseSchema;
+    if (this.generateContentConfig !== undefined) request.config = this.generateContentConfig;
+    return request;
   }
 
   private responseEvent(
@@ -403,16 +420,18 @@ export class LlmAgent extends BaseAgent {
         (stateDelta ??= {})[this.outputKey] = output.value;
       }
     }
-    return ctx.newEvent({
-      ...(content === undefined ? {} : { content }),
-      ...(response.partial === undefined ? {} : { partial: response.partial }),
-      ...(response.turnComplete === undefined ? {} : { turnComplete: response.turnComplete }),
-      ...(response.finishReason === undefined ? {} : { finishReason: response.finishReason }),
-      ...(response.usage === undefined ? {} : { usage: response.usage }),
-      ...(errorCode === undefined ? {} : { errorCode }),
-      ...(errorMessage === undefined ? {} : { errorMessage }),
-      ...(stateDelta === undefined ? {} : { actions: { stateDelta } }),
-    });
+    // Field by field, not eight conditional spreads: a literal built by spreads of varying shapes
+    // leaves V8's fast properties, and newEvent reads every field of it.
+    const init: { -readonly [K in keyof EventInit]: EventInit[K] } = {};
+    if (content !== undefined) init.content = content;
+    if (response.partial !== undefined) init.partial = response.partial;
+    if (response.turnComplete !== undefined) init.turnComplete = response.turnComplete;
+    if (response.finishReason !== undefined) init.finishReason = response.finishReason;
+    if (response.usage !== undefined) init.usage = response.usage;
+    if (errorCode !== undefined) init.errorCode = errorCode;
+    if (errorMessage !== undefined) init.errorMessage = errorMessage;
+    if (stateDelta !== undefined) init.actions = { stateDelta };
+    return ctx.newEvent(init);
   }
 
   private output(value: string): { value: JsonValue } | { error: string } {

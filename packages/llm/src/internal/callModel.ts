@@ -1,7 +1,7 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { InvocationContext } from '@rxagents/core';
-import { Observable } from 'rxjs';
-import type { LlmRequest, LlmResponse, Model } from '../Model.js';
+import { Observable, type SchedulerLike } from 'rxjs';
+import type { GenerateOptions, LlmRequest, LlmResponse, Model } from '../Model.js';
 
 /**
  * Calls the model under an AbortController owned by this subscription: unsubscribing before the
@@ -14,38 +14,36 @@ export function callModel(
   stream: boolean,
 ): Observable<LlmResponse> {
   return new Observable<LlmResponse>((subscriber) => {
-    const controller = new AbortController();
+    const options = new CallOptions(stream, ctx.scheduler);
     const span = ctx.startSpan(`call_llm ${model.name}`, {
       'gen_ai.operation.name': 'chat',
       'gen_ai.request.model': model.name,
     });
     let done = false;
-    const subscription = model
-      .generate(request, { stream, signal: controller.signal, scheduler: ctx.scheduler })
-      .subscribe({
-        next: (response) => {
-          if (span !== undefined && response.partial !== true) traceResponse(span, response);
-          subscriber.next(response);
-        },
-        error: (error: unknown) => {
-          done = true;
-          if (span !== undefined) {
-            if (error instanceof Error) span.recordException(error);
-            span.setStatus({
-              code: SpanStatusCode.ERROR,
-              message: error instanceof Error ? error.message : String(error),
-            });
-          }
-          subscriber.error(error);
-        },
-        complete: () => {
-          done = true;
-          subscriber.complete();
-        },
-      });
+    const subscription = model.generate(request, options).subscribe({
+      next: (response) => {
+        if (span !== undefined && response.partial !== true) traceResponse(span, response);
+        subscriber.next(response);
+      },
+      error: (error: unknown) => {
+        done = true;
+        if (span !== undefined) {
+          if (error instanceof Error) span.recordException(error);
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        }
+        subscriber.error(error);
+      },
+      complete: () => {
+        done = true;
+        subscriber.complete();
+      },
+    });
     return () => {
       subscription.unsubscribe();
-      if (!done) controller.abort();
+      if (!done) options.cancel();
       span?.end();
     };
   });
@@ -63,5 +61,32 @@ function traceResponse(span: Span, response: LlmResponse): void {
       code: SpanStatusCode.ERROR,
       message: `${response.errorCode}: ${response.errorMessage ?? ''}`,
     });
+  }
+}
+
+// The options of one model call. The AbortController is made when the model first reads `signal`:
+// it is among the costliest objects of a call, and an instant or scripted model never looks at it.
+// A class with a prototype getter, not a literal with a getter (which V8 builds slowly, per call).
+class CallOptions implements GenerateOptions {
+  private controller: AbortController | undefined;
+  // Cancelled before the model finished: a signal read from then on is already aborted.
+  private cancelled = false;
+
+  constructor(
+    readonly stream: boolean,
+    readonly scheduler: SchedulerLike,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.cancelled) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.controller?.abort();
   }
 }

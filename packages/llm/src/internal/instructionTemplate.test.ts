@@ -1,3 +1,4 @@
+import { StateStore } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
 import { MissingStateKeyError } from '../errors.js';
 import { fillInstruction } from './instructionTemplate.js';
@@ -8,6 +9,22 @@ describe('fillInstruction', () => {
     expect(fillInstruction('Write {n} lines about {topic} {tags} for {user:name}.', state, 'writer')).toBe(
       'Write 3 lines about a fox ["a","b"] for Ada.',
     );
+  });
+
+  it('reads a StateStore key by key, as a snapshot would, without materialising one', () => {
+    const store = new StateStore({ topic: 'a fox', n: 3 });
+    store.apply({ n: 4, 'temp:mood': { calm: true } });
+    const snapshots = { count: 0 };
+    const original = store.snapshot.bind(store);
+    store.snapshot = () => {
+      snapshots.count++;
+      return original();
+    };
+    expect(fillInstruction('{n} lines on {topic}, {temp:mood}, {missing?}.', store, 'w')).toBe(
+      '4 lines on a fox, {"calm":true}, .',
+    );
+    expect(snapshots.count).toBe(0);
+    expect(() => fillInstruction('{missing}', store, 'w')).toThrow(MissingStateKeyError);
   });
 
   it('replaces a missing optional key with the empty string', () => {

@@ -20,5 +20,15 @@ export default defineConfig({
       ignoreSourceErrors: true,
     },
     pool: 'threads',
+    projects: [
+      { extends: true, test: { name: 'rxagents' } },
+      // The bench loads @google/adk, whose OpenTelemetry dependencies publish `module` builds with
+      // extensionless imports that Node cannot load: its project resolves without that condition.
+      {
+        resolve: { conditions: ['@rxagents/source', 'import', 'default'] },
+        ssr: { resolve: { conditions: ['@rxagents/source', 'default'] } },
+        test: { name: 'bench', include: ['bench/src/**/*.test.ts'], pool: 'threads' },
+      },
+    ],
   },
 });

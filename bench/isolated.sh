@@ -6,7 +6,7 @@ rounds=${1:-3}
 out=$(mktemp)
 for w in w1 w2 w3 w4; do
   for r in $(seq "$rounds"); do
-    for s in rxagents bare; do node --import tsx/esm src/isolated.ts $w $s >> "$out"; done
+    for s in rxagents bare; do node --expose-gc --import tsx/esm src/isolated.ts $w $s >> "$out"; done
   done
 done
 node -e '

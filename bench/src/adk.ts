@@ -1,16 +1,22 @@
 /** The workloads on @google/adk 2.0.0: custom BaseAgents through its Runner + InMemorySessionService. */
 import {
   BaseAgent,
+  BaseLlm,
+  type BaseLlmConnection,
   createEvent,
   createEventActions,
   type Event,
   InMemorySessionService,
   type InvocationContext,
+  LlmAgent,
+  type LlmRequest,
+  type LlmResponse,
   LoopAgent,
   ParallelAgent,
   Runner,
   SequentialAgent,
 } from '@google/adk';
+import { STORY_INSTRUCTIONS } from './story.js';
 
 type Make = (
   ctx: InvocationContext,
@@ -42,19 +48,48 @@ class ScriptAgent extends BaseAgent {
 }
 
 let sessionCounter = 0;
-function runnerFor(root: BaseAgent, sessionService = new InMemorySessionService()): () => Promise<number> {
-  const runner = new Runner({ appName: 'bench', agent: root, sessionService });
-  return async () => {
-    const sessionId = `s${sessionCounter++}`;
-    await sessionService.createSession({ appName: 'bench', userId: 'u', sessionId });
-    let n = 0;
-    for await (const _e of runner.runAsync({
-      userId: 'u',
-      sessionId,
-      newMessage: { role: 'user', parts: [{ text: 'go' }] },
-    }))
-      n++;
-    return n;
+
+/** As rxagents' systems: `run` is timed, `reset` (untimed) swaps in an empty session service. */
+export interface AdkSystem {
+  readonly run: () => Promise<number>;
+  readonly reset: () => void;
+  /** The state of the last run's session. */
+  readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
+}
+
+function runnerFor(
+  root: BaseAgent,
+  sessionService = new InMemorySessionService(),
+  state?: Record<string, unknown>,
+): AdkSystem {
+  let service = sessionService;
+  let runner = new Runner({ appName: 'bench', agent: root, sessionService: service });
+  let last = '';
+  return {
+    run: async () => {
+      const sessionId = `s${sessionCounter++}`;
+      last = sessionId;
+      await service.createSession({
+        appName: 'bench',
+        userId: 'u',
+        sessionId,
+        ...(state === undefined ? {} : { state }),
+      });
+      let n = 0;
+      for await (const _e of runner.runAsync({
+        userId: 'u',
+        sessionId,
+        newMessage: { role: 'user', parts: [{ text: 'go' }] },
+      }))
+        n++;
+      return n;
+    },
+    reset: () => {
+      service = new InMemorySessionService();
+      runner = new Runner({ appName: 'bench', agent: root, sessionService: service });
+    },
+    lastState: async () =>
+      (await service.getSession({ appName: 'bench', userId: 'u', sessionId: last }))?.state ?? {},
   };
 }
 
@@ -98,6 +133,24 @@ const writer = (name: string, key: string, value: (ctx: InvocationContext) => st
     return [{ delta: { [key]: v }, text: v }];
   });
 
+/**
+ * StoryFlow's root: generator, refine loop, checks, then the regenerate when the tone is negative,
+ * as a custom agent (ADK's own StoryFlow sample does the same).
+ */
+function storyFlow(generator: BaseAgent, refine: BaseAgent, checks: BaseAgent, regen: BaseAgent): BaseAgent {
+  class Flow extends BaseAgent {
+    constructor() {
+      super({ name: 'flow', subAgents: [generator, refine, checks, regen] });
+    }
+    protected async *runAsyncImpl(ctx: InvocationContext): AsyncGenerator<Event, void, void> {
+      for (const a of [generator, refine, checks]) yield* a.runAsync(ctx);
+      if (ctx.session.state.tone_check_result === 'negative') yield* regen.runAsync(ctx);
+    }
+    protected async *runLiveImpl(): AsyncGenerator<Event, void, void> {}
+  }
+  return new Flow();
+}
+
 /** StoryFlow: the conditional regenerate is a custom agent, as in ADK's own StoryFlow sample. */
 export const adkW4 = () => {
   const generator = writer('generator', 'current_story', () => 'Once upon a time, a fox.');
@@ -112,17 +165,7 @@ export const adkW4 = () => {
     ],
   });
   const regen = writer('regenerator', 'current_story', () => 'A happier fox.');
-  class Flow extends BaseAgent {
-    constructor() {
-      super({ name: 'flow', subAgents: [generator, refine, checks, regen] });
-    }
-    protected async *runAsyncImpl(ctx: InvocationContext): AsyncGenerator<Event, void, void> {
-      for (const a of [generator, refine, checks]) yield* a.runAsync(ctx);
-      if (ctx.session.state.tone_check_result === 'negative') yield* regen.runAsync(ctx);
-    }
-    protected async *runLiveImpl(): AsyncGenerator<Event, void, void> {}
-  }
-  return runnerFor(new Flow());
+  return runnerFor(storyFlow(generator, refine, checks, regen));
 };
 
 /** W5: one agent writing `events` deltas, each its own key, in one session. */
@@ -135,3 +178,62 @@ export const adkW5Long = (events: number) =>
 
 /** W5: many sessions of one small invocation each, all in one session service (as for rxagents). */
 export const adkW5Sessions = () => runnerFor(new ScriptAgent('one', nEvents('one', 1)));
+
+/** A fake instant model: one text reply chosen from the request's system instruction. */
+class FakeLlm extends BaseLlm {
+  constructor(private readonly reply: (instruction: string) => string) {
+    super({ model: 'fake-instant' });
+  }
+  override async *generateContentAsync(request: LlmRequest): AsyncGenerator<LlmResponse, void> {
+    const system = request.config?.systemInstruction;
+    const instruction = typeof system === 'string' ? system : JSON.stringify(system ?? '');
+    yield { content: { role: 'model', parts: [{ text: this.reply(instruction) }] } };
+  }
+  override connect(): Promise<BaseLlmConnection> {
+    return Promise.reject(new Error('no live connection'));
+  }
+}
+
+/**
+ * W4 through ADK's `LlmAgent` (instructions with `{key}` templates, `outputKey`) on the fake
+ * model: the same flow and replies as rxagents' `w4Llm`.
+ */
+export const adkW4Llm = () => {
+  const model = new FakeLlm((i) =>
+    i.includes('happier')
+      ? 'A happier fox.'
+      : i.includes('story writer')
+        ? 'Once upon a time, a fox.'
+        : i.includes('story critic')
+          ? 'too short'
+          : i.includes('story reviser')
+            ? 'Once upon a time, a fox. More.'
+            : i.includes('grammar checker')
+              ? 'Grammar is good!'
+              : i.includes('tone analyzer')
+                ? 'negative'
+                : '',
+  );
+  const llm = (name: string, instruction: string, outputKey: string) =>
+    new LlmAgent({ name, model, instruction, outputKey });
+  const generator = llm('story_generator', STORY_INSTRUCTIONS.generator, 'current_story');
+  const refine = new LoopAgent({
+    name: 'refine',
+    subAgents: [
+      llm('critic', STORY_INSTRUCTIONS.critic, 'criticism'),
+      llm('reviser', STORY_INSTRUCTIONS.reviser, 'current_story'),
+    ],
+    maxIterations: 2,
+  });
+  const checks = new ParallelAgent({
+    name: 'checks',
+    subAgents: [
+      llm('grammar_check', STORY_INSTRUCTIONS.grammar, 'grammar_suggestions'),
+      llm('tone_check', STORY_INSTRUCTIONS.tone, 'tone_check_result'),
+    ],
+  });
+  const regen = llm('regenerator', STORY_INSTRUCTIONS.regenerator, 'current_story');
+  return runnerFor(storyFlow(generator, refine, checks, regen), new InMemorySessionService(), {
+    topic: 'a fox',
+  });
+};

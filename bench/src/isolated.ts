@@ -6,10 +6,10 @@
  */
 import { bareW1, bareW2, bareW3, bareW4 } from './bare.js';
 import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow } from './rx.js';
-import { measure } from './stats.js';
+import { compare, type System } from './stats.js';
 
 const [workload = 'w4', system = 'rxagents'] = process.argv.slice(2);
-const rx: Record<string, () => { run: () => Promise<unknown> }> = {
+const rx: Record<string, () => System> = {
   w1: w1Workflow,
   w2: w2Workflow,
   w3: w3Workflow,
@@ -17,29 +17,20 @@ const rx: Record<string, () => { run: () => Promise<unknown> }> = {
   w1p: w1Pipe,
   w4p: w4Pipe,
 };
-const bare: Record<string, () => Promise<unknown>> = {
+const bare: Record<string, System> = {
   w1: () => bareW1('mutable'),
   w2: () => bareW2('mutable'),
   w3: () => bareW3('mutable'),
   w4: () => bareW4('mutable'),
 };
 const key = system === 'rxagents-pipe' ? `${workload}p` : workload;
-const run = system === 'bare' ? bare[workload] : rx[key]?.().run;
-if (run === undefined) throw new Error(`unknown ${workload} ${system}`);
-const batch = workload === 'w4' ? 100 : 1;
-const sample = await measure(
-  async () => {
-    for (let i = 0; i < batch; i++) await run();
-  },
-  20,
-  41,
-);
-console.log(
-  JSON.stringify({
-    workload,
-    system,
-    median: sample.median / batch,
-    q1: sample.q1 / batch,
-    q3: sample.q3 / batch,
-  }),
-);
+const subject = system === 'bare' ? bare[workload] : rx[key]?.();
+if (subject === undefined) throw new Error(`unknown ${workload} ${system}`);
+// The same method as main.ts's full run, with one system.
+const sample = (
+  await compare(
+    { [system]: subject },
+    { rounds: 5, samples: 7, warmupMillis: 100, warmupRuns: 3, sampleMillis: 50 },
+  )
+)[system]!;
+console.log(JSON.stringify({ workload, system, median: sample.median, q1: sample.q1, q3: sample.q3 }));

@@ -13,23 +13,47 @@ import {
   text,
   when,
 } from '@rxagents/core';
+import { LlmAgent, type LlmResponse, type Model } from '@rxagents/llm';
 import { from, lastValueFrom, type Observable, of, toArray } from 'rxjs';
+import { STORY_INSTRUCTIONS } from './story.js';
 
+/**
+ * One system on one workload: `run` is timed; `reset` (untimed, between samples) swaps in an empty
+ * session service, so that the sessions of earlier samples do not pile up on the heap.
+ */
 export interface RxSystem {
   readonly run: () => Promise<number>;
+  readonly reset: () => void;
+  /** The state of the last run's session (to check that every system ends in the same state). */
+  readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
 }
 
 let sessionCounter = 0;
 
-function runnerFor(root: BaseAgent): RxSystem {
-  const sessionService = new InMemorySessionService();
-  const runner = new Runner({ appName: 'bench', agent: root, sessionService });
+function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>): RxSystem {
+  let runner = new Runner({ appName: 'bench', agent: root, sessionService: new InMemorySessionService() });
+  let last = '';
   return {
     run: async () => {
-      const events = await lastValueFrom(
-        runner.run({ userId: 'u', sessionId: `s${sessionCounter++}`, newMessage: 'go' }).pipe(toArray()),
-      );
+      const sessionId = `s${sessionCounter++}`;
+      last = sessionId;
+      const request = {
+        userId: 'u',
+        sessionId,
+        newMessage: 'go',
+        ...(stateDelta === undefined ? {} : { stateDelta }),
+      };
+      const events = await lastValueFrom(runner.run(request).pipe(toArray()));
       return events.length;
+    },
+    reset: () => {
+      runner = new Runner({ appName: 'bench', agent: root, sessionService: new InMemorySessionService() });
+    },
+    lastState: async () => {
+      const session = await lastValueFrom(
+        runner.sessionService.getSession({ appName: 'bench', userId: 'u', sessionId: last }),
+      );
+      return session?.state.snapshot() ?? {};
     },
   };
 }
@@ -122,20 +146,69 @@ export function w5Long(events: number): RxSystem {
   return runnerFor(agent('long', emitLazy('k', events)));
 }
 
-/** W5: `sessions` sessions of one small invocation each; returns the service to measure heap. */
-export function w5Sessions(): { readonly system: RxSystem; readonly service: InMemorySessionService } {
+/** W5: `sessions` sessions of one small invocation each, all kept in one session service. */
+export function w5Sessions(): () => Promise<number> {
   const service = new InMemorySessionService();
-  const root = agent('one', emitN('one', 1));
-  const runner = new Runner({ appName: 'bench', agent: root, sessionService: service });
+  const runner = new Runner({
+    appName: 'bench',
+    agent: agent('one', emitN('one', 1)),
+    sessionService: service,
+  });
+  return async () => {
+    const events = await lastValueFrom(
+      runner.run({ userId: 'u', sessionId: `s${sessionCounter++}`, newMessage: 'go' }).pipe(toArray()),
+    );
+    return events.length;
+  };
+}
+
+/** A fake instant model (as ADK's fake `BaseLlm`): one text reply chosen by the asking agent. */
+function instantModel(replies: Readonly<Record<string, string>>): Model {
   return {
-    service,
-    system: {
-      run: async () => {
-        const events = await lastValueFrom(
-          runner.run({ userId: 'u', sessionId: `s${sessionCounter++}`, newMessage: 'go' }).pipe(toArray()),
-        );
-        return events.length;
-      },
+    name: 'fake-instant',
+    generate: (request) => {
+      const response: LlmResponse = {
+        content: { role: 'model', parts: [{ text: replies[request.agentName] ?? '' }] },
+      };
+      return of(response);
     },
   };
+}
+
+/**
+ * W4 through `LlmAgent` (instructions with `{key}` templates, `outputKey`) on the fake instant
+ * model: the same flow and replies as ADK's `adkW4Llm`.
+ */
+export function w4Llm(): RxSystem {
+  const model = instantModel({
+    story_generator: 'Once upon a time, a fox.',
+    critic: 'too short',
+    reviser: 'Once upon a time, a fox. More.',
+    grammar_check: 'Grammar is good!',
+    tone_check: 'negative',
+    regenerator: 'A happier fox.',
+  });
+  const llm = (name: string, instruction: string, outputKey: string) =>
+    new LlmAgent({ name, model, instruction, outputKey });
+  const refine = new LoopAgent({
+    name: 'refine',
+    subAgents: [
+      llm('critic', STORY_INSTRUCTIONS.critic, 'criticism'),
+      llm('reviser', STORY_INSTRUCTIONS.reviser, 'current_story'),
+    ],
+    maxIterations: 2,
+  });
+  const checks = new ParallelAgent({
+    name: 'checks',
+    subAgents: [
+      llm('grammar_check', STORY_INSTRUCTIONS.grammar, 'grammar_suggestions'),
+      llm('tone_check', STORY_INSTRUCTIONS.tone, 'tone_check_result'),
+    ],
+  });
+  const main = new SequentialAgent({
+    name: 'main',
+    subAgents: [llm('story_generator', STORY_INSTRUCTIONS.generator, 'current_story'), refine, checks],
+  });
+  const regenerator = llm('regenerator', STORY_INSTRUCTIONS.regenerator, 'current_story');
+  return runnerFor(main.pipe(when(isNegative, regenerator)), { topic: 'a fox' });
 }

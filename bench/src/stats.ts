@@ -6,6 +6,8 @@ export interface Sample {
   readonly q1: number;
   readonly q3: number;
   readonly runs: number;
+  /** Runs timed together per sample (set by `compare`). */
+  readonly runsPerSample?: number;
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -30,46 +32,81 @@ export function summarise(times: readonly number[]): Sample {
   };
 }
 
-/** Runs `fn` `warmup` times unmeasured, then `reps` times measured; returns ms per run. */
-export async function measure(fn: () => Promise<void> | void, warmup: number, reps: number): Promise<Sample> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return summarise(times);
+/** How {@link compare} warms up and samples. */
+export interface CompareOptions {
+  /** Rounds: each takes a block of samples of every system in turn. */
+  readonly rounds: number;
+  /** Samples per system per round. */
+  readonly samples: number;
+  /** Warm-up of a system before its block: at least this long (ms; the first round's is 5×)… */
+  readonly warmupMillis: number;
+  /** …and at least this many runs. */
+  readonly warmupRuns: number;
+  /** Duration of one sample, at least (ms): a fast system's sample is that many runs in a row. */
+  readonly sampleMillis: number;
+  /** Runs per sample, at least (W4 measures batches of invocations). */
+  readonly batch?: number;
 }
 
+const forceGc = (globalThis as { gc?: () => void }).gc;
+
 /**
- * Measures several systems on one workload, interleaved: after `warmup` unmeasured runs of each,
- * every repetition runs each system once, starting with a different one each time. Slow drifts of
- * a shared machine (another test suite starting) and JIT/GC state then hit every system alike,
- * instead of whichever happened to be measured during the disturbance. `batch` runs per sample.
+ * A system on a workload: a run function, or one with `reset`, which `compare` calls (untimed)
+ * before each timed stretch so that sessions kept by earlier samples do not pile up on the heap.
+ */
+export type System =
+  | (() => Promise<unknown>)
+  | { readonly run: () => Promise<unknown>; readonly reset?: () => void };
+
+/**
+ * Measures several systems on one workload in one process, in blocks.
+ *
+ * Each round measures every system in turn (starting with a different one each round), as a block:
+ * a full garbage collection, a warm-up, then `samples` samples of consecutive runs, each sample
+ * lasting at least `sampleMillis`. So every sample is of a system in its steady state, while slow
+ * drifts of a shared machine still hit every system across the rounds. (Interleaving single runs
+ * instead, as this harness first did, measured a one-millisecond workload right after another
+ * system's twenty-millisecond or hundred-millisecond run, with the young generation, the caches
+ * and the concurrent GC as that system left them: bare RxJS measured 2.6× its steady-state time
+ * that way, rxagents 1.5×, ADK's long runs 1.0×.) Times are per run.
  */
 export async function compare(
-  systems: Readonly<Record<string, () => Promise<unknown>>>,
-  warmup: number,
-  reps: number,
-  batch = 1,
+  systems: Readonly<Record<string, System>>,
+  options: CompareOptions,
 ): Promise<Record<string, Sample>> {
+  const { rounds, samples, warmupMillis, warmupRuns, sampleMillis, batch = 1 } = options;
   const names = Object.keys(systems);
-  const fns = names.map((name) => systems[name]!);
   const times: number[][] = names.map(() => []);
-  for (let i = 0; i < warmup; i++) for (const fn of fns) for (let b = 0; b < batch; b++) await fn();
-  for (let r = 0; r < reps; r++) {
-    for (let k = 0; k < fns.length; k++) {
-      const idx = (r + k) % fns.length;
-      const fn = fns[idx]!;
-      const t0 = performance.now();
-      for (let b = 0; b < batch; b++) await fn();
-      times[idx]!.push((performance.now() - t0) / batch);
+  const perSample: number[] = names.map(() => batch);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const idx = (r + k) % names.length;
+      const system = systems[names[idx]!]!;
+      const fn = typeof system === 'function' ? system : system.run;
+      const reset = typeof system === 'function' ? undefined : system.reset;
+      // Each timed stretch starts on an empty session service (reset is not timed).
+      const timed = async (n: number) => {
+        reset?.();
+        const t0 = performance.now();
+        for (let b = 0; b < n; b++) await fn();
+        return performance.now() - t0;
+      };
+      forceGc?.();
+      let warmMs = 0;
+      let warmRuns = 0;
+      const minMs = r === 0 ? 5 * warmupMillis : warmupMillis;
+      while (warmMs < minMs || warmRuns < warmupRuns * batch) {
+        warmMs += await timed(batch);
+        warmRuns += batch;
+      }
+      const n = Math.max(batch, Math.ceil(sampleMillis / (warmMs / warmRuns)));
+      perSample[idx] = n;
+      for (let s = 0; s < samples; s++) times[idx]!.push((await timed(n)) / n);
     }
   }
   const out: Record<string, Sample> = {};
   names.forEach((name, i) => {
-    out[name] = summarise(times[i]!);
+    out[name] = { ...summarise(times[i]!), runsPerSample: perSample[i]! };
   });
   return out;
 }

@@ -1,0 +1,74 @@
+// The harness and the fairness of the comparison: every system of a workload ends in the same
+// state, and `compare` samples as its documentation says. (The timings themselves are never
+// asserted: they live in results/.)
+import { describe, expect, it } from 'vitest';
+import { adkW1, adkW2, adkW3, adkW4, adkW4Llm } from './adk.js';
+import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Pipe, w4Workflow } from './rx.js';
+import { compare } from './stats.js';
+
+const withoutUser = (state: Readonly<Record<string, unknown>>) =>
+  Object.fromEntries(Object.entries(state).filter(([k]) => k !== 'topic'));
+
+describe('workloads: rxagents and ADK end in the same state', () => {
+  const pairs = {
+    'W1 workflow': [w1Workflow(10, 3), adkW1(10, 3)],
+    'W1 pipe': [w1Pipe(10, 3), adkW1(10, 3)],
+    W2: [w2Workflow(20), adkW2(20)],
+    W3: [w3Workflow(25), adkW3(25)],
+    W4: [w4Workflow(), adkW4()],
+    'W4 pipe': [w4Pipe(), adkW4()],
+    'W4 through LlmAgent': [w4Llm(), adkW4Llm()],
+  } as const;
+  for (const [name, [rx, adk]] of Object.entries(pairs)) {
+    it(name, async () => {
+      const events = [await rx.run(), await adk.run()];
+      const [rxState, adkState] = [await rx.lastState(), await adk.lastState()];
+      expect(events[0]).toBe(events[1]);
+      expect(Object.keys(rxState).length).toBeGreaterThan(0);
+      expect(withoutUser(rxState)).toEqual(withoutUser(adkState));
+    });
+  }
+
+  it('W4 regenerates on a negative tone in every system (the story ends happier)', async () => {
+    for (const system of [w4Workflow(), w4Llm(), adkW4(), adkW4Llm()]) {
+      await system.run();
+      expect(String((await system.lastState()).current_story)).toMatch(/happier/);
+    }
+  });
+});
+
+describe('compare', () => {
+  it('rotates systems over rounds, resets before every timed stretch, and fills samples with runs', async () => {
+    const order: string[] = [];
+    let resets = 0;
+    let runs = 0;
+    const system = (name: string, ms: number) => ({
+      run: async () => {
+        runs++;
+        if (order[order.length - 1] !== name) order.push(name);
+        const t = performance.now();
+        while (performance.now() - t < ms);
+      },
+      reset: () => {
+        resets++;
+      },
+    });
+    const result = await compare(
+      { fast: system('fast', 0.2), slow: system('slow', 4) },
+      { rounds: 2, samples: 3, warmupMillis: 2, warmupRuns: 1, sampleMillis: 3 },
+    );
+    // Blocks: round 0 fast then slow, round 1 slow then fast.
+    expect(order).toEqual(['fast', 'slow', 'fast']);
+    expect(result.fast?.runs).toBe(6);
+    expect(result.slow?.runs).toBe(6);
+    // A sample of the fast system is several runs in a row; of the slow one, one run.
+    expect(result.fast?.runsPerSample).toBeGreaterThan(3);
+    expect(result.slow?.runsPerSample).toBe(1);
+    expect(result.fast?.median).toBeGreaterThan(0.15);
+    expect(result.slow?.median).toBeGreaterThan(3.5);
+    // Every timed stretch (each warm-up step and each sample) began with a reset.
+    const samples = 2 * 2 * 3;
+    expect(resets).toBeGreaterThan(samples);
+    expect(runs).toBeGreaterThan(resets);
+  });
+});

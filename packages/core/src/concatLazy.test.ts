@@ -46,6 +46,55 @@ describe('concatLazy', () => {
     expect(asked).toEqual([0, 1]);
   });
 
+  it('tears each source down once: on its completion, and the running one when the outer ends', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const torn: number[] = [];
+    scheduler.run(({ expectObservable }) => {
+      const source = (i: number) =>
+        new Observable<number>((s) => {
+          const t = timer(i === 3 ? 100 : 1, scheduler).subscribe(() => {
+            s.next(i);
+            s.complete();
+          });
+          return () => {
+            t.unsubscribe();
+            torn.push(i);
+          };
+        });
+      expectObservable(
+        concatLazy((i) => (i < 5 ? source(i) : undefined)),
+        '^ 10ms !',
+      ).toBe('-abc', {
+        a: 0,
+        b: 1,
+        c: 2,
+      });
+    });
+    // 0, 1, 2 completed (each torn down once); 3 was running at the unsubscription; 4 never started.
+    expect(torn).toEqual([0, 1, 2, 3]);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('forwards an error from a source that started asynchronously and tears it down', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    let torn = 0;
+    scheduler.run(({ expectObservable }) => {
+      const failing = new Observable<number>((s) => {
+        const t = timer(2, scheduler).subscribe(() => s.error(new Error('boom')));
+        return () => {
+          t.unsubscribe();
+          torn++;
+        };
+      });
+      expectObservable(concatLazy((i) => (i === 0 ? of(1) : i === 1 ? failing : of(3)))).toBe(
+        'a 1ms #',
+        { a: 1 },
+        new Error('boom'),
+      );
+    });
+    expect(torn).toBe(1);
+  });
+
   it('unsubscribes the running source on teardown', () => {
     let torn = false;
     const sub = concatLazy(() => new Observable<never>(() => () => (torn = true))).subscribe();

@@ -1,4 +1,4 @@
-import { Observable, Subscriber } from 'rxjs';
+import { Observable, Subscriber, type Unsubscribable } from 'rxjs';
 
 /**
  * Concatenates the Observables `next(0)`, `next(1)`, … produced one at a time, each only after the
@@ -8,9 +8,9 @@ import { Observable, Subscriber } from 'rxjs';
  * start the next source from inside the previous one's completion, so a long run of synchronous
  * sources (a loop of instant agents, a sequence of thousands, a long tool loop) grows the stack
  * until it overflows — `of(1).pipe(repeat(10_000))` stops after ~4k values. Here synchronous
- * completions are trampolined in a `while` loop. Each inner subscriber is chained to the outer
- * one, so a synchronous infinite source sees the outer subscriber close (a downstream `take`)
- * and stops.
+ * completions are trampolined in a `while` loop. Unsubscribing the outer subscriber (a downstream
+ * `take`) unsubscribes the current inner one at once, so a synchronous infinite source sees it
+ * close and stops.
  *
  * @example
  * ```ts
@@ -22,17 +22,23 @@ import { Observable, Subscriber } from 'rxjs';
  */
 export function concatLazy<T>(next: (index: number) => Observable<T> | undefined): Observable<T> {
   return new Observable<T>((subscriber) => {
-    new ConcatLazyRun(subscriber, next).subscribeNext();
+    const run = new ConcatLazyRun(subscriber, next);
+    // The run is the one finalizer on the outer subscriber: it tears down whichever source is
+    // current. Inner subscribers are not chained to the outer one, which would add each to its
+    // finalizer list and splice it out again on completion (a loop does that per iteration).
+    subscriber.add(run);
+    run.subscribeNext();
   });
 }
 
 // One subscription of a concatLazy, and its inner subscriber per source below: two small classes
 // instead of a closure per subscription and an observer with three closures per source (a loop
 // of instant agents makes one source per iteration).
-class ConcatLazyRun<T> {
+class ConcatLazyRun<T> implements Unsubscribable {
   private index = 0;
   private active = false;
   private completedSync = false;
+  private current: ConcatLazyInner<T> | undefined;
 
   constructor(
     readonly subscriber: Subscriber<T>,
@@ -56,10 +62,18 @@ class ConcatLazyRun<T> {
       }
       this.completedSync = false;
       this.active = true;
-      source.subscribe(new ConcatLazyInner(this));
+      const inner = new ConcatLazyInner(this);
+      this.current = inner;
+      source.subscribe(inner);
       this.active = false;
       if (!this.completedSync) return;
     }
+  }
+
+  unsubscribe(): void {
+    const current = this.current;
+    this.current = undefined;
+    current?.unsubscribe();
   }
 
   innerCompleted(): void {
@@ -71,22 +85,29 @@ class ConcatLazyRun<T> {
   }
 }
 
-// Subscriber's constructor is marked internal for RxJS 8; in RxJS 7 it is the public way to chain
-// an inner subscription to an outer subscriber (it adds itself to it). Values and errors go
-// straight to the outer subscriber (Subscriber's defaults); completion starts the next source.
+// An inner subscriber, not chained to the outer one (the run tears it down): values and errors go
+// straight to the outer subscriber; completion starts the next source.
 class ConcatLazyInner<T> extends Subscriber<T> {
   constructor(private readonly run: ConcatLazyRun<T>) {
-    super(run.subscriber);
+    super();
   }
 
-  // Values straight on, without Subscriber.next's megamorphic dispatch to `_next` (see AgentRun).
+  // `next` itself, without Subscriber.next's megamorphic dispatch to `_next` (see AgentRun).
   override next(value: T): void {
     if (this.isStopped) super.next(value);
-    else this.destination.next(value);
+    else this.run.subscriber.next(value);
+  }
+
+  protected override _error(error: unknown): void {
+    try {
+      this.run.subscriber.error(error);
+    } finally {
+      this.unsubscribe();
+    }
   }
 
   protected override _complete(): void {
-    // Detach from the outer subscriber (and tear this source down) before the next one starts.
+    // Tear this source down before the next one starts.
     this.unsubscribe();
     this.run.innerCompleted();
   }

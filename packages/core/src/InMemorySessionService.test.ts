@@ -55,6 +55,26 @@ describe('InMemorySessionService', () => {
     expect(otherApp.state.snapshot()).toEqual({});
   });
 
+  it('gets or creates a session synchronously, as getSession and createSession would', async () => {
+    const service = new InMemorySessionService();
+    const key = { appName: 'app', userId: 'u1', sessionId: 's' };
+    const made = service.getOrCreateSessionSync(key);
+    expect(made.id).toBe('s');
+    expect(await firstValueFrom(service.getSession(key))).toBe(made);
+    // A run leaves a temp: key and a shared user: key; getting the session again drops the first,
+    // and a new session of the same user sees the second.
+    const writer = say('writer', { stateDelta: { 'temp:scratch': 1, 'user:name': 'Ada', own: true } });
+    await lastValueFrom(
+      new Runner({ appName: 'app', agent: writer, sessionService: service }).run({ ...key }),
+    );
+    const again = service.getOrCreateSessionSync(key);
+    expect(again).toBe(made);
+    expect(again.state.snapshot()).toEqual({ 'user:name': 'Ada', own: true });
+    expect(service.getOrCreateSessionSync({ ...key, sessionId: 't' }).state.snapshot()).toEqual({
+      'user:name': 'Ada',
+    });
+  });
+
   it('never stores temp: keys given at creation', async () => {
     const service = new InMemorySessionService();
     const made = await firstValueFrom(

@@ -45,37 +45,50 @@ export class InMemorySessionService implements SessionService {
     readonly sessionId?: string;
     readonly state?: Readonly<Record<string, unknown>>;
   }): Observable<Session> {
-    return defer(() => {
-      const { appName, userId } = request;
-      const sessionId = request.sessionId ?? this.ids();
-      const key = keyOf({ appName, userId, sessionId });
-      if (this.sessions.has(key)) throw new SessionExistsError(appName, userId, sessionId);
-      const own: Record<string, unknown> = {};
-      if (request.state !== undefined) {
-        for (const [k, v] of Object.entries(request.state)) {
-          if (!k.startsWith(STATE_PREFIX.temp)) own[k] = v;
-        }
-      }
-      const session = new Session({ id: sessionId, appName, userId, state: own });
-      this.routeScoped(session, session.state.snapshot());
-      this.sessions.set(key, session);
-      this.stored.add(session);
-      this.syncScoped(session);
-      return of(session);
-    });
+    return defer(() => of(this.create(request)));
   }
 
   getSession(request: SessionKey): Observable<Session | undefined> {
-    return defer(() => {
-      const session = this.sessions.get(keyOf(request));
-      if (session !== undefined) {
-        const temp: string[] = [];
-        for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
-        session.state.remove(temp);
-        this.syncScoped(session);
+    return defer(() => of(this.get(request)));
+  }
+
+  getOrCreateSessionSync(key: SessionKey): Session {
+    return this.get(key) ?? this.create(key);
+  }
+
+  private create(request: {
+    readonly appName: string;
+    readonly userId: string;
+    readonly sessionId?: string;
+    readonly state?: Readonly<Record<string, unknown>>;
+  }): Session {
+    const { appName, userId } = request;
+    const sessionId = request.sessionId ?? this.ids();
+    const key = keyOf({ appName, userId, sessionId });
+    if (this.sessions.has(key)) throw new SessionExistsError(appName, userId, sessionId);
+    const own: Record<string, unknown> = {};
+    if (request.state !== undefined) {
+      for (const [k, v] of Object.entries(request.state)) {
+        if (!k.startsWith(STATE_PREFIX.temp)) own[k] = v;
       }
-      return of(session);
-    });
+    }
+    const session = new Session({ id: sessionId, appName, userId, state: own });
+    this.routeScoped(session, session.state.snapshot());
+    this.sessions.set(key, session);
+    this.stored.add(session);
+    this.syncScoped(session);
+    return session;
+  }
+
+  private get(request: SessionKey): Session | undefined {
+    const session = this.sessions.get(keyOf(request));
+    if (session !== undefined) {
+      const temp: string[] = [];
+      for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
+      session.state.remove(temp);
+      this.syncScoped(session);
+    }
+    return session;
   }
 
   listSessions(request: {

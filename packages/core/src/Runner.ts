@@ -107,7 +107,12 @@ export class Runner {
         throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
       }
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
-      sessionFor(this.sessionService, key).subscribe(
+      const service = this.sessionService;
+      if (service.getOrCreateSessionSync !== undefined) {
+        this.invoke(resumePoint(service.getOrCreateSessionSync(key), request), request).subscribe(subscriber);
+        return;
+      }
+      sessionFor(service, key).subscribe(
         new SessionFound(subscriber, (session) => this.invoke(resumePoint(session, request), request)),
       );
     });

@@ -40,4 +40,10 @@ export interface SessionService {
    * the `Runner` uses it when present to skip an Observable per event.
    */
   appendEventSync?(session: Session, event: Event): Event;
+  /**
+   * Optional synchronous get-or-create for stores that need no I/O (the in-memory one): the
+   * session as `getSession` would give it, or a new empty one. The `Runner` uses it when present
+   * to skip the Observables of loading a session on every run.
+   */
+  getOrCreateSessionSync?(key: SessionKey): Session;
 }

@@ -480,6 +480,27 @@ describe('LlmAgent', () => {
       expect(options?.signal.aborted).toBe(true);
     });
 
+    it('keeps the signal when a wrapping model spreads the options it was given', () => {
+      let seen: AbortSignal | undefined;
+      const inner: Model = {
+        name: 'inner',
+        generate: (_request, options) => {
+          seen = options.signal;
+          return new Observable<LlmResponse>(() => {});
+        },
+      };
+      const wrapper: Model = {
+        name: 'wrapper',
+        generate: (request, options) => inner.generate(request, { ...options, stream: false }),
+      };
+      const a = new LlmAgent({ name: 'a', model: wrapper });
+      const subscription = a.runAsync(contextFor(a)).subscribe();
+      expect(seen).toBeInstanceOf(AbortSignal);
+      expect(seen?.aborted).toBe(false);
+      subscription.unsubscribe();
+      expect(seen?.aborted).toBe(true);
+    });
+
     it('does not abort a request that completed', async () => {
       let signal: AbortSignal | undefined;
       const inner = scriptedModel([{ respond: 'x' }]);

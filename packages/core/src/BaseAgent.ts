@@ -135,6 +135,16 @@ export abstract class BaseAgent {
   }
 
   /** This agent or a descendant with the given name (depth-first). */
+  /**
+   * Whether a `Runner` may hand the next user message straight to this agent when it spoke last
+   * in the session (after a transfer), as ADK's Runner does for LLM agents: it does when this
+   * agent and every ancestor up to the root say yes. False for workflow and custom agents, which
+   * run from the root again; `LlmAgent` says yes unless it may not transfer back to its parent.
+   */
+  acceptsFollowUp(): boolean {
+    return false;
+  }
+
   findAgent(name: string): BaseAgent | undefined {
     if (this.name === name) return this;
     return this.findSubAgent(name);

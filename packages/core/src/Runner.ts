@@ -137,6 +137,9 @@ export class Runner {
       session,
       services: { sessionService: service },
     };
+    // The agent this message goes to: the root, or the agent the conversation was transferred to.
+    const entry = agentToRun(this.agent, session);
+    if (entry !== this.agent) options.branch = branchOf(entry.parentAgent);
     if (userContent !== undefined) options.userContent = userContent;
     if (scheduler !== undefined) options.scheduler = scheduler;
     if (invocationId !== undefined) options.invocationId = invocationId;
@@ -154,7 +157,7 @@ export class Runner {
             ...(userContent === undefined ? {} : { content: userContent }),
             ...(request.stateDelta === undefined ? {} : { actions: { stateDelta: request.stateDelta } }),
           });
-    const events = this.agent.runAsync(ctx);
+    const events = entry.runAsync(ctx);
     const sync = service.appendEventSync?.bind(service);
     if (sync !== undefined) {
       // A synchronous store (in memory): the user's event is appended on subscription, then each
@@ -282,6 +285,31 @@ class AppendSync extends Subscriber<Event> {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// ADK's Runner._find_agent_to_run: the author of the latest agent event, when it and all its
+// ancestors accept follow-ups (LLM agents that may transfer back up); otherwise the root.
+function agentToRun(root: BaseAgent, session: Session): BaseAgent {
+  const events = session.events;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const author = events[i]!.author;
+    if (author === 'user') continue;
+    if (author === root.name) return root;
+    const agent = root.findSubAgent(author);
+    if (agent === undefined) continue;
+    for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
+      if (!a.acceptsFollowUp()) return root;
+    }
+    return agent;
+  }
+  return root;
+}
+
+// The branch an agent's run gets under its parent: the names from the root down, dot-separated.
+function branchOf(agent: BaseAgent | undefined): string {
+  const names: string[] = [];
+  for (let a = agent; a !== undefined; a = a.parentAgent) names.push(a.name);
+  return names.reverse().join('.');
+}
 
 // Where a resumed invocation starts: the session as it was before the interrupted attempt.
 function resumePoint(session: Session, request: RunRequest): Session {

@@ -218,6 +218,11 @@ export class LlmAgent extends BaseAgent {
       options.outputSchema === undefined ? undefined : (z.toJSONSchema(options.outputSchema) as JsonObject);
   }
 
+  /** The Runner may give this agent the next message after a transfer, unless it may not transfer back up. */
+  override acceptsFollowUp(): boolean {
+    return !this.disallowTransferToParent;
+  }
+
   /** Agents this one may transfer to: its sub-agents, then (under an `LlmAgent` parent) parent and peers. */
   get transferTargets(): readonly BaseAgent[] {
     const targets: BaseAgent[] = [...this.subAgents];

@@ -134,7 +134,6 @@ export abstract class BaseAgent {
     return agent;
   }
 
-  /** This agent or a descendant with the given name (depth-first). */
   /**
    * Whether a `Runner` may hand the next user message straight to this agent when it spoke last
    * in the session (after a transfer), as ADK's Runner does for LLM agents: it does when this
@@ -145,6 +144,7 @@ export abstract class BaseAgent {
     return false;
   }
 
+  /** This agent or a descendant with the given name (depth-first). */
   findAgent(name: string): BaseAgent | undefined {
     if (this.name === name) return this;
     return this.findSubAgent(name);

@@ -5,7 +5,7 @@ import { type IdGenerator, randomIds } from './ids.js';
 import { sameJson } from './internal/sameJson.js';
 import type { JsonValue } from './json.js';
 import { Session, type SessionKey } from './Session.js';
-import type { SessionService, SessionSummary } from './SessionService.js';
+import type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';
 import { STATE_PREFIX } from './StateStore.js';
 
 const SEP = '\u0000';
@@ -39,12 +39,7 @@ export class InMemorySessionService implements SessionService {
     this.ids = options.idGenerator ?? randomIds();
   }
 
-  createSession(request: {
-    readonly appName: string;
-    readonly userId: string;
-    readonly sessionId?: string;
-    readonly state?: Readonly<Record<string, unknown>>;
-  }): Observable<Session> {
+  createSession(request: CreateSessionRequest): Observable<Session> {
     return defer(() => of(this.create(request)));
   }
 
@@ -56,12 +51,7 @@ export class InMemorySessionService implements SessionService {
     return this.get(key) ?? this.create(key);
   }
 
-  private create(request: {
-    readonly appName: string;
-    readonly userId: string;
-    readonly sessionId?: string;
-    readonly state?: Readonly<Record<string, unknown>>;
-  }): Session {
+  private create(request: CreateSessionRequest): Session {
     const { appName, userId } = request;
     const sessionId = request.sessionId ?? this.ids();
     const key = keyOf({ appName, userId, sessionId });

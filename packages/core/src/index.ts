@@ -63,7 +63,7 @@ export { parallel } from './parallel.js';
 export { Runner, type RunnerOptions, type RunRequest } from './Runner.js';
 export { SequentialAgent } from './SequentialAgent.js';
 export { Session, type SessionKey } from './Session.js';
-export type { SessionService, SessionSummary } from './SessionService.js';
+export type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';
 export { STATE_PREFIX, type State, type StateDelta, StateStore } from './StateStore.js';
 export { sequence } from './sequence.js';
 export { byAuthor } from './streams/byAuthor.js';

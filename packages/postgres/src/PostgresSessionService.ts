@@ -1,5 +1,6 @@
 import {
   BackendUnavailableError,
+  type CreateSessionRequest,
   type Event,
   type IdGenerator,
   type JsonValue,
@@ -135,12 +136,7 @@ export class PostgresSessionService implements SessionService {
     if (this.ownsPool) await this.pool.end();
   }
 
-  createSession(request: {
-    readonly appName: string;
-    readonly userId: string;
-    readonly sessionId?: string;
-    readonly state?: Readonly<Record<string, unknown>>;
-  }): Observable<Session> {
+  createSession(request: CreateSessionRequest): Observable<Session> {
     return defer(() => {
       const { appName, userId } = request;
       const sessionId = request.sessionId ?? this.ids();

@@ -1,19 +1,6 @@
-import {
-  AgentNotFoundError,
-  AgentTimeoutError,
-  BackendUnavailableError,
-  InvalidAgentConfigError,
-  InvalidAgentOutputError,
-  InvalidStateError,
-  RxAgentsError,
-  type RxAgentsErrorCode,
-  SessionConflictError,
-  SessionExistsError,
-  SessionNotFoundError,
-  SessionStoreError,
-  StateConflictError,
-} from '@rxagents/core';
-import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents/workloads';
+import * as core from '@rxagents/core';
+import { RxAgentsError, type RxAgentsErrorCode } from '@rxagents/core';
+import * as workloads from '@rxagents/workloads';
 import type { WireError } from './protocol.js';
 
 /**
@@ -35,22 +22,16 @@ export class RemoteRunError extends RxAgentsError {
 }
 
 // The typed errors a worker may forward, rebuilt as instances of their own class so that
-// `instanceof SessionConflictError` works on the caller's side as it would in one process.
-const KNOWN: Readonly<Record<string, { readonly prototype: RxAgentsError }>> = {
-  AgentNotFoundError,
-  AgentTimeoutError,
-  BackendUnavailableError,
-  InvalidAgentConfigError,
-  InvalidAgentOutputError,
-  InvalidStateError,
-  SessionConflictError,
-  SessionExistsError,
-  SessionNotFoundError,
-  SessionStoreError,
-  StateConflictError,
-  DeploymentNotFoundError,
-  InvalidDeploymentConfigError,
-};
+// `instanceof SessionConflictError` works on the caller's side as it would in one process. Taken
+// from the exports of core and workloads, so a new error class there is covered without a list
+// here to keep in step.
+type ErrorClass = { readonly prototype: RxAgentsError };
+const KNOWN: ReadonlyMap<string, ErrorClass> = new Map(
+  Object.entries<unknown>({ ...core, ...workloads }).filter(
+    (entry): entry is [string, ErrorClass] =>
+      typeof entry[1] === 'function' && entry[1].prototype instanceof RxAgentsError,
+  ),
+);
 
 /**
  * @internal Rebuilds a forwarded error: an `RxAgentsError` (of its own class when it is one of
@@ -62,7 +43,7 @@ export function fromWire(wire: WireError): Error {
     agent: wire.agent,
     field: wire.field,
   });
-  const known = KNOWN[wire.name];
+  const known = KNOWN.get(wire.name);
   if (known !== undefined) Object.setPrototypeOf(error, known.prototype);
   error.name = wire.name;
   if (wire.extra !== undefined) Object.assign(error, wire.extra);

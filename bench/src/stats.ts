@@ -44,8 +44,6 @@ export interface CompareOptions {
   readonly warmupRuns: number;
   /** Duration of one sample, at least (ms): a fast system's sample is that many runs in a row. */
   readonly sampleMillis: number;
-  /** Runs per sample, at least (W4 measures batches of invocations). */
-  readonly batch?: number;
 }
 
 const forceGc = (globalThis as { gc?: () => void }).gc;
@@ -74,10 +72,10 @@ export async function compare(
   systems: Readonly<Record<string, System>>,
   options: CompareOptions,
 ): Promise<Record<string, Sample>> {
-  const { rounds, samples, warmupMillis, warmupRuns, sampleMillis, batch = 1 } = options;
+  const { rounds, samples, warmupMillis, warmupRuns, sampleMillis } = options;
   const names = Object.keys(systems);
   const times: number[][] = names.map(() => []);
-  const perSample: number[] = names.map(() => batch);
+  const perSample: number[] = names.map(() => 1);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const idx = (r + k) % names.length;
@@ -95,11 +93,11 @@ export async function compare(
       let warmMs = 0;
       let warmRuns = 0;
       const minMs = r === 0 ? 5 * warmupMillis : warmupMillis;
-      while (warmMs < minMs || warmRuns < warmupRuns * batch) {
-        warmMs += await timed(batch);
-        warmRuns += batch;
+      while (warmMs < minMs || warmRuns < warmupRuns) {
+        warmMs += await timed(1);
+        warmRuns++;
       }
-      const n = Math.max(batch, Math.ceil(sampleMillis / (warmMs / warmRuns)));
+      const n = Math.max(1, Math.ceil(sampleMillis / (warmMs / warmRuns)));
       perSample[idx] = n;
       for (let s = 0; s < samples; s++) times[idx]!.push((await timed(n)) / n);
     }

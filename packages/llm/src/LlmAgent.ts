@@ -48,6 +48,9 @@ import type { Tool, ToolArgs, ToolResult } from './Tool.js';
 import { ToolContext } from './ToolContext.js';
 import { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';
 
+// An object filled in field by field before it is handed on as its readonly type.
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A system instruction: a template with `{key}` / `{key?}` placeholders, or a function of the context. */
 export type Instruction = string | ((ctx: InvocationContext) => string);
 
@@ -277,14 +280,16 @@ export class LlmAgent extends BaseAgent {
       let final: Event | undefined;
       // Without callbacks (the common case) the model's responses map straight to events: no
       // callback chain to ask, and nothing a callback could have written to the state.
+      const before = this.beforeModelCallbacks;
+      const after = this.afterModelCallbacks;
       const responses =
-        this.beforeModelCallbacks.length === 0
+        before.length === 0
           ? this.callModel(ctx, request)
-          : firstResult<LlmResponse>(this.beforeModelCallbacks, (cb: BeforeModelCallback) =>
-              cb(callbackContext, request),
-            ).pipe(mergeMap((short) => (short === undefined ? this.callModel(ctx, request) : of(short))));
+          : firstResult<LlmResponse>(before, (cb: BeforeModelCallback) => cb(callbackContext, request)).pipe(
+              mergeMap((short) => (short === undefined ? this.callModel(ctx, request) : of(short))),
+            );
       const events =
-        this.beforeModelCallbacks.length === 0 && this.afterModelCallbacks.length === 0
+        before.length === 0 && after.length === 0
           ? responses.pipe(
               map((response) => {
                 const event = this.responseEvent(ctx, response, undefined);
@@ -296,7 +301,7 @@ export class LlmAgent extends BaseAgent {
               concatMap((response) =>
                 response.partial === true
                   ? of(this.responseEvent(ctx, response, undefined))
-                  : firstResult<LlmResponse>(this.afterModelCallbacks, (cb: AfterModelCallback) =>
+                  : firstResult<LlmResponse>(after, (cb: AfterModelCallback) =>
                       cb(callbackContext, response),
                     ).pipe(
                       map((replaced) =>
@@ -383,7 +388,7 @@ export class LlmAgent extends BaseAgent {
     const system = this.systemInstruction(ctx);
     const declarations: ToolDeclaration[] = [];
     for (const tool of tools.values()) declarations.push(tool.declaration);
-    const request: { -readonly [K in keyof LlmRequest]: LlmRequest[K] } = {
+    const request: Mutable<LlmRequest> = {
       agentName: this.name,
       contents: buildContents(
         ctx.session.events,
@@ -427,7 +432,7 @@ export class LlmAgent extends BaseAgent {
     }
     // Field by field, not eight conditional spreads: a literal built by spreads of varying shapes
     // leaves V8's fast properties, and newEvent reads every field of it.
-    const init: { -readonly [K in keyof EventInit]: EventInit[K] } = {};
+    const init: Mutable<EventInit> = {};
     if (content !== undefined) init.content = content;
     if (response.partial !== undefined) init.partial = response.partial;
     if (response.turnComplete !== undefined) init.turnComplete = response.turnComplete;

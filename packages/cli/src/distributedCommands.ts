@@ -4,6 +4,7 @@ import type { DistributedDeploymentInfo } from '@rxagents/bullmq';
 import type { StatusUpdate } from '@rxagents/workloads';
 import { type BackendConfig, describeQueue, withBackend } from './backend.js';
 import { pc } from './colors.js';
+import { columns } from './columns.js';
 import { FOLLOW_WINDOW, type FollowEnd, followDeployment } from './followDeployment.js';
 import { EXIT_BY_STATUS, liveStatusLine, statusMark } from './liveStatusLine.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
@@ -23,15 +24,10 @@ export function distributedTable(
   config: BackendConfig,
 ): string[] {
   if (rows.length === 0) return [pc.dim(`no deployments on ${describeQueue(config)}`)];
-  const head = ['ID', 'STATUS', 'PHASE', 'WORKER', 'SPEC', 'GOAL'];
-  const cells = rows.map((r) => [r.id, r.status, r.phase || '-', r.worker || '-', r.spec, r.goal]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (row: readonly string[]) =>
-    row
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [pc.dim(line(head)), ...cells.map(line)];
+  return columns(
+    ['ID', 'STATUS', 'PHASE', 'WORKER', 'SPEC', 'GOAL'],
+    rows.map((r) => [r.id, r.status, r.phase || '-', r.worker || '-', r.spec, r.goal]),
+  );
 }
 
 /**

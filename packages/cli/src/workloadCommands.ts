@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
+import { columns } from './columns.js';
 import { deployCommand } from './deployCommand.js';
 import {
   distributedCleanup,
@@ -24,15 +25,10 @@ function nonNegativeInt(value: string): number {
 
 function table(statuses: readonly HostStatus[]): string[] {
   if (statuses.length === 0) return [pc.dim('no deployments running here')];
-  const rows = statuses.map((s) => [s.id, s.status, s.phase, String(s.pid), s.goal]);
-  const head = ['ID', 'STATUS', 'PHASE', 'PID', 'GOAL'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [pc.dim(line(head)), ...rows.map(line)];
+  return columns(
+    ['ID', 'STATUS', 'PHASE', 'PID', 'GOAL'],
+    statuses.map((s) => [s.id, s.status, s.phase, String(s.pid), s.goal]),
+  );
 }
 
 /**

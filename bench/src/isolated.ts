@@ -6,7 +6,7 @@
  */
 import { bareW1, bareW2, bareW3, bareW4 } from './bare.js';
 import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow } from './rx.js';
-import { compare, type System } from './stats.js';
+import { compare, FULL, type System } from './stats.js';
 
 const [workload = 'w4', system = 'rxagents'] = process.argv.slice(2);
 const rx: Record<string, () => System> = {
@@ -27,10 +27,5 @@ const key = system === 'rxagents-pipe' ? `${workload}p` : workload;
 const subject = system === 'bare' ? bare[workload] : rx[key]?.();
 if (subject === undefined) throw new Error(`unknown ${workload} ${system}`);
 // The same method as main.ts's full run, with one system.
-const sample = (
-  await compare(
-    { [system]: subject },
-    { rounds: 5, samples: 7, warmupMillis: 100, warmupRuns: 3, sampleMillis: 50 },
-  )
-)[system]!;
+const sample = (await compare({ [system]: subject }, FULL))[system]!;
 console.log(JSON.stringify({ workload, system, median: sample.median, q1: sample.q1, q3: sample.q3 }));

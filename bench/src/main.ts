@@ -15,13 +15,11 @@ import {
   w5Long,
   w5Sessions,
 } from './rx.js';
-import { type CompareOptions, compare, type Sample, type System } from './stats.js';
+import { type CompareOptions, compare, FULL, QUICK, type Sample, type System } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 // See `compare`: rounds of blocks, each a GC, a warm-up and samples of consecutive runs.
-const method: CompareOptions = quick
-  ? { rounds: 3, samples: 5, warmupMillis: 100, warmupRuns: 2, sampleMillis: 30 }
-  : { rounds: 5, samples: 7, warmupMillis: 100, warmupRuns: 3, sampleMillis: 50 };
+const method: CompareOptions = quick ? QUICK : FULL;
 
 interface Row {
   readonly workload: string;

@@ -46,6 +46,23 @@ export interface CompareOptions {
   readonly sampleMillis: number;
 }
 
+/** The full run's method (main.ts without `--quick`, and isolated.ts). */
+export const FULL: CompareOptions = {
+  rounds: 5,
+  samples: 7,
+  warmupMillis: 100,
+  warmupRuns: 3,
+  sampleMillis: 50,
+};
+/** The quick run's method: fewer rounds and shorter samples. */
+export const QUICK: CompareOptions = {
+  rounds: 3,
+  samples: 5,
+  warmupMillis: 100,
+  warmupRuns: 2,
+  sampleMillis: 30,
+};
+
 const forceGc = (globalThis as { gc?: () => void }).gc;
 
 /**

@@ -16,7 +16,7 @@ import {
   Runner,
   SequentialAgent,
 } from '@google/adk';
-import { STORY_INSTRUCTIONS } from './story.js';
+import { STORY_AGENTS, type StoryAgentSpec, storyReply } from './story.js';
 
 type Make = (
   ctx: InvocationContext,
@@ -199,41 +199,18 @@ class FakeLlm extends BaseLlm {
  * model: the same flow and replies as rxagents' `w4Llm`.
  */
 export const adkW4Llm = () => {
-  const model = new FakeLlm((i) =>
-    i.includes('happier')
-      ? 'A happier fox.'
-      : i.includes('story writer')
-        ? 'Once upon a time, a fox.'
-        : i.includes('story critic')
-          ? 'too short'
-          : i.includes('story reviser')
-            ? 'Once upon a time, a fox. More.'
-            : i.includes('grammar checker')
-              ? 'Grammar is good!'
-              : i.includes('tone analyzer')
-                ? 'negative'
-                : '',
-  );
-  const llm = (name: string, instruction: string, outputKey: string) =>
-    new LlmAgent({ name, model, instruction, outputKey });
-  const generator = llm('story_generator', STORY_INSTRUCTIONS.generator, 'current_story');
+  const model = new FakeLlm(storyReply);
+  const llm = (spec: StoryAgentSpec) =>
+    new LlmAgent({ name: spec.name, model, instruction: spec.instruction, outputKey: spec.outputKey });
   const refine = new LoopAgent({
     name: 'refine',
-    subAgents: [
-      llm('critic', STORY_INSTRUCTIONS.critic, 'criticism'),
-      llm('reviser', STORY_INSTRUCTIONS.reviser, 'current_story'),
-    ],
+    subAgents: [llm(STORY_AGENTS.critic), llm(STORY_AGENTS.reviser)],
     maxIterations: 2,
   });
   const checks = new ParallelAgent({
     name: 'checks',
-    subAgents: [
-      llm('grammar_check', STORY_INSTRUCTIONS.grammar, 'grammar_suggestions'),
-      llm('tone_check', STORY_INSTRUCTIONS.tone, 'tone_check_result'),
-    ],
+    subAgents: [llm(STORY_AGENTS.grammar), llm(STORY_AGENTS.tone)],
   });
-  const regen = llm('regenerator', STORY_INSTRUCTIONS.regenerator, 'current_story');
-  return runnerFor(storyFlow(generator, refine, checks, regen), new InMemorySessionService(), {
-    topic: 'a fox',
-  });
+  const flow = storyFlow(llm(STORY_AGENTS.generator), refine, checks, llm(STORY_AGENTS.regenerator));
+  return runnerFor(flow, new InMemorySessionService(), { topic: 'a fox' });
 };

@@ -15,7 +15,7 @@ import {
 } from '@rxagents/core';
 import { LlmAgent, type LlmResponse, type Model } from '@rxagents/llm';
 import { from, lastValueFrom, type Observable, of, toArray } from 'rxjs';
-import { STORY_INSTRUCTIONS } from './story.js';
+import { STORY_AGENTS, type StoryAgentSpec } from './story.js';
 
 /**
  * One system on one workload: `run` is timed; `reset` (untimed, between samples) swaps in an empty
@@ -148,67 +148,44 @@ export function w5Long(events: number): RxSystem {
 
 /** W5: `sessions` sessions of one small invocation each, all kept in one session service. */
 export function w5Sessions(): () => Promise<number> {
-  const service = new InMemorySessionService();
-  const runner = new Runner({
-    appName: 'bench',
-    agent: agent('one', emitN('one', 1)),
-    sessionService: service,
-  });
-  return async () => {
-    const events = await lastValueFrom(
-      runner.run({ userId: 'u', sessionId: `s${sessionCounter++}`, newMessage: 'go' }).pipe(toArray()),
-    );
-    return events.length;
-  };
+  // Never reset: the sessions pile up in the one service, which is what W5 measures.
+  return runnerFor(agent('one', emitN('one', 1))).run;
 }
 
-/** A fake instant model (as ADK's fake `BaseLlm`): one text reply chosen by the asking agent. */
-function instantModel(replies: Readonly<Record<string, string>>): Model {
-  return {
-    name: 'fake-instant',
-    generate: (request) => {
-      const response: LlmResponse = {
-        content: { role: 'model', parts: [{ text: replies[request.agentName] ?? '' }] },
-      };
-      return of(response);
-    },
-  };
-}
+/** A fake instant model (as ADK's fake `BaseLlm`): the asking story agent's reply. */
+const instantModel: Model = {
+  name: 'fake-instant',
+  generate: (request) => {
+    const spec = Object.values(STORY_AGENTS).find((s) => s.name === request.agentName);
+    const response: LlmResponse = { content: { role: 'model', parts: [{ text: spec?.reply ?? '' }] } };
+    return of(response);
+  },
+};
 
 /**
  * W4 through `LlmAgent` (instructions with `{key}` templates, `outputKey`) on the fake instant
- * model: the same flow and replies as ADK's `adkW4Llm`.
+ * model: the same flow, instructions and replies as ADK's `adkW4Llm` (`story.ts`).
  */
 export function w4Llm(): RxSystem {
-  const model = instantModel({
-    story_generator: 'Once upon a time, a fox.',
-    critic: 'too short',
-    reviser: 'Once upon a time, a fox. More.',
-    grammar_check: 'Grammar is good!',
-    tone_check: 'negative',
-    regenerator: 'A happier fox.',
-  });
-  const llm = (name: string, instruction: string, outputKey: string) =>
-    new LlmAgent({ name, model, instruction, outputKey });
+  const llm = (spec: StoryAgentSpec) =>
+    new LlmAgent({
+      name: spec.name,
+      model: instantModel,
+      instruction: spec.instruction,
+      outputKey: spec.outputKey,
+    });
   const refine = new LoopAgent({
     name: 'refine',
-    subAgents: [
-      llm('critic', STORY_INSTRUCTIONS.critic, 'criticism'),
-      llm('reviser', STORY_INSTRUCTIONS.reviser, 'current_story'),
-    ],
+    subAgents: [llm(STORY_AGENTS.critic), llm(STORY_AGENTS.reviser)],
     maxIterations: 2,
   });
   const checks = new ParallelAgent({
     name: 'checks',
-    subAgents: [
-      llm('grammar_check', STORY_INSTRUCTIONS.grammar, 'grammar_suggestions'),
-      llm('tone_check', STORY_INSTRUCTIONS.tone, 'tone_check_result'),
-    ],
+    subAgents: [llm(STORY_AGENTS.grammar), llm(STORY_AGENTS.tone)],
   });
   const main = new SequentialAgent({
     name: 'main',
-    subAgents: [llm('story_generator', STORY_INSTRUCTIONS.generator, 'current_story'), refine, checks],
+    subAgents: [llm(STORY_AGENTS.generator), refine, checks],
   });
-  const regenerator = llm('regenerator', STORY_INSTRUCTIONS.regenerator, 'current_story');
-  return runnerFor(main.pipe(when(isNegative, regenerator)), { topic: 'a fox' });
+  return runnerFor(main.pipe(when(isNegative, llm(STORY_AGENTS.regenerator))), { topic: 'a fox' });
 }

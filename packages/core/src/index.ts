@@ -29,6 +29,7 @@ export {
   BackendUnavailableError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
+  InvalidRequestError,
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,

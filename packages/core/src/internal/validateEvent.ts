@@ -1,5 +1,5 @@
-import { InvalidAgentOutputError } from '../errors.js';
 import type { Event } from '../Event.js';
+import { InvalidAgentOutputError } from '../errors.js';
 import { checkJson } from './checkJson.js';
 import { describe } from './validateState.js';
 
@@ -24,7 +24,8 @@ const ACTION_BOOLEANS = ['escalate', 'skipSummarization', 'endInvocation'] as co
 function eventFault(value: unknown): Fault {
   if (!isRecord(value)) return ['', `must be an Event object, got ${describe(value)}`];
   const event = value as Readonly<Record<string, unknown>>;
-  for (const field of STRINGS) if (typeof event[field] !== 'string') return [field, mustBe('a string', event[field])];
+  for (const field of STRINGS)
+    if (typeof event[field] !== 'string') return [field, mustBe('a string', event[field])];
   if (typeof event.timestamp !== 'number') return ['timestamp', mustBe('a number', event.timestamp)];
   for (const field of OPTIONAL_STRINGS) {
     const v = event[field];
@@ -42,7 +43,8 @@ function eventFault(value: unknown): Fault {
 }
 
 function actionsFault(actions: Readonly<Record<string, unknown>>): Fault {
-  if (!isRecord(actions.stateDelta)) return ['actions.stateDelta', mustBe('a plain object', actions.stateDelta)];
+  if (!isRecord(actions.stateDelta))
+    return ['actions.stateDelta', mustBe('a plain object', actions.stateDelta)];
   for (const field of ACTION_BOOLEANS) {
     const v = actions[field];
     if (v !== undefined && typeof v !== 'boolean') return [`actions.${field}`, mustBe('a boolean', v)];

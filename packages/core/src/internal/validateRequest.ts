@@ -13,7 +13,11 @@ export function validateRequest(agent: string, request: RunRequest): void {
     throw new InvalidRequestError(agent, 'request', `must be an object, got ${describe(request)}`);
   for (const field of ['userId', 'sessionId'] as const) {
     if (typeof request[field] !== 'string' || request[field].length === 0)
-      throw new InvalidRequestError(agent, field, `must be a non-empty string, got ${describe(request[field])}`);
+      throw new InvalidRequestError(
+        agent,
+        field,
+        `must be a non-empty string, got ${describe(request[field])}`,
+      );
   }
   const message: unknown = request.newMessage;
   if (message !== undefined && typeof message !== 'string') {
@@ -25,11 +29,19 @@ export function validateRequest(agent: string, request: RunRequest): void {
     try {
       assertPlainDelta(agent, request.stateDelta);
     } catch {
-      throw new InvalidRequestError(agent, 'stateDelta', `must be a plain object, got ${describe(request.stateDelta)}`);
+      throw new InvalidRequestError(
+        agent,
+        'stateDelta',
+        `must be a plain object, got ${describe(request.stateDelta)}`,
+      );
     }
   }
   if (request.invocationId !== undefined && typeof request.invocationId !== 'string')
-    throw new InvalidRequestError(agent, 'invocationId', `must be a string, got ${describe(request.invocationId)}`);
+    throw new InvalidRequestError(
+      agent,
+      'invocationId',
+      `must be a string, got ${describe(request.invocationId)}`,
+    );
   if (request.resume === true && request.invocationId === undefined)
     throw new InvalidRequestError(agent, 'resume', 'resume needs an invocationId');
 }

@@ -1,31 +1,12 @@
 import { InvalidStateError } from '../errors.js';
 import type { JsonValue } from '../json.js';
+import { stateKeyProblem } from '../stateKeyProblem.js';
 import { checkJson } from './checkJson.js';
-
-// Keys that would reach Object.prototype when a snapshot is materialised or a delta is spread.
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-const PREFIXES = ['app:', 'user:', 'temp:'] as const;
 
 /** Checks one state key; throws an {@link InvalidStateError} naming the agent and key. */
 export function validateKey(agent: string | undefined, key: string): void {
-  if (typeof key !== 'string')
-    throw new InvalidStateError(agent, String(key), String(key), 'a state key must be a string');
-  if (key.length === 0) throw new InvalidStateError(agent, key, key, 'a state key must not be empty');
-  let bare = key;
-  // Most keys have no scope prefix: look for one only when there is a colon.
-  if (key.indexOf(':') !== -1) {
-    for (const prefix of PREFIXES) {
-      if (key.startsWith(prefix)) {
-        bare = key.slice(prefix.length);
-        break;
-      }
-    }
-  }
-  if (bare.length === 0)
-    throw new InvalidStateError(agent, key, key, 'a scoped key needs a name after its prefix');
-  if (FORBIDDEN.has(bare)) {
-    throw new InvalidStateError(agent, key, key, `'${bare}' is reserved and cannot be a state key`);
-  }
+  const problem = stateKeyProblem(key);
+  if (problem !== undefined) throw new InvalidStateError(agent, String(key), String(key), problem);
 }
 
 /**
@@ -39,7 +20,12 @@ export function assertPlainDelta(agent: string | undefined, delta: unknown): voi
   }
   const proto = Object.getPrototypeOf(delta);
   if (proto !== Object.prototype && proto !== null) {
-    throw new InvalidStateError(agent, '', '', 'must be a plain object (its prototype is not Object.prototype)');
+    throw new InvalidStateError(
+      agent,
+      '',
+      '',
+      'must be a plain object (its prototype is not Object.prototype)',
+    );
   }
 }
 

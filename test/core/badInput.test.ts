@@ -244,7 +244,7 @@ describe('bad input: the shape of every event is checked at the commit', () => {
       actions: { stateDelta: {} },
       partial: 1,
     };
-    const error = await rejected(sequence('root', [agent('inner', () => of(forged as never))]));
+    const error = await rejected(sequence('root', [agent('inner', () => of(forged as unknown as Event))]));
     expect(error).toMatchObject({ agent: 'inner', field: 'event.partial' });
   });
 

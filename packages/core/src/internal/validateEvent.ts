@@ -16,42 +16,42 @@ export function validateEvent(agent: string, event: unknown): asserts event is E
 
 type Fault = [field: string, reason: string] | undefined;
 
-const STRINGS = ['id', 'invocationId', 'author', 'branch'] as const;
-const OPTIONAL_STRINGS = ['errorCode', 'errorMessage', 'finishReason'] as const;
-const OPTIONAL_BOOLEANS = ['partial', 'turnComplete'] as const;
-const ACTION_BOOLEANS = ['escalate', 'skipSummarization', 'endInvocation'] as const;
-
 function eventFault(value: unknown): Fault {
   if (!isRecord(value)) return ['', `must be an Event object, got ${describe(value)}`];
-  const event = value as Readonly<Record<string, unknown>>;
-  for (const field of STRINGS)
-    if (typeof event[field] !== 'string') return [field, mustBe('a string', event[field])];
-  if (typeof event.timestamp !== 'number') return ['timestamp', mustBe('a number', event.timestamp)];
-  for (const field of OPTIONAL_STRINGS) {
-    const v = event[field];
-    if (v !== undefined && typeof v !== 'string') return [field, mustBe('a string', v)];
-  }
-  for (const field of OPTIONAL_BOOLEANS) {
-    const v = event[field];
-    if (v !== undefined && typeof v !== 'boolean') return [field, mustBe('a boolean', v)];
-  }
-  const actions = event.actions;
+  // Direct property reads, not a loop over field names: this runs for every event of every run.
+  const e = value as Readonly<Record<string, unknown>>;
+  if (typeof e.id !== 'string') return ['id', mustBe('a string', e.id)];
+  if (typeof e.invocationId !== 'string') return ['invocationId', mustBe('a string', e.invocationId)];
+  if (typeof e.author !== 'string') return ['author', mustBe('a string', e.author)];
+  if (typeof e.branch !== 'string') return ['branch', mustBe('a string', e.branch)];
+  if (typeof e.timestamp !== 'number') return ['timestamp', mustBe('a number', e.timestamp)];
+  if (e.partial !== undefined && typeof e.partial !== 'boolean')
+    return ['partial', mustBe('a boolean', e.partial)];
+  if (e.turnComplete !== undefined && typeof e.turnComplete !== 'boolean')
+    return ['turnComplete', mustBe('a boolean', e.turnComplete)];
+  if (e.errorCode !== undefined && typeof e.errorCode !== 'string')
+    return ['errorCode', mustBe('a string', e.errorCode)];
+  if (e.errorMessage !== undefined && typeof e.errorMessage !== 'string')
+    return ['errorMessage', mustBe('a string', e.errorMessage)];
+  if (e.finishReason !== undefined && typeof e.finishReason !== 'string')
+    return ['finishReason', mustBe('a string', e.finishReason)];
+  const actions = e.actions;
   if (!isRecord(actions)) return ['actions', mustBe('an object', actions)];
   const fault = actionsFault(actions as Readonly<Record<string, unknown>>);
   if (fault !== undefined) return fault;
-  return event.content === undefined ? undefined : contentFault(event.content);
+  return e.content === undefined ? undefined : contentFault(e.content);
 }
 
-function actionsFault(actions: Readonly<Record<string, unknown>>): Fault {
-  if (!isRecord(actions.stateDelta))
-    return ['actions.stateDelta', mustBe('a plain object', actions.stateDelta)];
-  for (const field of ACTION_BOOLEANS) {
-    const v = actions[field];
-    if (v !== undefined && typeof v !== 'boolean') return [`actions.${field}`, mustBe('a boolean', v)];
-  }
-  const target = actions.transferToAgent;
-  if (target !== undefined && typeof target !== 'string')
-    return ['actions.transferToAgent', mustBe('a string', target)];
+function actionsFault(a: Readonly<Record<string, unknown>>): Fault {
+  if (!isRecord(a.stateDelta)) return ['actions.stateDelta', mustBe('a plain object', a.stateDelta)];
+  if (a.escalate !== undefined && typeof a.escalate !== 'boolean')
+    return ['actions.escalate', mustBe('a boolean', a.escalate)];
+  if (a.transferToAgent !== undefined && typeof a.transferToAgent !== 'string')
+    return ['actions.transferToAgent', mustBe('a string', a.transferToAgent)];
+  if (a.skipSummarization !== undefined && typeof a.skipSummarization !== 'boolean')
+    return ['actions.skipSummarization', mustBe('a boolean', a.skipSummarization)];
+  if (a.endInvocation !== undefined && typeof a.endInvocation !== 'boolean')
+    return ['actions.endInvocation', mustBe('a boolean', a.endInvocation)];
   return undefined;
 }
 
@@ -62,24 +62,26 @@ export function contentFault(content: unknown, base = 'content'): Fault {
   if (role !== 'user' && role !== 'model') return [`${base}.role`, mustBe("'user' or 'model'", role)];
   if (!Array.isArray(parts)) return [`${base}.parts`, mustBe('an array of parts', parts)];
   for (let i = 0; i < parts.length; i++) {
-    const fault = partFault(parts[i], `${base}.parts[${i}]`);
-    if (fault !== undefined) return fault;
+    const fault = partFault(parts[i]);
+    // The path is built only for a fault: no string per part of every event.
+    if (fault !== undefined) return [`${base}.parts[${i}]${fault[0]}`, fault[1]];
   }
   return undefined;
 }
 
-function partFault(part: unknown, at: string): Fault {
-  if (!isRecord(part)) return [at, mustBe('a part object', part)];
+// The fault of one part, its field relative to the part ('' for the part itself, '.text', …).
+function partFault(part: unknown): Fault {
+  if (!isRecord(part)) return ['', mustBe('a part object', part)];
   const p = part as Readonly<Record<string, unknown>>;
-  if ('text' in p) {
-    if (typeof p.text !== 'string') return [`${at}.text`, mustBe('a string', p.text)];
+  if (typeof p.text === 'string') {
     if (p.thought !== undefined && typeof p.thought !== 'boolean')
-      return [`${at}.thought`, mustBe('a boolean', p.thought)];
+      return ['.thought', mustBe('a boolean', p.thought)];
     return undefined;
   }
-  if ('functionCall' in p) return callFault(p.functionCall, `${at}.functionCall`, 'args');
-  if ('functionResponse' in p) return callFault(p.functionResponse, `${at}.functionResponse`, 'response');
-  return [at, 'must have text, functionCall or functionResponse'];
+  if ('text' in p) return ['.text', mustBe('a string', p.text)];
+  if ('functionCall' in p) return callFault(p.functionCall, '.functionCall', 'args');
+  if ('functionResponse' in p) return callFault(p.functionResponse, '.functionResponse', 'response');
+  return ['', 'must have text, functionCall or functionResponse'];
 }
 
 // A function call or response: a name, an optional id, and a JSON object (args or response).

@@ -8,6 +8,7 @@ import { type IdGenerator, randomIds } from './ids.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
 import { validateEvent } from './internal/validateEvent.js';
+import { assertPlainDelta } from './internal/validateState.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateStore } from './StateStore.js';
@@ -218,6 +219,8 @@ export class InvocationContext {
     if (session.isCommitted(event)) return event;
     validateEvent(this.agent.name, event);
     if (event.partial === true) return event;
+    // Before the conflict trackers read the delta's keys: an inherited key must reach none of them.
+    assertPlainDelta(event.author, event.actions.stateDelta);
     let committed = event;
     const trackers = this.conflictTrackers;
     for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);

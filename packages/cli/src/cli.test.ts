@@ -130,6 +130,29 @@ describe('rxagents run', { timeout: 20_000 }, () => {
     expect(r.stdout).toMatch(/session\s+fixture_app\/cli\/s9 · 2 events committed/);
   });
 
+  it('--state that is not JSON fails naming --state, before running anything', () => {
+    const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('flow.ts'), '--state', '{bad'], {
+      cwd: pkg,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: --state is not valid JSON: /m);
+    expect(r.stdout).toBe('');
+  });
+
+  it("times each loop iteration on its own in the piped log, not from the loop's first start", () => {
+    const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('loop.mjs')], {
+      cwd: pkg,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const ms = (d: string) => (d.endsWith('ms') ? Number(d.slice(0, -2)) : Number(d.slice(0, -1)) * 1000);
+    const ends = [...r.stdout.matchAll(/^✔ twice\.wait (\S+)$/gm)].map((m) => ms(m[1]!));
+    expect(ends).toHaveLength(2);
+    // Cumulative timing would make the second (20 ms of work) longer than the first (800 ms).
+    expect(ends[1]!).toBeLessThan(ends[0]!);
+  });
+
   it('exits 1 with a readable error when the module exports no agent', async () => {
     const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('slow.mjs')], {
       cwd: pkg,
@@ -200,6 +223,9 @@ describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout:
   it('logs --follow streams lines until the deployment ends; deploy --exit exits with its status', async () => {
     const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web2', '--exit'], env);
     await t.waitFor('web2 · phase build');
+    // The first two lines are written by deploy itself, before the terminal subscribes to the log.
+    const head = await t.waitFor(/Deployment 'web2' started: g[\s\S]*Phase 'build' started/);
+    expect(head).toContain("Deployment 'web2' started: g");
     const follow = cli('logs', 'web2', '--follow');
     expect(follow.status).toBe(0);
     expect(follow.stdout).toContain("Phase 'build' started");

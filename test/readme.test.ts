@@ -41,6 +41,19 @@ function describeDiagnostic(d: ts.Diagnostic, byPath: Map<string, TsBlock>): str
   return `${where(block, line)}: TS${d.code} ${message}`;
 }
 
+/** Output with the block file's `path:line` positions rewritten to the Markdown file's lines. */
+function inMarkdown(block: TsBlock, output: string): string {
+  const path = pathOf(block);
+  const [head = '', ...rest] = output.replaceAll(`file://${path}`, path).split(path);
+  const atLine = (piece: string) => {
+    const line = /^:(\d+)/.exec(piece)?.[1];
+    return line === undefined
+      ? `${path}${piece}`
+      : `${where(block, Number(line) - 1)}${piece.slice(line.length + 1)}`;
+  };
+  return head + rest.map(atLine).join('');
+}
+
 function runBlock(block: TsBlock): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
     const child = spawn(
@@ -96,7 +109,8 @@ describe('README code blocks', () => {
       const pair = runnable.slice(i, i + 2);
       const results = await Promise.all(pair.map(runBlock));
       results.forEach(({ code, output }, j) => {
-        if (code !== 0) failures.push(`${where(pair[j]!)}: exited ${code}\n${output.trim()}`);
+        if (code !== 0)
+          failures.push(`${where(pair[j]!)}: exited ${code}\n${inMarkdown(pair[j]!, output.trim())}`);
       });
     }
     expect(failures, failures.join('\n\n')).toEqual([]);

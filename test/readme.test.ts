@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -114,6 +114,24 @@ describe('README code blocks', () => {
       });
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
+  });
+});
+
+describe('README test files', () => {
+  // A block that is a vitest file (describe/it need vitest's runner) names the file that runs it;
+  // that file must hold the block's code, so the two cannot drift apart.
+  const HEADER = /^\/\/ A vitest test file: (\S+) runs this one\.\n/;
+  it('every block kept as a test file is that file, verbatim after its first line', () => {
+    const kept = blocks.filter((b) => HEADER.test(b.code));
+    expect(kept.length).toBeGreaterThan(0);
+    const drifted = kept
+      .filter((b) => {
+        const [header, file] = HEADER.exec(b.code)!;
+        const body = readFileSync(join(root, file!), 'utf8').split('\n').slice(1).join('\n').trimEnd();
+        return b.code.slice(header.length).trimEnd() !== body;
+      })
+      .map((b) => `${where(b)}: differs from ${HEADER.exec(b.code)![1]}`);
+    expect(drifted, drifted.join('\n')).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   type Event,
+  InvalidAgentConfigError,
   isFunctionResponsePart,
   LoopAgent,
   ParallelAgent,
@@ -42,6 +43,20 @@ describe('LlmAgent', () => {
       expect(error).toBeInstanceOf(MissingStateKeyError);
       expect(error).toMatchObject({ agent: 'critic', key: 'current_story', field: 'instruction' });
       expect(model.requests).toHaveLength(0);
+    });
+
+    it('fills { customerId } (spaces inside the braces) from state, as ADK does', async () => {
+      const model = scriptedModel([{ agent: 'support', respond: 'ok' }]);
+      const support = new LlmAgent({ name: 'support', model, instruction: 'Look up { customerId }.' });
+      await run(support.runAsync(contextFor(support, { state: { customerId: 'c-42' }, userText: 'hi' })));
+      expect(model.requests[0]!.systemInstruction).toBe('Look up c-42.');
+    });
+
+    it('refuses an {artifact.…} placeholder when built, with InvalidAgentConfigError', () => {
+      const model = scriptedModel([]);
+      const build = () => new LlmAgent({ name: 'reader', model, instruction: 'Use {artifact.notes.txt}.' });
+      expect(build).toThrow(InvalidAgentConfigError);
+      expect(build).toThrow(/'reader'.*instruction/);
     });
 
     it('calls an instruction function with the context', async () => {

@@ -40,7 +40,7 @@ import { z } from 'zod';
 import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
-import { fillInstruction } from './internal/instructionTemplate.js';
+import { checkInstruction, fillInstruction } from './internal/instructionTemplate.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
@@ -196,6 +196,7 @@ export class LlmAgent extends BaseAgent {
     if (typeof model !== 'object' || model === null || typeof (model as Model).generate !== 'function') {
       throw new InvalidAgentConfigError(this.name, 'model', 'a Model (with a generate method) is required');
     }
+    if (typeof options.instruction === 'string') checkInstruction(options.instruction, this.name);
     const toolNames = new Set<string>();
     for (const tool of options.tools ?? []) {
       if (toolNames.has(tool.name)) {

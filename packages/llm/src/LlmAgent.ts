@@ -241,28 +241,31 @@ export class LlmAgent extends BaseAgent {
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
     return defer(() => {
-      // ADK's BaseLlmFlow.run: one model turn (and its tool calls) after another until a final
-      // answer, then the transfer if the last turn asked for one. Per-run state lives here.
+      // ADK's BaseLlmFlow.run: one model turn (and its tool calls, and the transfer it asked for)
+      // after another until the last event is a final answer. After a transfer that is the
+      // target's last event: when it is not final (a loop left by a tool that only escalates),
+      // this agent takes another turn, so the user still gets an answer. Per-run state lives here.
       let last: Event | undefined;
       let steps = 0;
       let transferred = false;
+      const track = tap((event: Event) => {
+        if (event.partial !== true) last = event;
+      });
       return concatLazy(() => {
         if (steps > 0) {
-          if (last === undefined || ctx.ended || transferred) return undefined;
-          const target = last.actions.transferToAgent;
+          if (last === undefined || ctx.ended) return undefined;
+          const target = transferred ? undefined : last.actions.transferToAgent;
           if (target !== undefined) {
+            // The function response stays the last event if the target emits nothing, as in ADK.
             transferred = true;
-            return this.transfer(ctx, target);
+            return this.transfer(ctx, target).pipe(track);
           }
           if (last.errorCode !== undefined || isFinalResponse(last)) return undefined;
         }
         steps++;
         last = undefined;
-        return this.step(ctx).pipe(
-          tap((event) => {
-            if (event.partial !== true) last = event;
-          }),
-        );
+        transferred = false;
+        return this.step(ctx).pipe(track);
       });
     });
   }

@@ -41,6 +41,7 @@ import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js'
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
 import { checkInstruction, fillInstruction } from './internal/instructionTemplate.js';
+import { parseOutput } from './internal/outputSchema.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
@@ -135,12 +136,6 @@ function functionCalls(content: Content | undefined): FunctionCallPart['function
   if (content !== undefined)
     for (const part of content.parts) if ('functionCall' in part) calls.push(part.functionCall);
   return calls;
-}
-
-// Strips one surrounding Markdown code fence, which models like to add around JSON.
-function unfence(value: string): string {
-  const match = /^\s*```[A-Za-z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(value);
-  return match === null ? value : match[1]!;
 }
 
 interface ToolOutcome {
@@ -450,22 +445,7 @@ export class LlmAgent extends BaseAgent {
 
   private output(value: string): { value: JsonValue } | { error: string } {
     const schema = this.outputSchema;
-    if (schema === undefined) return { value };
-    let json: unknown;
-    try {
-      json = JSON.parse(unfence(value));
-    } catch (error) {
-      return {
-        error: `Agent '${this.name}': outputSchema: the final text is not JSON (${messageOf(error)})`,
-      };
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      return {
-        error: `Agent '${this.name}': outputSchema: the final text does not match: ${z.prettifyError(parsed.error)}`,
-      };
-    }
-    return { value: JSON.parse(JSON.stringify(parsed.data)) as JsonValue };
+    return schema === undefined ? { value } : parseOutput(schema, this.name, value);
   }
 
   // Gives every function call an id (from the invocation's id generator) so responses can name it.

@@ -87,7 +87,10 @@ type OneOrMany<T> = T | readonly T[];
 /** Options of {@link LlmAgent}. */
 export interface LlmAgentOptions extends BaseAgentOptions {
   readonly model: Model;
-  /** System instruction; in a string, `{key}` is filled from state (missing → error), `{key?}` may be absent. */
+  /**
+   * System instruction; in a string, `{key}` (or `{ key }`, as in ADK) is filled from state
+   * (missing → error), `{key?}` may be absent; `{artifact.…}` is refused when the agent is built.
+   */
   readonly instruction?: Instruction;
   /** State key that receives the final text (or, with `outputSchema`, the parsed object). */
   readonly outputKey?: string;
@@ -96,7 +99,10 @@ export interface LlmAgentOptions extends BaseAgentOptions {
    * `errorCode: 'OUTPUT_SCHEMA_MISMATCH'` and no state change; the run goes on.
    */
   readonly outputSchema?: z.ZodType;
-  /** `'default'`: the visible session history; `'none'`: only the current turn. Default `'default'`. */
+  /**
+   * `'default'`: the visible session history; `'none'`: only the current turn, from the last event
+   * the user or another agent wrote (no history when there is none). Default `'default'`.
+   */
   readonly includeContents?: 'default' | 'none';
   readonly tools?: readonly Tool[];
   /** Ask the model to stream: partial events (`partial: true`) precede each complete one. Default false. */

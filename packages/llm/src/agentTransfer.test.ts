@@ -10,12 +10,13 @@ import {
   Runner,
   SequentialAgent,
 } from '@rxagents/core';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, NEVER, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { exitLoopTool } from './exitLoopTool.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent, type LlmAgentOptions } from './LlmAgent.js';
+import type { Model } from './Model.js';
 import { type ScriptedReply, scriptedModel } from './scriptedModel.js';
 
 const transfer = (agentName: string): ScriptedReply => ({
@@ -204,5 +205,50 @@ describe('agent transfer (ADK test_agent_transfer.py)', () => {
     ]);
     expect(model.requests).toHaveLength(3);
     expect(await run('test2')).toEqual([['root_agent', 'response2']]);
+  });
+
+  it("tears down the transferring agent's extra turn on unsubscribe: its model call is aborted, nothing more is committed", async () => {
+    const { model: scripted, single } = agents([transfer('loop'), exitLoopCall]);
+    const signals: AbortSignal[] = [];
+    // The root's second call (its extra turn) never answers.
+    const model: Model = {
+      name: 'hangs-on-the-extra-turn',
+      generate: (request, options) => {
+        if (request.agentName === 'root_agent' && signals.length > 0) {
+          signals.push(options.signal);
+          return NEVER;
+        }
+        if (request.agentName === 'root_agent') signals.push(options.signal);
+        return scripted.generate(request, options);
+      },
+    };
+    const loop = new LoopAgent({ name: 'loop', subAgents: [single('worker', { tools: [escalateOnly] })] });
+    const root = new LlmAgent({ name: 'root_agent', model, subAgents: [loop] });
+    const sessionService = new InMemorySessionService();
+    const runner = new Runner({ appName: 'transfer', agent: root, sessionService });
+    const seen: Event[] = [];
+    const subscription = runner
+      .run({ userId: 'u', sessionId: 's', newMessage: 'go' })
+      .subscribe((e) => seen.push(e));
+    // Everything before the extra turn is synchronous (no latency, in-memory store).
+    expect(signals).toHaveLength(2);
+    expect(signals[1]!.aborted).toBe(false);
+    subscription.unsubscribe();
+    expect(signals[1]!.aborted).toBe(true);
+    const session = await lastValueFrom(
+      sessionService.getSession({ appName: 'transfer', userId: 'u', sessionId: 's' }),
+    );
+    expect(simplify(seen)).toEqual([
+      ...TRANSFERRED('root_agent', 'loop'),
+      ['worker', 'call exit_loop {}'],
+      ['worker', 'response exit_loop'],
+    ]);
+    expect(session!.events.map((e) => e.author)).toEqual([
+      'user',
+      'root_agent',
+      'root_agent',
+      'worker',
+      'worker',
+    ]);
   });
 });

@@ -4,27 +4,29 @@ import { MissingStateKeyError } from '../errors.js';
 // ADK's placeholder (instructions_utils.py, InstructionUtils.java, instructions.ts): one or more
 // opening braces, anything but braces, one or more closing braces. The whole match is replaced.
 const PLACEHOLDER = /\{+[^{}]*\}+/g;
+// The same, anchored where a scan for '{' stopped: cheaper than a global search per model call.
+const PLACEHOLDER_AT = /\{+[^{}]*\}+/y;
 // adk-js's identifier rule (ASCII); ADK Python and Java also accept Unicode identifiers.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PREFIXES: readonly string[] = ['app:', 'user:', 'temp:'];
 const ARTIFACT = 'artifact.';
 
-interface Placeholder {
-  readonly name: string;
-  readonly optional: boolean;
-}
-
-// `{ key? }` → key, optional: braces stripped, then whitespace trimmed, then one trailing `?`.
-function parse(match: string): Placeholder {
-  const name = match.replace(/^\{+/, '').replace(/\}+$/, '').trim();
-  return name.endsWith('?') ? { name: name.slice(0, -1), optional: true } : { name, optional: false };
+// The name inside a placeholder (`{ key? }` → `key?`): braces stripped, then whitespace trimmed.
+function inner(match: string): string {
+  let start = 0;
+  let end = match.length;
+  while (match.charCodeAt(start) === 123) start++; // '{'
+  while (match.charCodeAt(end - 1) === 125) end--; // '}'
+  return match.slice(start, end).trim();
 }
 
 // An identifier, or `app:` / `user:` / `temp:` and an identifier (ADK's _is_valid_state_name).
 function isStateName(name: string): boolean {
+  if (IDENTIFIER.test(name)) return true;
   const colon = name.indexOf(':');
-  if (colon === -1) return IDENTIFIER.test(name);
-  return PREFIXES.includes(name.slice(0, colon + 1)) && IDENTIFIER.test(name.slice(colon + 1));
+  return (
+    colon !== -1 && PREFIXES.includes(name.slice(0, colon + 1)) && IDENTIFIER.test(name.slice(colon + 1))
+  );
 }
 
 /**
@@ -34,7 +36,7 @@ function isStateName(name: string): boolean {
  */
 export function checkInstruction(template: string, agentName: string): void {
   for (const match of template.matchAll(PLACEHOLDER)) {
-    if (parse(match[0]).name.startsWith(ARTIFACT)) {
+    if (inner(match[0]).startsWith(ARTIFACT)) {
       throw new InvalidAgentConfigError(
         agentName,
         'instruction',
@@ -52,16 +54,34 @@ export function checkInstruction(template: string, agentName: string): void {
  * never scanned again. Strings go in as they are, other values (null included) as JSON.
  */
 export function fillInstruction(template: string, state: State | StateStore, agentName: string): string {
-  // A store is read key by key: a snapshot per model call would copy the whole state.
-  return template.replace(PLACEHOLDER, (match) => {
-    const { name, optional } = parse(match);
-    if (!isStateName(name)) return match;
-    const value =
-      state instanceof StateStore ? state.get(name) : Object.hasOwn(state, name) ? state[name] : undefined;
-    if (value === undefined) {
-      if (optional) return '';
-      throw new MissingStateKeyError(agentName, name);
+  let out = '';
+  let copied = 0;
+  for (let at = template.indexOf('{'); at !== -1; ) {
+    PLACEHOLDER_AT.lastIndex = at;
+    const match = PLACEHOLDER_AT.exec(template);
+    if (match === null) {
+      at = template.indexOf('{', at + 1);
+      continue;
     }
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  });
+    out += template.slice(copied, at) + substitute(match[0], state, agentName);
+    copied = PLACEHOLDER_AT.lastIndex;
+    at = template.indexOf('{', copied);
+  }
+  return copied === 0 ? template : out + template.slice(copied);
+}
+
+// What one placeholder becomes: its value, the empty string, or the placeholder as written.
+function substitute(match: string, state: State | StateStore, agentName: string): string {
+  let name = inner(match);
+  const optional = name.endsWith('?');
+  if (optional) name = name.slice(0, -1);
+  if (!isStateName(name)) return match;
+  // A store is read key by key: a snapshot per model call would copy the whole state.
+  const value =
+    state instanceof StateStore ? state.get(name) : Object.hasOwn(state, name) ? state[name] : undefined;
+  if (value === undefined) {
+    if (optional) return '';
+    throw new MissingStateKeyError(agentName, name);
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -221,17 +221,21 @@ describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout:
   });
 
   it('logs --follow streams lines until the deployment ends; deploy --exit exits with its status', async () => {
-    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web2', '--exit'], env);
+    // 1.5 s phases: the follower is a process of its own (~0.5 s through tsx, seconds on a busy
+    // machine) and must connect before the host, with --exit, ends with the deployment.
+    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web2', '--exit'], {
+      ...env,
+      FIXTURE_STEP_MS: '1500',
+    });
     await t.waitFor('web2 · phase build');
-    // The first two lines are written by deploy itself, before the terminal subscribes to the log.
-    const head = await t.waitFor(/Deployment 'web2' started: g[\s\S]*Phase 'build' started/);
-    expect(head).toContain("Deployment 'web2' started: g");
     const follow = cli('logs', 'web2', '--follow');
     expect(follow.status).toBe(0);
     expect(follow.stdout).toContain("Phase 'build' started");
     expect(follow.stdout).toContain("Phase 'deploy' started");
     expect(follow.stdout.trimEnd()).toMatch(/Goal reached: deployment completed$/);
     expect(await t.exitCode()).toBe(0);
+    // The first two lines are written by deploy itself, before its terminal subscribes to the log.
+    expect(t.screen()).toMatch(/Deployment 'web2' started: g\n.*Phase 'build' started\n/);
   });
 
   it('Ctrl-C on deploy stops the deployment and exits with 130', async () => {

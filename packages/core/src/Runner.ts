@@ -109,8 +109,6 @@ export class Runner {
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
       const service = this.sessionService;
       const start = (session: Session): Observable<Event> => {
-        // temp: keys live for one invocation: dropped when it ends (completed, failed or
-        // cancelled), not when someone reads the session, which must not change what a run sees.
         subscriber.add(() => dropTemp(session));
         return this.invoke(resumePoint(session, request), request);
       };
@@ -290,8 +288,9 @@ class AppendSync extends Subscriber<Event> {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-// ADK's Runner._find_agent_to_run: the author of the latest agent event, when it and all its
-// ancestors accept follow-ups (LLM agents that may transfer back up); otherwise the root.
+// ADK's Runner._find_agent_to_run: the author of the latest agent event that is the root, or
+// that accepts follow-ups with all its ancestors (LLM agents that may transfer back up). Authors
+// that do not, and unknown ones, are passed over for older events (root → a → single: `a`).
 function agentToRun(root: BaseAgent, session: Session): BaseAgent {
   const events = session.events;
   for (let i = events.length - 1; i >= 0; i--) {
@@ -299,13 +298,17 @@ function agentToRun(root: BaseAgent, session: Session): BaseAgent {
     if (author === 'user') continue;
     if (author === root.name) return root;
     const agent = root.findSubAgent(author);
-    if (agent === undefined) continue;
-    for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
-      if (!a.acceptsFollowUp()) return root;
-    }
-    return agent;
+    if (agent !== undefined && acceptsFollowUpUpToRoot(agent)) return agent;
   }
   return root;
+}
+
+// ADK's _is_transferable_across_agent_tree.
+function acceptsFollowUpUpToRoot(agent: BaseAgent): boolean {
+  for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
+    if (!a.acceptsFollowUp()) return false;
+  }
+  return true;
 }
 
 // The branch an agent's run gets under its parent: the names from the root down, dot-separated.
@@ -325,7 +328,8 @@ function resumePoint(session: Session, request: RunRequest): Session {
   return session;
 }
 
-// Removes the temp: keys at the end of an invocation (a session service never stores them).
+// temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not
+// when someone reads the session, which must not change what a run sees. Never stored anyway.
 function dropTemp(session: Session): void {
   const temp: string[] = [];
   for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);

@@ -79,7 +79,7 @@ export class McpConnection {
       return Promise.reject(new McpToolError(this.name, undefined, 'closed', 'close() was called'));
     this.connecting ??= this.open().catch((error: unknown) => {
       this.forget();
-      throw new McpToolError(this.name, undefined, 'connect', messageOf(error), error);
+      throw new McpToolError(this.name, undefined, 'connect', describe(error), error);
     });
     return this.connecting;
   }
@@ -143,6 +143,15 @@ function createTransport(options: McpTransportOptions): Transport {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+// The SDK's HTTP errors carry the status as `code` and often an empty message after the colon.
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = messageOf(error).replace(/:\s*$/, '');
+  return error instanceof Error && error.name !== 'McpError' && typeof code === 'number'
+    ? `${message} (status ${code})`
+    : message;
 }
 
 /** What a failed request means, as an {@link McpToolError}. */

@@ -68,6 +68,16 @@ describe('mcpToolset against @modelcontextprotocol/server-everything', { timeout
     });
   });
 
+  it('lists image and resource-link parts without their data', async () => {
+    const [image] = (await call('get-tiny-image', {})) as { content: unknown[] }[];
+    expect(image!.content).toEqual([{ type: 'image', mimeType: 'image/png' }]);
+    const [links] = (await call('get-resource-links', { count: 2 })) as { content: unknown[] }[];
+    expect(links!.content).toEqual([
+      { type: 'resource_link', uri: expect.any(String), name: expect.any(String) },
+      { type: 'resource_link', uri: expect.any(String), name: expect.any(String) },
+    ]);
+  });
+
   it('passes the env option to the server, and not the rest of our environment', async () => {
     const [response] = (await call('get-env', {})) as { text: string }[];
     const env = JSON.parse(response!.text) as Record<string, string>;

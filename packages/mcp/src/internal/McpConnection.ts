@@ -157,7 +157,8 @@ function describe(error: unknown): string {
 /** What a failed request means, as an {@link McpToolError}. */
 export function toMcpToolError(toolset: string, tool: string | undefined, error: unknown): McpToolError {
   if (error instanceof McpToolError) return error;
-  const message = messageOf(error);
+  // A server's McpError arrives prefixed twice ("MCP error -32602: MCP error -32602: …"): keep one.
+  const message = messageOf(error).replace(/^(MCP error -?\d+: )\1+/, '$1');
   if (error instanceof McpError) {
     if (error.code === ErrorCode.RequestTimeout)
       return new McpToolError(toolset, tool, 'timeout', message, error);

@@ -8,6 +8,7 @@ export interface McpStdioTransport {
   /** Working directory of the server; default ours. */
   readonly cwd?: string;
   readonly url?: never;
+  readonly headers?: never;
 }
 
 /** Talk to a running server over Streamable HTTP. */
@@ -17,6 +18,9 @@ export interface McpHttpTransport {
   /** Sent with every request, e.g. `{ authorization: 'Bearer …' }`. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly command?: never;
+  readonly args?: never;
+  readonly env?: never;
+  readonly cwd?: never;
 }
 
 /** How to reach an MCP server: a command to spawn (stdio) or a URL (Streamable HTTP). */

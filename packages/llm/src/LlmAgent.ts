@@ -294,7 +294,7 @@ export class LlmAgent extends BaseAgent {
   }
 
   private step(ctx: InvocationContext): Observable<Event> {
-    if (this.toolsets.length === 0) return defer(() => this.stepWith(ctx, this.toolsFor(this.tools)));
+    if (this.toolsets.length === 0) return this.stepWith(ctx, this.tools);
     // Toolsets are asked afresh for every model call, so a changed tool list is seen next time.
     return forkJoin(
       this.toolsets.map((toolset) =>
@@ -304,13 +304,14 @@ export class LlmAgent extends BaseAgent {
       mergeMap((lists) => {
         const tools = [...this.tools, ...lists.flat()];
         uniqueNames(this.name, tools);
-        return this.stepWith(ctx, this.toolsFor(tools));
+        return this.stepWith(ctx, tools);
       }),
     );
   }
 
-  private stepWith(ctx: InvocationContext, tools: ReadonlyMap<string, Tool>): Observable<Event> {
+  private stepWith(ctx: InvocationContext, offered: readonly Tool[]): Observable<Event> {
     return defer(() => {
+      const tools = this.toolsFor(offered);
       const request = this.request(ctx, tools);
       const callbackContext = new CallbackContext(ctx);
       let final: Event | undefined;

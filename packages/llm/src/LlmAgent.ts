@@ -15,6 +15,7 @@ import {
   type JsonObject,
   type JsonValue,
   type Part,
+  stateKeyProblem,
   textOf,
 } from '@rxagents/core';
 import {
@@ -212,6 +213,10 @@ export class LlmAgent extends BaseAgent {
     if (typeof model !== 'object' || model === null || typeof (model as Model).generate !== 'function') {
       throw new InvalidAgentConfigError(this.name, 'model', 'a Model (with a generate method) is required');
     }
+    // Checked now rather than at the first reply: the commit would reject it after the model call.
+    const outputKeyProblem = options.outputKey === undefined ? undefined : stateKeyProblem(options.outputKey);
+    if (outputKeyProblem !== undefined)
+      throw new InvalidAgentConfigError(this.name, 'outputKey', outputKeyProblem);
     if (typeof options.instruction === 'string') checkInstruction(options.instruction, this.name);
     const tools: Tool[] = [];
     const toolsets: Toolset[] = [];

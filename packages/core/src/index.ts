@@ -24,6 +24,12 @@ export {
   type Usage,
 } from './Event.js';
 export {
+  type ErrorDetails,
+  errorFromCode,
+  type RxAgentsErrorClass,
+  registerErrorClass,
+} from './errorRegistry.js';
+export {
   AgentNotFoundError,
   AgentTimeoutError,
   BackendUnavailableError,

@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 
 /**
  * An invocation made more model calls than `runConfig.maxLlmCalls` allows (ADK's
@@ -49,3 +49,7 @@ export class MissingStateKeyError extends RxAgentsError {
 
 /** `errorCode` of the event an `LlmAgent` emits when its final text does not match `outputSchema`. */
 export const OUTPUT_SCHEMA_MISMATCH = 'OUTPUT_SCHEMA_MISMATCH';
+
+// Rebuilt as their own classes when they cross a process boundary (see registerErrorClass).
+registerErrorClass('LLM_CALLS_LIMIT_EXCEEDED', LlmCallsLimitExceededError);
+registerErrorClass('INVALID_STATE', MissingStateKeyError);

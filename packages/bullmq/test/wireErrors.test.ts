@@ -1,17 +1,23 @@
 // Errors of the packages bullmq does not import (llm, ai-sdk) crossing the wire from a worker to
 // a RemoteRunner: rebuilt through core's error registry as their own classes, or, when this
 // process does not know the class, as a plain RxAgentsError carrying the code.
+import * as aiSdk from '@rxagents/ai-sdk';
 import { AiSdkModelError } from '@rxagents/ai-sdk';
+import * as core from '@rxagents/core';
 import {
   agent,
   InMemorySessionService,
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,
+  registeredErrorClasses,
 } from '@rxagents/core';
+import * as llm from '@rxagents/llm';
 import { LlmCallsLimitExceededError, MissingStateKeyError } from '@rxagents/llm';
+import * as workloads from '@rxagents/workloads';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as bullmq from '../src/index.js';
 import { RemoteRunner } from '../src/RemoteRunner.js';
 import { startWorker, type WorkerHandle } from '../src/startWorker.js';
 import { dropPrefix, ensureServices, REDIS, uniquePrefix } from './helpers.js';
@@ -133,5 +139,18 @@ describe('RemoteRunner: errors across the wire', () => {
     expect(Object.getPrototypeOf(unlisted)).toBe(RxAgentsError.prototype);
     expect(unlisted).not.toBeInstanceOf(AiSdkModelError);
     expect(unlisted).toMatchObject({ code: 'MODEL_CALL_FAILED', message: "Model 'm': unlisted" });
+  });
+});
+
+describe('the error registry', () => {
+  it('holds every RxAgentsError class that core, workloads, llm, ai-sdk and bullmq export', () => {
+    const exported = Object.entries<unknown>({ ...core, ...workloads, ...llm, ...aiSdk, ...bullmq })
+      .filter(([, value]) => typeof value === 'function' && value.prototype instanceof RxAgentsError)
+      .map(([name]) => name)
+      .sort();
+    const registered = new Set(registeredErrorClasses().map((entry) => entry.errorClass.name));
+    expect(exported.filter((name) => !registered.has(name))).toEqual([]);
+    expect(exported).toContain('AiSdkModelError');
+    expect(exported).toContain('LlmCallsLimitExceededError');
   });
 });

@@ -99,6 +99,26 @@ export function errorFromCode(code: string, message: string, details: ErrorDetai
   return error;
 }
 
+/**
+ * Every class in the registry with its code, in the order they were registered: which errors
+ * this process can rebuild as their own class.
+ *
+ * @example
+ * ```ts
+ * import { registeredErrorClasses } from '@rxagents/core';
+ *
+ * console.log(registeredErrorClasses().map(({ code, errorClass }) => `${code}: ${errorClass.name}`));
+ * ```
+ */
+export function registeredErrorClasses(): readonly {
+  readonly code: string;
+  readonly errorClass: RxAgentsErrorClass;
+}[] {
+  return [...registry].flatMap(([code, classes]) =>
+    [...classes.values()].map((errorClass) => ({ code, errorClass })),
+  );
+}
+
 // The core's own classes, in the module that every lookup goes through. The first of a code is
 // its default (InvalidAgentConfigError before the workloads' InvalidDeploymentConfigError).
 const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [

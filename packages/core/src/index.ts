@@ -28,6 +28,7 @@ export {
   errorFromCode,
   type RxAgentsErrorClass,
   registerErrorClass,
+  registeredErrorClasses,
 } from './errorRegistry.js';
 export {
   AgentNotFoundError,

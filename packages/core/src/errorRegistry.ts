@@ -4,6 +4,7 @@ import {
   BackendUnavailableError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
+  InvalidRequestError,
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,
@@ -124,6 +125,7 @@ export function registeredErrorClasses(): readonly {
 const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [
   ['INVALID_AGENT_CONFIG', InvalidAgentConfigError],
   ['INVALID_STATE', InvalidStateError],
+  ['INVALID_REQUEST', InvalidRequestError],
   ['INVALID_AGENT_OUTPUT', InvalidAgentOutputError],
   ['AGENT_NOT_FOUND', AgentNotFoundError],
   ['STATE_CONFLICT', StateConflictError],

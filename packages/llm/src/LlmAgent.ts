@@ -15,6 +15,7 @@ import {
   type JsonObject,
   type JsonValue,
   type Part,
+  stateKeyProblem,
   textOf,
 } from '@rxagents/core';
 import {
@@ -36,7 +37,6 @@ import {
   throwError,
   toArray,
 } from 'rxjs';
-import { z } from 'zod';
 import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
@@ -44,6 +44,7 @@ import { checkInstruction, fillInstruction } from './internal/instructionTemplat
 import { parseOutput } from './internal/outputSchema.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
+import { type ZodSchema, zodJsonSchema } from './internal/zodSchema.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
 import type { Tool, ToolArgs, ToolResult } from './Tool.js';
 import { ToolContext } from './ToolContext.js';
@@ -95,10 +96,10 @@ export interface LlmAgentOptions extends BaseAgentOptions {
   /** State key that receives the final text (or, with `outputSchema`, the parsed object). */
   readonly outputKey?: string;
   /**
-   * zod schema the final text must satisfy, as JSON. A mismatch yields an event with
+   * zod 4 schema (zod 3.25+: from `zod/v4`) the final text must satisfy, as JSON. A mismatch yields an event with
    * `errorCode: 'OUTPUT_SCHEMA_MISMATCH'` and no state change; the run goes on.
    */
-  readonly outputSchema?: z.ZodType;
+  readonly outputSchema?: ZodSchema;
   /**
    * `'default'`: the visible session history; `'none'`: only the current turn, from the last event
    * the user or another agent wrote (no history when there is none). Default `'default'`.
@@ -178,7 +179,7 @@ export class LlmAgent extends BaseAgent {
   readonly model: Model;
   readonly instruction: Instruction | undefined;
   readonly outputKey: string | undefined;
-  readonly outputSchema: z.ZodType | undefined;
+  readonly outputSchema: ZodSchema | undefined;
   readonly includeContents: 'default' | 'none';
   readonly tools: readonly Tool[];
   readonly stream: boolean;
@@ -197,6 +198,10 @@ export class LlmAgent extends BaseAgent {
     if (typeof model !== 'object' || model === null || typeof (model as Model).generate !== 'function') {
       throw new InvalidAgentConfigError(this.name, 'model', 'a Model (with a generate method) is required');
     }
+    // Checked now rather than at the first reply: the commit would reject it after the model call.
+    const outputKeyProblem = options.outputKey === undefined ? undefined : stateKeyProblem(options.outputKey);
+    if (outputKeyProblem !== undefined)
+      throw new InvalidAgentConfigError(this.name, 'outputKey', outputKeyProblem);
     if (typeof options.instruction === 'string') checkInstruction(options.instruction, this.name);
     const toolNames = new Set<string>();
     for (const tool of options.tools ?? []) {
@@ -220,7 +225,9 @@ export class LlmAgent extends BaseAgent {
     this.beforeToolCallbacks = list(options.beforeToolCallback);
     this.afterToolCallbacks = list(options.afterToolCallback);
     this.responseSchema =
-      options.outputSchema === undefined ? undefined : (z.toJSONSchema(options.outputSchema) as JsonObject);
+      options.outputSchema === undefined
+        ? undefined
+        : zodJsonSchema(options.outputSchema, this.name, 'outputSchema');
   }
 
   /** The Runner may give this agent the next message after a transfer, unless it may not transfer back up. */

@@ -100,6 +100,7 @@ describe('published packages', () => {
       'cli',
       'core',
       'llm',
+      'mcp',
       'postgres',
       'testing',
       'workloads',

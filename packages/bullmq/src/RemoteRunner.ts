@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Event, InvalidAgentConfigError, type RunRequest, RxAgentsError } from '@rxagents/core';
+import { type Event, InvalidRequestError, type RunRequest, RxAgentsError } from '@rxagents/core';
 import type { Redis } from 'ioredis';
 import { fromEvent, Observable, takeUntil } from 'rxjs';
 import type { QueueLocation } from './connection.js';
@@ -41,8 +41,9 @@ export type RemoteRunRequest = Omit<RunRequest, 'resume'>;
  * Observable emits every event the worker's `Runner` emits, in order, each once (a worker that
  * took over a job after another died re-emits the events from the start of the invocation; they
  * are dropped here by id), and completes when the run does. A failed run errors with the worker's
- * error rebuilt: an `RxAgentsError` of the same class, `code`, `agent` and `field`, or a
- * {@link RemoteRunError}. Unsubscribing (or aborting `signal`) cancels the run on whichever
+ * error rebuilt by core's `errorFromCode`: an `RxAgentsError` of the same class (when its
+ * package registered it in this process, else a plain `RxAgentsError`), `code`, `agent`, `field`
+ * and other fields, or a {@link RemoteRunError}. Unsubscribing (or aborting `signal`) cancels the run on whichever
  * worker holds it, or takes the job off the queue if none does yet. Redis unreachable:
  * `BackendUnavailableError('redis', …)` within `connectTimeoutMillis`.
  *
@@ -83,11 +84,7 @@ export class RemoteRunner {
       const invocationId = request.invocationId ?? `inv-${randomUUID()}`;
       if (invocationId.includes(':')) {
         subscriber.error(
-          new InvalidAgentConfigError(
-            this.agent,
-            'invocationId',
-            `must not contain ':' (got '${invocationId}')`,
-          ),
+          new InvalidRequestError(this.agent, 'invocationId', `must not contain ':' (got '${invocationId}')`),
         );
         return;
       }
@@ -107,7 +104,7 @@ export class RemoteRunner {
           commands.hexists(keys.registry, `agent:${this.agent}`),
         ]);
         if (announced > 0 && hosted === 0) {
-          throw new InvalidAgentConfigError(
+          throw new InvalidRequestError(
             this.agent,
             'agent',
             `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,

@@ -18,6 +18,7 @@ const STATUS: Partial<Record<RxAgentsErrorCode, number>> = {
   SESSION_EXISTS: 409,
   SESSION_CONFLICT: 409,
   INVALID_STATE: 400,
+  INVALID_REQUEST: 400,
   INVALID_AGENT_CONFIG: 400,
 };
 

@@ -11,14 +11,15 @@ export function createAssistant(): LlmAgent {
     [
       {
         userText: /weather/i,
-        when: (request) => request.contents.at(-1)?.role === 'user',
+        // Asked by the user (a text), not answered by the tool (a function response, also role user).
+        when: (request) => request.contents.at(-1)?.parts.some((part) => 'text' in part) === true,
         respond: { functionCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }] },
       },
       { userText: /weather/i, respond: 'It is sunny in Oslo today, 21 degrees.' },
       {
-        respond: Array.from({ length: 60 }, (_, i) => `Once upon a time, part ${i + 1}, a fox ran on.`)
-          .join(' ')
-          .concat(''),
+        respond: Array.from({ length: 60 }, (_, i) => `Once upon a time, part ${i + 1}, a fox ran on.`).join(
+          ' ',
+        ),
       },
     ],
     { chunks: 30, chunkInterval: 60 },

@@ -83,14 +83,11 @@ describe('examples/chat: useChat in headless Chromium against @rxagents/server',
     const session = await (
       await fetch(`${server.url}/api/agents/assistant/users/demo/sessions/${run.sessionId}`)
     ).json();
-    // The weather turn (user, call, response, answer) and the story's user message; no story.
-    expect(session.events.map((e: { author: string }) => e.author)).toEqual([
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-      'user',
-    ]);
+    // The weather turn (the user's message, the call, the tool's response, the answer), then the
+    // story's user message, and nothing after it: the story was never committed.
+    const authors = session.events.map((e: { author: string }) => e.author);
+    expect(authors).toEqual(['user', 'assistant', 'assistant', 'assistant', 'user']);
+    expect(session.events.at(-1).content.parts[0].text).toBe('Tell me a story');
     await page.screenshot({ path: join(ARTIFACTS, 'chat-stopped.png') });
     expect(pageErrors).toEqual([]);
   }, 60_000);

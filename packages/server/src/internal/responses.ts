@@ -33,7 +33,10 @@ export function json(status: number, body: unknown, headers?: HeadersInit): Resp
 export function errorBody(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof HttpError) {
     const field = error.field === undefined ? {} : { field: error.field };
-    return { status: error.status, body: { error: { code: error.code, message: error.message, ...field } } };
+    return {
+      status: error.status,
+      body: { error: { code: error.reason, message: error.message, ...field } },
+    };
   }
   if (error instanceof RxAgentsError) {
     return {

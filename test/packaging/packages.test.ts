@@ -102,6 +102,7 @@ describe('published packages', () => {
       'llm',
       'mcp',
       'postgres',
+      'server',
       'testing',
       'workloads',
     ]);

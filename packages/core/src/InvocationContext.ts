@@ -4,9 +4,11 @@ import type { BaseAgent } from './BaseAgent.js';
 import type { Content } from './Content.js';
 import { type Event, type EventInit, normalizeActions } from './Event.js';
 import { AgentNotFoundError } from './errors.js';
+import type { InputRequest } from './InputRequest.js';
 import { type IdGenerator, randomIds } from './ids.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
+import type { ReplayLog } from './ReplayLog.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateStore } from './StateStore.js';
@@ -44,6 +46,11 @@ export interface InvocationContextOptions {
    * provider's, or none (tracing off, at no cost) when no provider is registered.
    */
   readonly tracer?: Tracer;
+  /**
+   * The log a resumed invocation replays against (set by the `Runner` when it resumes a paused
+   * invocation): events made on a branch take the recorded ids, in order.
+   */
+  readonly replay?: ReplayLog;
 }
 
 /** @internal what `end()` notifies: the run that owns the context (an object, not a closure per run). */
@@ -57,6 +64,11 @@ interface InvocationScope {
   readonly root: BaseAgent;
   readonly consumedEscalations: WeakSet<Event>;
   llmCalls: number;
+  readonly replay: ReplayLog | undefined;
+  /** Requests made so far per `branch/id`: the occurrence number of the next one. */
+  requestCounts: Map<string, number> | undefined;
+  /** `branch/id` of requests waiting for an answer in this run (two at once collide). */
+  waiting: Set<string> | undefined;
 }
 
 /**
@@ -130,7 +142,14 @@ export class InvocationContext {
         services: options.services ?? {},
         runConfig: options.runConfig ?? {},
       },
-      { root: options.agent, consumedEscalations: new WeakSet(), llmCalls: 0 },
+      {
+        root: options.agent,
+        consumedEscalations: new WeakSet(),
+        llmCalls: 0,
+        replay: options.replay,
+        requestCounts: undefined,
+        waiting: undefined,
+      },
       options.agent,
       options.branch ?? '',
       NO_TRACKERS,
@@ -186,8 +205,12 @@ export class InvocationContext {
   newEvent(init: EventInit = {}): Event {
     // A fixed literal, then the optional fields one by one: spreading `init` here made event
     // construction ten times slower (objects built by spread of unknown shape leave V8's fast path).
+    const replay = this.scope.replay;
     const event: { -readonly [K in keyof Event]: Event[K] } = {
-      id: this.idGenerator(),
+      id:
+        replay === undefined || init.partial === true
+          ? this.idGenerator()
+          : (replay.take(init.branch ?? this.branch)?.id ?? this.idGenerator()),
       invocationId: this.invocationId,
       author: init.author ?? this.agent.name,
       branch: init.branch ?? this.branch,
@@ -285,6 +308,48 @@ export class InvocationContext {
       'rxagents.invocation_id': this.invocationId,
       ...attributes,
     })[0];
+  }
+
+  /**
+   * The log this invocation replays against when it is a resume of a paused invocation
+   * (see {@link ReplayLog}); undefined in a first run.
+   */
+  get replay(): ReplayLog | undefined {
+    return this.scope.replay;
+  }
+
+  /**
+   * The session-wide id of the next request this branch makes under `id`:
+   * `<invocationId>/<branch>/<id>#<n>`, where n counts the requests of this branch under `id`
+   * in the invocation (so a loop's third iteration asks `#3`, never reusing an earlier answer).
+   * Throws a `RequestIdCollisionError` (raised by `requestInput`) when one is still waiting.
+   */
+  nextRequestId(id: string): { readonly requestId: string; readonly key: string } {
+    const key = `${this.branch}/${id}`;
+    const counts = (this.scope.requestCounts ??= new Map());
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    return { requestId: `${this.invocationId}/${key}#${n}`, key };
+  }
+
+  /** Marks a request key as waiting; false when one under the same key already waits (a collision). */
+  holdRequest(key: string): boolean {
+    const waiting = (this.scope.waiting ??= new Set());
+    if (waiting.has(key)) return false;
+    waiting.add(key);
+    return true;
+  }
+
+  /** The event that carries a request: authored by this agent on its branch, its id the request's. */
+  requestEvent(request: InputRequest): Event {
+    return Object.freeze({
+      id: request.id,
+      invocationId: this.invocationId,
+      author: this.agent.name,
+      branch: this.branch,
+      timestamp: this.scheduler.now(),
+      actions: Object.freeze({ stateDelta: Object.freeze({}), requestInput: Object.freeze(request) }),
+    });
   }
 
   /** Counts a model call against `runConfig.maxLlmCalls`; returns the count including this one. */

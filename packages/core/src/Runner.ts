@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import {
+  asyncScheduler,
   catchError,
   concatMap,
   EMPTY,
@@ -19,8 +20,13 @@ import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
+import { pendingRequests } from './InputRequest.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
+import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { resumeInvocation } from './internal/resumeInvocation.js';
+import type { JsonValue } from './json.js';
+import type { ReplayLog } from './ReplayLog.js';
 import type { Session, SessionKey } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateDelta } from './StateStore.js';
@@ -62,8 +68,14 @@ export interface RunRequest {
    * before the first of them, and each event the re-run produces at a position the log already
    * holds with the same id is not appended again (the session service treats it as a no-op).
    * Agents are re-executed; only the session log is exactly-once. Requires `invocationId`.
+   *
+   * Or answers for paused requests, by request id (see `requestInput`, `pendingRequests`): the
+   * paused invocation is re-run over its log, nothing the log records is done again, and it goes
+   * on from where it paused. Requests left unanswered stay pending. Checked before anything is
+   * committed: `NothingPendingError`, `UnknownRequestError`, `RequestAlreadyAnsweredError`,
+   * `InvalidAnswerError`, `ReplayDivergedError`.
    */
-  readonly resume?: boolean;
+  readonly resume?: boolean | Readonly<Record<string, JsonValue>>;
 }
 
 /**
@@ -109,33 +121,62 @@ export class Runner {
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
       const service = this.sessionService;
       if (service.getOrCreateSessionSync !== undefined) {
-        this.invoke(resumePoint(service.getOrCreateSessionSync(key), request), request).subscribe(subscriber);
+        this.start(service.getOrCreateSessionSync(key), request).subscribe(subscriber);
         return;
       }
       sessionFor(service, key).subscribe(
-        new SessionFound(subscriber, (session) => this.invoke(resumePoint(session, request), request)),
+        new SessionFound(subscriber, (session) => this.start(session, request)),
       );
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
   }
 
-  private invoke(session: Session, request: RunRequest): Observable<Event> {
-    const service = this.sessionService;
-    const message = request.newMessage;
-    // A string becomes a frozen user's text at once; given content is copied with the user's role.
-    const userContent: Content | undefined =
-      typeof message === 'string'
-        ? text(message, 'user')
-        : message === undefined
-          ? undefined
-          : { ...message, role: 'user' };
+  // A new invocation, the resume of an interrupted one, or the answers to a paused one.
+  private start(session: Session, request: RunRequest): Observable<Event> {
+    const answers = answersOf(session, request);
+    if (answers === undefined) return this.invoke(resumePoint(session, request), request);
+    if (request.stateDelta !== undefined) {
+      throw new InvalidAgentConfigError(
+        this.agent.name,
+        'stateDelta',
+        'a resume with answers takes no stateDelta',
+      );
+    }
+    const scheduler = this.options.scheduler ?? asyncScheduler;
+    return resumeInvocation({
+      root: this.agent,
+      session,
+      service: this.sessionService,
+      answers,
+      content: userContentOf(request.newMessage),
+      now: () => scheduler.now(),
+      context: (copy, replay, invocationId, userContent, resumes) =>
+        this.context(
+          copy,
+          { ...request, invocationId },
+          userContent,
+          replay,
+          `${invocationId}-r${resumes}-e`,
+        ),
+      storeError: (event, error) => storeError(session, event, error),
+    });
+  }
+
+  // The entry agent of a run on `session` and its root context.
+  private context(
+    session: Session,
+    request: RunRequest,
+    userContent: Content | undefined,
+    replay?: ReplayLog,
+    idPrefix = `${request.invocationId}-e`,
+  ): { entry: BaseAgent; ctx: InvocationContext } {
     const { invocationId } = request;
     const { scheduler, idGenerator, runConfig, tracer } = this.options;
     // Set field by field rather than spread from conditional literals (six spreads per run).
     const options: Mutable<InvocationContextOptions> = {
       agent: this.agent,
       session,
-      services: { sessionService: service },
+      services: { sessionService: this.sessionService },
     };
     // The agent this message goes to: the root, or the agent the conversation was transferred to.
     const entry = agentToRun(this.agent, session);
@@ -144,10 +185,18 @@ export class Runner {
     if (scheduler !== undefined) options.scheduler = scheduler;
     if (invocationId !== undefined) options.invocationId = invocationId;
     if (idGenerator !== undefined) options.idGenerator = idGenerator;
-    else if (invocationId !== undefined) options.idGenerator = sequentialIds(`${invocationId}-e`);
+    // A resume's new events get ids of their own (`-r1-e1`, …); recorded ones keep theirs.
+    else if (invocationId !== undefined) options.idGenerator = sequentialIds(idPrefix);
     if (runConfig !== undefined) options.runConfig = runConfig;
     if (tracer !== undefined) options.tracer = tracer;
-    const ctx = InvocationContext.create(options);
+    if (replay !== undefined) options.replay = replay;
+    return { entry, ctx: InvocationContext.create(options) };
+  }
+
+  private invoke(session: Session, request: RunRequest): Observable<Event> {
+    const service = this.sessionService;
+    const userContent = userContentOf(request.newMessage);
+    const { entry, ctx } = this.context(session, request, userContent);
     const userEvent =
       userContent === undefined && request.stateDelta === undefined
         ? undefined
@@ -179,7 +228,8 @@ export class Runner {
       // committed in memory before the failure still become durable before the run fails.
       materialize(),
       concatMap((note) => {
-        if (note.kind === 'E') return throwError(() => note.error);
+        // A pause ends the run cleanly: its requests were the last events of their branches.
+        if (note.kind === 'E') return isPause(note.error) ? EMPTY : throwError(() => note.error);
         if (note.kind === 'C') return EMPTY;
         const event = note.value;
         return event.partial === true
@@ -282,6 +332,12 @@ class AppendSync extends Subscriber<Event> {
     }
     this.destination.next(out);
   }
+
+  // A pause ends the run cleanly: its requests were the last events of their branches.
+  protected override _error(error: unknown): void {
+    if (isPause(error)) super._complete();
+    else super._error(error);
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -319,6 +375,36 @@ function resumePoint(session: Session, request: RunRequest): Session {
     if (events[i]!.invocationId === request.invocationId) return session.prefix(i);
   }
   return session;
+}
+
+// A string becomes a frozen user's text at once; given content is copied with the user's role.
+function userContentOf(message: Content | string | undefined): Content | undefined {
+  return typeof message === 'string'
+    ? text(message, 'user')
+    : message === undefined
+      ? undefined
+      : { ...message, role: 'user' };
+}
+
+// The answers a request brings: `resume` as an object, or a message whose function responses
+// answer pending long-running tool calls (routed to the agent that made the call).
+function answersOf(session: Session, request: RunRequest): Readonly<Record<string, JsonValue>> | undefined {
+  const { resume } = request;
+  if (typeof resume === 'object' && resume !== null) return resume;
+  const message = request.newMessage;
+  if (typeof message !== 'object' || !message.parts.some((p) => 'functionResponse' in p)) return undefined;
+  const waiting = pendingRequests(session).filter((p) => p.kind === 'longRunning' && p.callId !== undefined);
+  if (waiting.length === 0) return undefined;
+  const answers: Record<string, JsonValue> = {};
+  let any = false;
+  for (const part of message.parts) {
+    if (!('functionResponse' in part)) continue;
+    const request = waiting.find((p) => p.callId === part.functionResponse.id);
+    if (request === undefined) continue;
+    answers[request.id] = part.functionResponse.response;
+    any = true;
+  }
+  return any ? answers : undefined;
 }
 
 // A failed append fails the run with a typed error; the services' own typed errors pass as they are.

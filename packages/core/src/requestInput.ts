@@ -24,7 +24,12 @@ export interface AnswerSchema<T> {
 /** What an {@link AnswerSchema} says of a value. */
 export type AnswerValidation<T> =
   | { readonly value: T; readonly issues?: undefined }
-  | { readonly issues: readonly { readonly message: string; readonly path?: readonly unknown[] }[] };
+  | {
+      readonly issues: readonly {
+        readonly message: string;
+        readonly path?: readonly unknown[] | undefined;
+      }[];
+    };
 
 /** Options of {@link requestInput}. */
 export interface RequestInputOptions<T> {

@@ -13,7 +13,7 @@ import {
   text,
 } from '@rxagents/core';
 import { functionTool, LlmAgent } from '@rxagents/llm';
-import { expectAgent, marbleModel, scriptedAgent } from '@rxagents/testing';
+import { eventView, expectAgent, marbleModel, scriptedAgent } from '@rxagents/testing';
 import { concat, concatMap, defer, map, type Observable, of, throwError, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -192,13 +192,164 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
     const flow = flaky.pipe(retry(1), andThen(scriptedAgent('next', '(n|)', { n: 'next' })));
     const paused = expectAgent(flow).toPause([{ author: 'flaky', branch: 'flaky' }]);
     expect(attempts).toBe(2);
-    paused
-      .resume({ go: 1 })
-      .toEmit('(ugn|)', {
-        u: answered({ 'go#1': 1 }),
-        g: said('flaky', 'went 1'),
-        n: said('next', 'next'),
-      } as never);
+    paused.resume({ go: 1 }).toEmit('(ugn|)', {
+      u: answered({ 'go#1': 1 }),
+      g: said('flaky', 'went 1'),
+      n: said('next', 'next'),
+    } as never);
     expect(attempts).toBe(6);
+  });
+
+  it('an agent reached by transfer', () => {
+    let refunds = 0;
+    const refund = functionTool({
+      name: 'refund',
+      description: 'Refunds an order',
+      parameters: z.object({ order: z.string() }),
+      requireConfirmation: true,
+      execute: ({ order }) => {
+        refunds++;
+        return { refunded: order };
+      },
+    });
+    const billingModel = marbleModel(['-(c|)', '-----(d|)'], {
+      c: {
+        content: {
+          role: 'model',
+          parts: [{ functionCall: { name: 'refund', args: { order: 'o7' }, id: 'r1' } }],
+        },
+      },
+      d: 'refunded o7',
+    });
+    const billing = new LlmAgent({
+      name: 'billing',
+      description: 'refunds',
+      model: billingModel,
+      tools: [refund],
+    });
+    const frontModel = marbleModel(['-(t|)'], {
+      t: {
+        content: {
+          role: 'model',
+          parts: [{ functionCall: { name: 'transfer_to_agent', args: { agent_name: 'billing' }, id: 't1' } }],
+        },
+      },
+    });
+    const front = new LlmAgent({ name: 'front', model: frontModel, subAgents: [billing] });
+    const paused = expectAgent(front, { userContent: 'refund o7' }).toPause([
+      { author: 'billing', branch: 'front.billing', kind: 'confirmation', callId: 'r1' },
+    ]);
+    paused.resume({ confirm_r1: true }).toEmit('(ut)-(d|)', {
+      u: answered({ 'confirm_r1#1': true }),
+      t: {
+        branch: 'front.billing',
+        content: {
+          role: 'user',
+          parts: [{ functionResponse: { id: 'r1', name: 'refund', response: { refunded: 'o7' } } }],
+        },
+      },
+      d: said('front.billing', 'refunded o7'),
+    } as never);
+    expect([refunds, frontModel.calls.length, billingModel.calls.length]).toEqual([1, 1, 2]);
+  });
+
+  it("a LoopAgent's third iteration: the iterations before it are not run again and the count goes on", () => {
+    const count = agent('count', (ctx) =>
+      of(ctx.newEvent({ actions: { stateDelta: { n: Number(ctx.state.get('n') ?? 0) + 1 } } })),
+    );
+    const ask = asker('ask', { when: (ctx) => ctx.state.get('n') === 3 });
+    const refine = new LoopAgent({ name: 'refine', subAgents: [count, ask], maxIterations: 4 });
+    const paused = expectAgent(refine).toPause([{ branch: 'refine.ask', id: 'inv-e1/refine.ask/ok#1' }]);
+    expect(paused.recording.session.state.snapshot()).toEqual({ n: 3 });
+    const before = paused.recording.session.events.map((e) => eventView(e, { branch: e.branch, id: e.id }));
+    const resumed = paused.resume({ ok: 'go' });
+    // the dry pass replays three iterations (6 frames), the live pass the same, then goes on
+    expect(resumed.recording.notifications.map((n) => n.frame)).toEqual([6, 12, 12, 14, 14, 14]);
+    resumed.toHaveCommitted([
+      ...before,
+      { branch: '', author: 'user', answers: { 'ok#1': 'go' } },
+      said('refine.ask', 'ask: go', { ask: 'go' }),
+      { branch: 'refine.count', stateDelta: { n: 4 } },
+      said('refine.ask', 'ask worked'),
+      said('refine.ask', 'ask skipped'),
+    ] as never);
+    resumed.toHaveFinalState({ n: 4, ask: 'go' });
+  });
+
+  it('asks anew in each loop iteration under the same id, never answering with a stale answer', () => {
+    const ask = asker('ask');
+    const refine = new LoopAgent({ name: 'refine', subAgents: [ask], maxIterations: 3 });
+    let run = expectAgent(refine).toPause([{ id: 'inv-e1/refine.ask/ok#1' }]);
+    run = run.resume({ ok: 'first' }).toPause([{ id: 'inv-e1/refine.ask/ok#2' }]);
+    run = run.resume({ ok: 'second' }).toPause([{ id: 'inv-e1/refine.ask/ok#3' }]);
+    run = run.resume({ 'ok#3': 'third' });
+    run.toHaveFinalState({ ask: 'third' });
+    const said = run.recording.session.events.map((e) => e.content?.parts[0]).filter((p) => p !== undefined);
+    expect(said.filter((p) => 'text' in p && p.text.startsWith('ask:'))).toEqual([
+      { text: 'ask: first' },
+      { text: 'ask: second' },
+      { text: 'ask: third' },
+    ]);
+  });
+
+  it('one of three ParallelAgent branches pauses while the others keep working to their end', () => {
+    const fanout = new ParallelAgent({
+      name: 'fanout',
+      subAgents: [
+        scriptedAgent('a', '-a----(b|)', {
+          a: { content: 'a1', stateDelta: { a: 1 } },
+          b: { content: 'a2', stateDelta: { a: 2 } },
+        }),
+        asker('ask'),
+        scriptedAgent('c', '----------(c|)', { c: { content: 'c1', stateDelta: { c: 1 } } }),
+      ],
+    });
+    const paused = expectAgent(fanout)
+      .toEmit('-a(wr)b---(c|)', {
+        a: said('fanout.a', 'a1', { a: 1 }),
+        w: said('fanout.ask', 'ask worked'),
+        r: asked('fanout.ask', 'ok#1', { prompt: 'ask?' }),
+        b: said('fanout.a', 'a2', { a: 2 }),
+        c: said('fanout.c', 'c1', { c: 1 }),
+      } as never)
+      .toPause([{ branch: 'fanout.ask' }]);
+    // the others' work stays; none of it runs again or is lost on resume
+    const resumed = paused.resume({ ok: 'yes' });
+    // the live pass replays the others' timers (their events are not stored again), then ends
+    resumed.toEmit('----------u-a-------|', {
+      u: answered({ 'ok#1': 'yes' }),
+      a: said('fanout.ask', 'ask: yes', { ask: 'yes' }),
+    } as never);
+    resumed.toHaveFinalState({ a: 2, c: 1, ask: 'yes' });
+    expect(resumed.recording.session.events.filter((e) => e.author === 'c')).toHaveLength(1);
+  });
+
+  it('two parallel branches pause; answered one at a time, each goes on and the other stays pending', () => {
+    const fanout = new ParallelAgent({ name: 'fanout', subAgents: [asker('x'), asker('y')] });
+    const paused = expectAgent(fanout).toPause([{ branch: 'fanout.x' }, { branch: 'fanout.y' }]);
+    const afterX = paused.resume({ 'inv-e1/fanout.x/ok#1': 1 });
+    afterX.toPause([{ branch: 'fanout.y' }]).toHaveFinalState({ x: 1 });
+    afterX.resume({ ok: 2 }).toHaveFinalState({ x: 1, y: 2 });
+  });
+
+  it('nested: a sequence in a loop in a parallel branch', () => {
+    const count = agent('count', (ctx) =>
+      of(ctx.newEvent({ actions: { stateDelta: { n: Number(ctx.state.get('n') ?? 0) + 1 } } })),
+    );
+    const step = new SequentialAgent({
+      name: 'step',
+      subAgents: [count, asker('ask', { when: (ctx) => ctx.state.get('n') === 2 })],
+    });
+    const inner = new LoopAgent({ name: 'inner', subAgents: [step], maxIterations: 3 });
+    const other = scriptedAgent('other', '---(o|)', { o: { content: 'o', stateDelta: { o: true } } });
+    const root = new ParallelAgent({ name: 'root', subAgents: [inner, other] });
+    const paused = expectAgent(root).toPause([
+      { branch: 'root.inner.step.ask', id: 'inv-e1/root.inner.step.ask/ok#1' },
+    ]);
+    paused.toHaveFinalState({ n: 2, o: true });
+    const resumed = paused.resume({ ok: 'fine' });
+    resumed.toHaveFinalState({ n: 3, o: true, ask: 'fine' });
+    expect(resumed.recording.session.events.filter((e) => e.author === 'other')).toHaveLength(1);
+    expect(resumed.recording.session.events.filter((e) => e.author === 'count')).toHaveLength(3);
   });
 });

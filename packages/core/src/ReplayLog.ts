@@ -30,6 +30,7 @@ export class ReplayLog {
   private readonly byId = new Map<string, Event>();
   private readonly requests = new Map<string, Event>();
   private readonly answers = new Map<string, JsonValue>();
+  private readonly fresh = new Set<string>();
 
   /**
    * @param events the invocation's committed events after its user message, in log order
@@ -48,7 +49,10 @@ export class ReplayLog {
       if (list === undefined) this.ordinary.set(event.branch, (list = []));
       list.push(event);
     }
-    for (const id in answers) this.answers.set(id, answers[id]!);
+    for (const id in answers) {
+      this.answers.set(id, answers[id]!);
+      this.fresh.add(id);
+    }
   }
 
   /** The recorded event the next event made on `branch` corresponds to, without taking it. */
@@ -76,8 +80,13 @@ export class ReplayLog {
     return this.requests.get(requestId);
   }
 
-  /** The answer to a request, if there is one (`{ value }`, so that `null` is an answer). */
-  answer(requestId: string): { readonly value: JsonValue } | undefined {
-    return this.answers.has(requestId) ? { value: this.answers.get(requestId)! } : undefined;
+  /**
+   * The answer to a request, if there is one (`{ value }`, so that `null` is an answer); `fresh`
+   * when it is one of the answers being given now rather than one the log holds.
+   */
+  answer(requestId: string): { readonly value: JsonValue; readonly fresh: boolean } | undefined {
+    return this.answers.has(requestId)
+      ? { value: this.answers.get(requestId)!, fresh: this.fresh.has(requestId) }
+      : undefined;
   }
 }

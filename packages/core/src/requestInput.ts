@@ -104,7 +104,7 @@ export function requestInput<T = JsonValue>(
     const answer = replay?.answer(requestId);
     if (answer !== undefined) {
       const value = validated(agent, requestId, options.schema, answer.value);
-      if (replay!.check) {
+      if (replay!.check && answer.fresh) {
         // The dry pass of a resume: the answer is good; release nothing yet.
         replay!.reached.add(requestId);
         return throwError(() => new InvocationPaused([requestId]));

@@ -14,6 +14,7 @@ import {
 } from '@rxagents/core';
 import { functionTool, LlmAgent } from '@rxagents/llm';
 import { eventView, expectAgent, marbleModel, scriptedAgent } from '@rxagents/testing';
+import { GoalSeekingAgent } from '@rxagents/workloads';
 import { concat, concatMap, defer, map, type Observable, of, throwError, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -351,5 +352,37 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
     resumed.toHaveFinalState({ n: 3, o: true, ask: 'fine' });
     expect(resumed.recording.session.events.filter((e) => e.author === 'other')).toHaveLength(1);
     expect(resumed.recording.session.events.filter((e) => e.author === 'count')).toHaveLength(3);
+  });
+
+  it('a GoalSeekingAgent phase: the attempt and the phases before it are what they were', () => {
+    const build = scriptedAgent('build', '-(b|)', { b: { content: 'built', stateDelta: { built: true } } });
+    const judge = agent('judge', (ctx) =>
+      of(ctx.newEvent({ actions: { stateDelta: { 'goal:met': ctx.state.get('review') === 'ok' } } })),
+    );
+    const seeker = new GoalSeekingAgent({
+      name: 'seeker',
+      deploymentId: 'd1',
+      goal: 'ship it',
+      phases: [
+        { name: 'build', agent: build },
+        { name: 'review', agent: asker('review') },
+      ],
+      evaluator: judge,
+      maxAttempts: 2,
+    });
+    const paused = expectAgent(seeker).toPause([{ author: 'review', branch: 'seeker.review' }]);
+    expect(paused.recording.session.state.get('deployment:phase')).toBe('review');
+    const resumed = paused.resume({ ok: 'ok' });
+    resumed.toHaveFinalState({
+      ...paused.recording.session.state.snapshot(),
+      review: 'ok',
+      'goal:met': true,
+      'goal:verdict': null,
+      'goal:reason': null,
+      'deployment:phase': 'evaluation',
+      'deployment:status': 'completed',
+      'deployment:evaluation': { attempt: 1, met: true, reason: '' },
+    });
+    expect(resumed.recording.session.events.filter((e) => e.author === 'build')).toHaveLength(1);
   });
 });

@@ -100,9 +100,13 @@ describe('human in the loop: bad input', () => {
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(failed.reason).toBeInstanceOf(RequestAlreadyAnsweredError);
     expect(h.session().events.filter((e) => e.actions.inputAnswers !== undefined)).toHaveLength(1);
+    // one answer went on: 'waited' once (not stored again by the winner), the request, its answer
     expect(
-      h.session().events.filter((e) => e.author === 'ask' && e.content?.parts[0]?.text !== 'waited'),
-    ).toHaveLength(2);
+      h
+        .session()
+        .events.filter((e) => e.author === 'ask')
+        .map((e) => textOf(e.content)),
+    ).toEqual(['waited', '', results[0]!.status === 'fulfilled' ? 'a' : 'b']);
   });
 
   it('two requests of one branch waiting at once under one id collide', async () => {

@@ -18,18 +18,19 @@ import type { BaseAgent } from './BaseAgent.js';
 import { type Content, text } from './Content.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError, RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
+import { RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { pendingRequests } from './InputRequest.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
+import { validateRequest } from './internal/validateRequest.js';
 import type { JsonValue } from './json.js';
 import type { ReplayLog } from './ReplayLog.js';
 import type { Session, SessionKey } from './Session.js';
 import type { SessionService } from './SessionService.js';
-import type { StateDelta } from './StateStore.js';
+import { STATE_PREFIX, type StateDelta } from './StateStore.js';
 
 /** Options of {@link Runner}. */
 export interface RunnerOptions {
@@ -115,33 +116,27 @@ export class Runner {
         subscriber.complete();
         return;
       }
-      if (request.resume === true && request.invocationId === undefined) {
-        throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
-      }
+      // Before anything is loaded or committed: a bad request leaves the session as it was.
+      validateRequest(this.agent.name, request);
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
       const service = this.sessionService;
+      const start = (session: Session): Observable<Event> => {
+        subscriber.add(() => dropTemp(session));
+        return this.begin(session, request);
+      };
       if (service.getOrCreateSessionSync !== undefined) {
-        this.start(service.getOrCreateSessionSync(key), request).subscribe(subscriber);
+        start(service.getOrCreateSessionSync(key)).subscribe(subscriber);
         return;
       }
-      sessionFor(service, key).subscribe(
-        new SessionFound(subscriber, (session) => this.start(session, request)),
-      );
+      sessionFor(service, key).subscribe(new SessionFound(subscriber, start));
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
   }
 
   // A new invocation, the resume of an interrupted one, or the answers to a paused one.
-  private start(session: Session, request: RunRequest): Observable<Event> {
+  private begin(session: Session, request: RunRequest): Observable<Event> {
     const answers = answersOf(session, request);
     if (answers === undefined) return this.invoke(resumePoint(session, request), request);
-    if (request.stateDelta !== undefined) {
-      throw new InvalidAgentConfigError(
-        this.agent.name,
-        'stateDelta',
-        'a resume with answers takes no stateDelta',
-      );
-    }
     const scheduler = this.options.scheduler ?? asyncScheduler;
     return resumeInvocation({
       root: this.agent,
@@ -342,8 +337,9 @@ class AppendSync extends Subscriber<Event> {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-// ADK's Runner._find_agent_to_run: the author of the latest agent event, when it and all its
-// ancestors accept follow-ups (LLM agents that may transfer back up); otherwise the root.
+// ADK's Runner._find_agent_to_run: the author of the latest agent event that is the root, or
+// that accepts follow-ups with all its ancestors (LLM agents that may transfer back up). Authors
+// that do not, and unknown ones, are passed over for older events (root → a → single: `a`).
 function agentToRun(root: BaseAgent, session: Session): BaseAgent {
   const events = session.events;
   for (let i = events.length - 1; i >= 0; i--) {
@@ -351,13 +347,17 @@ function agentToRun(root: BaseAgent, session: Session): BaseAgent {
     if (author === 'user') continue;
     if (author === root.name) return root;
     const agent = root.findSubAgent(author);
-    if (agent === undefined) continue;
-    for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
-      if (!a.acceptsFollowUp()) return root;
-    }
-    return agent;
+    if (agent !== undefined && acceptsFollowUpUpToRoot(agent)) return agent;
   }
   return root;
+}
+
+// ADK's _is_transferable_across_agent_tree.
+function acceptsFollowUpUpToRoot(agent: BaseAgent): boolean {
+  for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
+    if (!a.acceptsFollowUp()) return false;
+  }
+  return true;
 }
 
 // The branch an agent's run gets under its parent: the names from the root down, dot-separated.
@@ -402,6 +402,14 @@ function answersOf(session: Session, request: RunRequest): Readonly<Record<strin
     any = true;
   }
   return any ? answers : undefined;
+}
+
+// temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not
+// when someone reads the session, which must not change what a run sees. Never stored anyway.
+function dropTemp(session: Session): void {
+  const temp: string[] = [];
+  for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
+  session.state.remove(temp);
 }
 
 // A failed append fails the run with a typed error; the services' own typed errors pass as they are.

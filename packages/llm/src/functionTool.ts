@@ -1,6 +1,7 @@
 import { type JsonObject, type JsonValue, requestInput } from '@rxagents/core';
 import { concatMap, defer, map, type Observable, of } from 'rxjs';
 import { z } from 'zod';
+import { InvalidToolConfigError } from './errors.js';
 import { toJsonResult } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
 import type { Tool, ToolArgs, ToolResult } from './Tool.js';
@@ -83,7 +84,16 @@ export function functionTool<Schema extends z.ZodType>(options: FunctionToolOpti
     requireConfirmation = false,
     longRunning = false,
   } = options;
-  if (!TOOL_NAME.test(name)) throw new TypeError(`functionTool: name: '${name}' is not a valid tool name`);
+  if (typeof name !== 'string' || !TOOL_NAME.test(name))
+    throw new InvalidToolConfigError(
+      String(name),
+      'name',
+      `'${name}' is not a valid tool name (${TOOL_NAME})`,
+    );
+  if (typeof execute !== 'function')
+    throw new InvalidToolConfigError(name, 'execute', 'a function is required');
+  if (typeof (parameters as { safeParse?: unknown } | undefined)?.safeParse !== 'function')
+    throw new InvalidToolConfigError(name, 'parameters', 'a zod schema is required');
   const declaration = {
     name,
     description,

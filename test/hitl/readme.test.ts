@@ -6,7 +6,9 @@ import { describe, it } from 'vitest';
 
 const ask = agent('ask', (ctx) =>
   requestInput(ctx, { id: 'ok', payload: { prompt: 'Go on?' } }).pipe(
-    map((answer) => ctx.newEvent({ content: text(`told ${String(answer)}`), actions: { stateDelta: { told: answer } } })),
+    map((answer) =>
+      ctx.newEvent({ content: text(`told ${String(answer)}`), actions: { stateDelta: { told: answer } } }),
+    ),
   ),
 );
 const flow = sequence('flow', [

@@ -1,10 +1,11 @@
+// The context of every agent run: its fields, derivation, event stamping and commit, and the
+// invocation-wide counters (escalations, model calls, requests) kept together with the scope they share.
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
 import type { Content } from './Content.js';
 import { type Event, type EventInit, normalizeActions } from './Event.js';
 import { AgentNotFoundError } from './errors.js';
-import type { InputRequest } from './InputRequest.js';
 import { type IdGenerator, randomIds } from './ids.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
@@ -346,18 +347,6 @@ export class InvocationContext {
     if (waiting.has(key)) return false;
     waiting.add(key);
     return true;
-  }
-
-  /** The event that carries a request: authored by this agent on its branch, its id the request's. */
-  requestEvent(request: InputRequest): Event {
-    return Object.freeze({
-      id: request.id,
-      invocationId: this.invocationId,
-      author: this.agent.name,
-      branch: this.branch,
-      timestamp: this.scheduler.now(),
-      actions: Object.freeze({ stateDelta: Object.freeze({}), requestInput: Object.freeze(request) }),
-    });
   }
 
   /** Counts a model call against `runConfig.maxLlmCalls`; returns the count including this one. */

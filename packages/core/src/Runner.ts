@@ -1,3 +1,5 @@
+// One class with the whole path of a run (load, resume, commit, append) kept together: its parts
+// are small and read in order; the pieces that stand alone live in internal/.
 import type { Tracer } from '@opentelemetry/api';
 import {
   asyncScheduler,
@@ -15,15 +17,15 @@ import {
   throwError,
 } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
-import { type Content, text } from './Content.js';
+import type { Content } from './Content.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
 import { RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
-import { pendingRequests } from './InputRequest.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { answersOf, userContentOf } from './internal/requestAnswers.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
 import { validateRequest } from './internal/validateRequest.js';
 import type { JsonValue } from './json.js';
@@ -372,36 +374,6 @@ function resumePoint(session: Session, request: RunRequest): Session {
   if (request.resume !== true) return session;
   const first = session.firstIndexOf(request.invocationId!);
   return first === -1 ? session : session.prefix(first);
-}
-
-// A string becomes a frozen user's text at once; given content is copied with the user's role.
-function userContentOf(message: Content | string | undefined): Content | undefined {
-  return typeof message === 'string'
-    ? text(message, 'user')
-    : message === undefined
-      ? undefined
-      : { ...message, role: 'user' };
-}
-
-// The answers a request brings: `resume` as an object, or a message whose function responses
-// answer pending long-running tool calls (routed to the agent that made the call).
-function answersOf(session: Session, request: RunRequest): Readonly<Record<string, JsonValue>> | undefined {
-  const { resume } = request;
-  if (typeof resume === 'object' && resume !== null) return resume;
-  const message = request.newMessage;
-  if (typeof message !== 'object' || !message.parts.some((p) => 'functionResponse' in p)) return undefined;
-  const waiting = pendingRequests(session).filter((p) => p.kind === 'longRunning' && p.callId !== undefined);
-  if (waiting.length === 0) return undefined;
-  const answers: Record<string, JsonValue> = {};
-  let any = false;
-  for (const part of message.parts) {
-    if (!('functionResponse' in part)) continue;
-    const request = waiting.find((p) => p.callId === part.functionResponse.id);
-    if (request === undefined) continue;
-    answers[request.id] = part.functionResponse.response;
-    any = true;
-  }
-  return any ? answers : undefined;
 }
 
 // temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not

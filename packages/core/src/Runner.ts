@@ -71,6 +71,8 @@ export interface RunRequest {
    * before the first of them, and each event the re-run produces at a position the log already
    * holds with the same id is not appended again (the session service treats it as a no-op).
    * Agents are re-executed; only the session log is exactly-once. Requires `invocationId`.
+   * When the invocation was paused and answered (a resume was interrupted), it is replayed over
+   * its log instead, as the resume did: nothing the log records runs again.
    *
    * Or answers for paused requests, by request id (see `requestInput`, `pendingRequests`): the
    * paused invocation is re-run over its log, nothing the log records is done again, and it goes
@@ -138,22 +140,29 @@ export class Runner {
   // A new invocation, the resume of an interrupted one, or the answers to a paused one.
   private begin(session: Session, request: RunRequest): Observable<Event> {
     const answers = answersOf(session, request);
-    if (answers === undefined) return this.invoke(resumePoint(session, request), request);
+    // An interrupted resume of an answered invocation goes on over its log, like the resume did.
+    const going =
+      answers === undefined && request.resume === true && wasAnswered(session, request.invocationId!)
+        ? request.invocationId
+        : undefined;
+    if (answers === undefined && going === undefined)
+      return this.invoke(resumePoint(session, request), request);
     const scheduler = this.options.scheduler ?? asyncScheduler;
     return resumeInvocation({
       root: this.agent,
       session,
       service: this.sessionService,
-      answers,
+      answers: answers ?? {},
+      ...(going === undefined ? {} : { continueInvocation: going }),
       content: userContentOf(request.newMessage),
       now: () => scheduler.now(),
-      context: (copy, replay, invocationId, userContent, resumes) =>
+      context: (copy, replay, invocationId, userContent, attempt) =>
         this.context(
           copy,
           { ...request, invocationId },
           userContent,
           replay,
-          `${invocationId}-r${resumes}-e`,
+          `${invocationId}-r${attempt}-e`,
         ),
       storeError: (event, error) => storeError(session, event, error),
     });
@@ -382,6 +391,18 @@ function dropTemp(session: Session): void {
   const temp: string[] = [];
   for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
   session.state.remove(temp);
+}
+
+// Whether answers were given to the invocation (then a `resume: true` replays it over its log).
+function wasAnswered(session: Session, invocationId: string): boolean {
+  const events = session.events;
+  const first = session.firstIndexOf(invocationId);
+  if (first === -1) return false;
+  for (let i = first; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.invocationId === invocationId && event.actions.inputAnswers !== undefined) return true;
+  }
+  return false;
 }
 
 // A failed append fails the run with a typed error; the services' own typed errors pass as they are.

@@ -64,7 +64,9 @@ export class GraphAgent extends BaseAgent {
     this.onConflict = config.onConflict ?? 'report';
     this.edges = config.edges ?? [];
     const joins = new Set<string>();
-    this.edges.forEach((edge, index) => this.addEdge(edge, index, joins));
+    this.edges.forEach((edge, index) => {
+      this.addEdge(edge, index, joins);
+    });
     this.joins = joins;
   }
 
@@ -145,7 +147,9 @@ export class GraphAgent extends BaseAgent {
       throw new InvalidAgentConfigError(this.name, `${field}.from`, 'a join needs a node');
     const join = this.known(edge.to as string, `${field}.to`);
     joins.add(join);
-    edge.from.forEach((from, i) => this.out(this.known(from, `${field}.from[${i}]`), { index, to: [join] }));
+    edge.from.forEach((from, i) => {
+      this.out(this.known(from, `${field}.from[${i}]`), { index, to: [join] });
+    });
   }
 
   private out(from: string, edge: OutEdge): void {

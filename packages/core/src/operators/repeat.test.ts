@@ -89,7 +89,12 @@ describe('repeat', () => {
 
   it('fails with the source error and does not run again', () => {
     let runs = 0;
-    const failing = agent('failing', () => deferStream(() => (++runs, throwError(() => new Error('boom')))));
+    const failing = agent('failing', () =>
+      deferStream(() => {
+        runs++;
+        return throwError(() => new Error('boom'));
+      }),
+    );
     expect(() => runAgent(failing.pipe(repeat(3)))).toThrow('boom');
     expect(runs).toBe(1);
   });

@@ -9,6 +9,7 @@ import { GraphRun } from './GraphRun.js';
 import { END, type GraphEdge, type GraphSpec, type Router } from './graphTypes.js';
 import { StateSchemaCheck } from './StateSchema.js';
 import { toMermaid } from './toMermaid.js';
+import { validateGraph } from './validateGraph.js';
 
 /** @internal a compiled node: the agent that runs it and its state check, if the graph has a schema */
 interface CompiledNode {
@@ -68,6 +69,7 @@ export class GraphAgent extends BaseAgent {
       this.addEdge(edge, index, joins);
     });
     this.joins = joins;
+    validateGraph(name, this.start, [...this.nodes.keys()], this.outgoing);
   }
 
   /** A Mermaid `flowchart` of the graph, for docs and the dev UI. */

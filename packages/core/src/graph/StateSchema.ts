@@ -1,11 +1,13 @@
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError, StateSchemaError } from '../errors.js';
 import type { CommitCheck } from '../internal/CommitCheck.js';
-import type { State, StateStore } from '../StateStore.js';
+import { STATE_PREFIX, type State, type StateStore } from '../StateStore.js';
 
 /** One problem a Standard Schema reports (the part of the spec a state check reads). */
 export interface StandardIssue {
   readonly message: string;
+  /** Keys a strict object did not declare (zod's `unrecognized_keys`), reported on the object itself. */
+  readonly keys?: readonly string[];
   readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
 }
 
@@ -32,9 +34,10 @@ export type StateValidator = (state: State) => { readonly key: string; readonly 
 export type StateSchema = StandardSchema | StateValidator;
 
 /**
- * The commit check of one graph node with a state schema: the state the event's delta would make
- * is validated before the event is committed, and an issue on a key the delta writes refuses it
- * (issues on keys the delta leaves alone — one no node has written yet — are not this event's).
+ * The commit check of one graph node with a state schema: the session-scoped keys of the state
+ * the event's delta would make are validated before the event is committed, and an issue on a key
+ * the delta writes refuses it. Issues on keys the delta leaves alone (one no node has written
+ * yet) are not this event's; `app:`, `user:` and `temp:` keys are never validated, as in ADK.
  */
 export class StateSchemaCheck implements CommitCheck {
   constructor(
@@ -45,33 +48,39 @@ export class StateSchemaCheck implements CommitCheck {
 
   check(event: Event, state: StateStore): void {
     const delta = event.actions.stateDelta;
-    let written = false;
-    for (const _ in delta) {
-      written = true;
-      break;
-    }
-    if (!written) return;
-    const next = { ...state.snapshot(), ...delta } as State;
-    const issue = this.issueOf(next, delta);
+    const written = new Set<string>();
+    for (const key in delta) if (!isScoped(key)) written.add(key);
+    if (written.size === 0) return;
+    const next: Record<string, unknown> = {};
+    const current = state.snapshot();
+    for (const key in current) if (!isScoped(key)) next[key] = current[key];
+    for (const key of written) next[key] = delta[key];
+    const issue = this.issueOf(next as State, written);
     if (issue !== undefined) throw new StateSchemaError(this.graph, this.node, issue.key, issue.message);
   }
 
-  private issueOf(next: State, delta: object): { key: string; message: string } | undefined {
+  private issueOf(next: State, written: ReadonlySet<string>): { key: string; message: string } | undefined {
     const schema = this.schema;
     if (typeof schema === 'function') {
       const issue = schema(next);
-      return issue !== undefined && issue.key in delta ? issue : undefined;
+      return issue !== undefined && written.has(issue.key) ? issue : undefined;
     }
     const result = schema['~standard'].validate(next);
     if (typeof (result as PromiseLike<unknown>).then === 'function') {
       throw new InvalidAgentConfigError(this.graph, 'state', 'the state schema must validate synchronously');
     }
-    const { issues } = result as { issues?: readonly StandardIssue[] };
-    for (const issue of issues ?? []) {
+    for (const issue of (result as { issues?: readonly StandardIssue[] }).issues ?? []) {
       const first = issue.path?.[0];
-      const key = typeof first === 'object' ? first.key : first;
-      if (typeof key === 'string' && key in delta) return { key, message: issue.message };
+      const keys = first === undefined ? (issue.keys ?? []) : [typeof first === 'object' ? first.key : first];
+      for (const key of keys)
+        if (typeof key === 'string' && written.has(key)) return { key, message: issue.message };
     }
     return undefined;
   }
+}
+
+function isScoped(key: string): boolean {
+  return (
+    key.startsWith(STATE_PREFIX.app) || key.startsWith(STATE_PREFIX.user) || key.startsWith(STATE_PREFIX.temp)
+  );
 }

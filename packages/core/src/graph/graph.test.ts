@@ -132,14 +132,15 @@ describe('graph', () => {
 
     it('END: an explicit end, from a direct edge or a route, stops that path', () => {
       const g = graph('g', {
-        nodes: { a: say('a'), b: say('b') },
+        nodes: { a: say('a'), b: say('b'), c: say('c') },
         start: 'a',
         edges: [
-          { from: 'a', to: END },
-          { from: 'b', to: 'a' },
+          { from: 'a', to: ['b', END] },
+          { from: 'b', route: () => END, targets: ['c', END] },
+          { from: 'c', to: END },
         ],
       });
-      expect(trace(runAgent(g).events)).toEqual(['a@g.a']);
+      expect(trace(runAgent(g).events)).toEqual(['a@g.a', 'b@g.b']);
     });
   });
 

@@ -123,7 +123,6 @@ describe('graph: lessons from ADK JS 2.0.0', () => {
       start: 's',
       edges: [
         { from: 's', to: ['a', 'b'] },
-        { from: 'a', to: 'j' },
         { from: 'b', to: END },
         { from: ['a'], to: 'j' },
       ],

@@ -96,11 +96,15 @@ export class GraphAgent extends BaseAgent {
   }
 
   /** @internal where `key` goes next, from the state it left: targets without duplicates or END */
-  routesOf(key: string, ctx: InvocationContext): { targets: readonly string[]; as: string | undefined } {
+  routesOf(
+    key: string,
+    ctx: InvocationContext,
+    iteration: number,
+  ): { targets: readonly string[]; as: string | undefined } {
     const targets: string[] = [];
     let as: string | undefined;
     for (const edge of this.outgoing.get(key) ?? []) {
-      const next = edge.route === undefined ? edge.to! : edge.route(ctx.state.snapshot(), ctx);
+      const next = edge.route === undefined ? edge.to! : edge.route(ctx.state.snapshot(), ctx, iteration);
       for (const target of typeof next === 'string' ? [next] : next) {
         if (target === END || targets.includes(target)) continue;
         if (!this.nodes.has(target) || (edge.targets !== undefined && !edge.targets.has(target))) {

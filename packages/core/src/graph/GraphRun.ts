@@ -48,7 +48,7 @@ export class GraphRun {
     let inArmRoot = arrivals !== undefined;
     return concatLazy((): Observable<Event> | undefined => {
       if (ran !== undefined) {
-        const { targets, as } = graph.routesOf(ran, ctx);
+        const { targets, as } = graph.routesOf(ran, ctx, this.runs.get(ran)!);
         fanBranch = as === undefined ? `${ranCaller}.${ran}` : `${ranCaller}.${as}`;
         pending = targets;
         settled = false;

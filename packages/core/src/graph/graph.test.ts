@@ -158,6 +158,22 @@ describe('graph', () => {
       expect(session.state.get('n')).toBe(3);
     });
 
+    it('passes the router the run number of its node, so a node can route differently when run again', () => {
+      const g = graph('g', {
+        nodes: { write: say('write'), review: say('review') },
+        start: 'write',
+        edges: [
+          { from: 'write', route: (_s, _ctx, iteration) => (iteration === 1 ? 'review' : END) },
+          { from: 'review', to: 'write' },
+        ],
+      });
+      expect(runAgent(g).events.map((e) => `${e.author}#${e.iteration ?? 1}`)).toEqual([
+        'write#1',
+        'review#1',
+        'write#2',
+      ]);
+    });
+
     it('fails past maxSteps with a typed error naming the graph and the last node, keeping the commits', () => {
       const ctx = rootContext(counting(100, 5));
       let failure: unknown;

@@ -14,8 +14,11 @@ export type End = typeof END;
 /** Where a node goes next: one node, several (a fan-out), or {@link END}. */
 export type Route<K extends string> = K | End | readonly (K | End)[];
 
-/** A router: the next node or nodes, from the state the node left. A ts-pattern `match` fits. */
-export type Router<K extends string> = (state: State, ctx: InvocationContext) => Route<K>;
+/**
+ * A router: the next node or nodes, from the state the node left (a ts-pattern `match` fits), and
+ * which run of the node this was in this run of the graph (1 for the first; see `Event.iteration`).
+ */
+export type Router<K extends string> = (state: State, ctx: InvocationContext, iteration: number) => Route<K>;
 
 /** A node written as a function: the state delta it commits, or undefined to commit nothing. */
 export type NodeFn = (state: State, ctx: InvocationContext) => StateDelta | undefined;

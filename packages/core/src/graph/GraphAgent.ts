@@ -4,6 +4,7 @@ import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import type { InvocationContext } from '../InvocationContext.js';
 import type { ConflictPolicy } from '../internal/ConflictTracker.js';
+import { stateView } from '../internal/stateView.js';
 import { compileNode } from './compileNode.js';
 import { GraphRun } from './GraphRun.js';
 import { END, type GraphEdge, type GraphSpec, type Router } from './graphTypes.js';
@@ -104,7 +105,7 @@ export class GraphAgent extends BaseAgent {
     const targets: string[] = [];
     let as: string | undefined;
     for (const edge of this.outgoing.get(key) ?? []) {
-      const next = edge.route === undefined ? edge.to! : edge.route(ctx.state.snapshot(), ctx, iteration);
+      const next = edge.route === undefined ? edge.to! : edge.route(stateView(ctx.state), ctx, iteration);
       for (const target of typeof next === 'string' ? [next] : next) {
         if (target === END || targets.includes(target)) continue;
         if (!this.nodes.has(target) || (edge.targets !== undefined && !edge.targets.has(target))) {

@@ -1,6 +1,7 @@
 import { defer, EMPTY, of } from 'rxjs';
 import { type AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { agent } from '../FunctionAgent.js';
+import { stateView } from '../internal/stateView.js';
 import { fallback } from '../operators/fallback.js';
 import { retry } from '../operators/retry.js';
 import { timeout } from '../operators/timeout.js';
@@ -28,7 +29,7 @@ function isNodeOptions(node: GraphNode): node is NodeOptions {
 function functionNode(key: string, fn: NodeFn): BaseAgent {
   return agent(key, (ctx) =>
     defer(() => {
-      const stateDelta = fn(ctx.state.snapshot(), ctx);
+      const stateDelta = fn(stateView(ctx.state), ctx);
       return stateDelta === undefined ? EMPTY : of(ctx.newEvent({ actions: { stateDelta } }));
     }),
   );

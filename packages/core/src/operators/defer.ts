@@ -2,6 +2,7 @@ import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
 import type { InvocationContext } from '../InvocationContext.js';
 import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { stateView } from '../internal/stateView.js';
 import type { State } from '../StateStore.js';
 
 /**
@@ -27,7 +28,7 @@ export function defer(
       concatLazy((i) => {
         if (i === 0) return source.runAsync(ctx);
         if (i > 1) return undefined;
-        return choose(ctx.state.snapshot(), ctx)?.runAsync(ctx);
+        return choose(stateView(ctx.state), ctx)?.runAsync(ctx);
       }),
     );
 }

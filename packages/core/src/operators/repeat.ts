@@ -4,6 +4,7 @@ import { concatLazy } from '../concatLazy.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import type { InvocationContext } from '../InvocationContext.js';
 import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { stateView } from '../internal/stateView.js';
 import type { State } from '../StateStore.js';
 
 /** Options of {@link repeat}. */
@@ -42,7 +43,7 @@ export function repeat(config: number | RepeatConfig = {}): AgentOperator {
     return new OperatorAgent(source, [], (ctx) =>
       // One flat run over the repetitions (concatLazy): thousands of instant runs do not grow the stack.
       concatLazy((i) => {
-        if (i >= runs || (i > 0 && until?.(ctx.state.snapshot(), ctx) === true)) return undefined;
+        if (i >= runs || (i > 0 && until?.(stateView(ctx.state), ctx) === true)) return undefined;
         const run = source.runAsync(ctx);
         return i === 0 || delay === 0 ? run : concat(timer(delay, ctx.scheduler).pipe(ignoreElements()), run);
       }).pipe(takeWhile((event) => !(event.actions.escalate === true && ctx.consumeEscalation(event)), true)),

@@ -286,8 +286,9 @@ class AppendSync extends Subscriber<Event> {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-// ADK's Runner._find_agent_to_run: the author of the latest agent event, when it and all its
-// ancestors accept follow-ups (LLM agents that may transfer back up); otherwise the root.
+// ADK's Runner._find_agent_to_run: the author of the latest agent event that is the root, or
+// that accepts follow-ups with all its ancestors (LLM agents that may transfer back up). Authors
+// that do not, and unknown ones, are passed over for older events (root → a → single: `a`).
 function agentToRun(root: BaseAgent, session: Session): BaseAgent {
   const events = session.events;
   for (let i = events.length - 1; i >= 0; i--) {
@@ -295,13 +296,17 @@ function agentToRun(root: BaseAgent, session: Session): BaseAgent {
     if (author === 'user') continue;
     if (author === root.name) return root;
     const agent = root.findSubAgent(author);
-    if (agent === undefined) continue;
-    for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
-      if (!a.acceptsFollowUp()) return root;
-    }
-    return agent;
+    if (agent !== undefined && acceptsFollowUpUpToRoot(agent)) return agent;
   }
   return root;
+}
+
+// ADK's _is_transferable_across_agent_tree.
+function acceptsFollowUpUpToRoot(agent: BaseAgent): boolean {
+  for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
+    if (!a.acceptsFollowUp()) return false;
+  }
+  return true;
 }
 
 // The branch an agent's run gets under its parent: the names from the root down, dot-separated.

@@ -40,7 +40,8 @@ import { z } from 'zod';
 import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
-import { fillInstruction } from './internal/instructionTemplate.js';
+import { checkInstruction, fillInstruction } from './internal/instructionTemplate.js';
+import { parseOutput } from './internal/outputSchema.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
@@ -86,7 +87,10 @@ type OneOrMany<T> = T | readonly T[];
 /** Options of {@link LlmAgent}. */
 export interface LlmAgentOptions extends BaseAgentOptions {
   readonly model: Model;
-  /** System instruction; in a string, `{key}` is filled from state (missing → error), `{key?}` may be absent. */
+  /**
+   * System instruction; in a string, `{key}` (or `{ key }`, as in ADK) is filled from state
+   * (missing → error), `{key?}` may be absent; `{artifact.…}` is refused when the agent is built.
+   */
   readonly instruction?: Instruction;
   /** State key that receives the final text (or, with `outputSchema`, the parsed object). */
   readonly outputKey?: string;
@@ -95,7 +99,10 @@ export interface LlmAgentOptions extends BaseAgentOptions {
    * `errorCode: 'OUTPUT_SCHEMA_MISMATCH'` and no state change; the run goes on.
    */
   readonly outputSchema?: z.ZodType;
-  /** `'default'`: the visible session history; `'none'`: only the current turn. Default `'default'`. */
+  /**
+   * `'default'`: the visible session history; `'none'`: only the current turn, from the last event
+   * the user or another agent wrote (no history when there is none). Default `'default'`.
+   */
   readonly includeContents?: 'default' | 'none';
   readonly tools?: readonly Tool[];
   /** Ask the model to stream: partial events (`partial: true`) precede each complete one. Default false. */
@@ -135,12 +142,6 @@ function functionCalls(content: Content | undefined): FunctionCallPart['function
   if (content !== undefined)
     for (const part of content.parts) if ('functionCall' in part) calls.push(part.functionCall);
   return calls;
-}
-
-// Strips one surrounding Markdown code fence, which models like to add around JSON.
-function unfence(value: string): string {
-  const match = /^\s*```[A-Za-z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(value);
-  return match === null ? value : match[1]!;
 }
 
 interface ToolOutcome {
@@ -196,6 +197,7 @@ export class LlmAgent extends BaseAgent {
     if (typeof model !== 'object' || model === null || typeof (model as Model).generate !== 'function') {
       throw new InvalidAgentConfigError(this.name, 'model', 'a Model (with a generate method) is required');
     }
+    if (typeof options.instruction === 'string') checkInstruction(options.instruction, this.name);
     const toolNames = new Set<string>();
     for (const tool of options.tools ?? []) {
       if (toolNames.has(tool.name)) {
@@ -240,28 +242,31 @@ export class LlmAgent extends BaseAgent {
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
     return defer(() => {
-      // ADK's BaseLlmFlow.run: one model turn (and its tool calls) after another until a final
-      // answer, then the transfer if the last turn asked for one. Per-run state lives here.
+      // ADK's BaseLlmFlow.run: one model turn (and its tool calls, and the transfer it asked for)
+      // after another until the last event is a final answer. After a transfer that is the
+      // target's last event: when it is not final (a loop left by a tool that only escalates),
+      // this agent takes another turn, so the user still gets an answer. Per-run state lives here.
       let last: Event | undefined;
       let steps = 0;
       let transferred = false;
+      const track = tap((event: Event) => {
+        if (event.partial !== true) last = event;
+      });
       return concatLazy(() => {
         if (steps > 0) {
-          if (last === undefined || ctx.ended || transferred) return undefined;
-          const target = last.actions.transferToAgent;
+          if (last === undefined || ctx.ended) return undefined;
+          const target = transferred ? undefined : last.actions.transferToAgent;
           if (target !== undefined) {
+            // The function response stays the last event if the target emits nothing, as in ADK.
             transferred = true;
-            return this.transfer(ctx, target);
+            return this.transfer(ctx, target).pipe(track);
           }
           if (last.errorCode !== undefined || isFinalResponse(last)) return undefined;
         }
         steps++;
         last = undefined;
-        return this.step(ctx).pipe(
-          tap((event) => {
-            if (event.partial !== true) last = event;
-          }),
-        );
+        transferred = false;
+        return this.step(ctx).pipe(track);
       });
     });
   }
@@ -446,22 +451,7 @@ export class LlmAgent extends BaseAgent {
 
   private output(value: string): { value: JsonValue } | { error: string } {
     const schema = this.outputSchema;
-    if (schema === undefined) return { value };
-    let json: unknown;
-    try {
-      json = JSON.parse(unfence(value));
-    } catch (error) {
-      return {
-        error: `Agent '${this.name}': outputSchema: the final text is not JSON (${messageOf(error)})`,
-      };
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      return {
-        error: `Agent '${this.name}': outputSchema: the final text does not match: ${z.prettifyError(parsed.error)}`,
-      };
-    }
-    return { value: JSON.parse(JSON.stringify(parsed.data)) as JsonValue };
+    return schema === undefined ? { value } : parseOutput(schema, this.name, value);
   }
 
   // Gives every function call an id (from the invocation's id generator) so responses can name it.

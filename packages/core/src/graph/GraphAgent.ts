@@ -32,6 +32,18 @@ interface OutEdge {
  * agents do — a path of node runs is a sequence, a fan-out is a parallel run under a conflict
  * tracker, a cycle is a bounded loop — so branches, conflicts, escalation, cancellation, durable
  * resume and marble tests work inside it unchanged. Node agents are referenced, not adopted.
+ *
+ * @example
+ * ```ts
+ * import { END, graph } from '@rxagents/core';
+ * const counter = graph('counter', {
+ *   nodes: { count: (s) => ({ n: Number(s.n ?? 0) + 1 }) },
+ *   start: 'count',
+ *   edges: [{ from: 'count', route: (s) => (Number(s.n) < 3 ? 'count' : END) }],
+ * });
+ * console.log(counter.toMermaid());
+ * ```
+ * @see graph
  */
 export class GraphAgent extends BaseAgent {
   readonly start: string;

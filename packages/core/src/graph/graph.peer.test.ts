@@ -8,7 +8,9 @@ import { text } from '../Content.js';
 import type { Event } from '../Event.js';
 import { StateConflictError } from '../errors.js';
 import { agent } from '../FunctionAgent.js';
+import { InMemorySessionService } from '../InMemorySessionService.js';
 import type { InvocationContext } from '../InvocationContext.js';
+import { Runner } from '../Runner.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import { graph } from './graph.js';
 import { END, type NodeFn } from './graphTypes.js';
@@ -255,6 +257,36 @@ describe('graph: lessons from ADK JS 2.0.0', () => {
       });
     });
     expect(runs).toBe(4);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('stopping stops: aborting the signal given to runner.run ends a cycle and commits nothing more', () => {
+    const scheduler = testScheduler();
+    let runs = 0;
+    const appended: string[] = [];
+    scheduler.run(({ flush }) => {
+      const visit = agent('visit', (ctx) =>
+        deferStream(() => {
+          runs++;
+          return timer(10, ctx.scheduler).pipe(map(() => ctx.newEvent({})));
+        }),
+      );
+      const g = graph('g', {
+        nodes: { visit },
+        start: 'visit',
+        edges: [{ from: 'visit', route: () => 'visit' }],
+      });
+      const sessionService = new InMemorySessionService();
+      const runner = new Runner({ appName: 'app', agent: g, sessionService, scheduler });
+      const controller = new AbortController();
+      runner
+        .run({ userId: 'u', sessionId: 's', newMessage: 'go', signal: controller.signal })
+        .subscribe((e) => appended.push(e.author));
+      scheduler.schedule(() => controller.abort(), 25);
+      flush();
+    });
+    expect(appended).toEqual(['visit', 'visit']);
+    expect(runs).toBe(3);
     expect(scheduler.actions).toHaveLength(0);
   });
 

@@ -1,9 +1,10 @@
-import { defer, merge, type Observable, takeWhile } from 'rxjs';
+import { defer, type Observable } from 'rxjs';
 import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
 import { type ConflictPolicy, ConflictTracker } from './internal/ConflictTracker.js';
+import { mergeBranches } from './internal/mergeBranches.js';
 
 /** Options of {@link ParallelAgent}. */
 export interface ParallelAgentOptions extends BaseAgentOptions {
@@ -54,10 +55,11 @@ export class ParallelAgent extends BaseAgent {
         ctx.branch,
         new ConflictTracker(this.name, ctx.branch, this.onConflict),
       );
-      const branches = this.subAgents.map((sub) => sub.runAsync(tracked));
-      const merged =
-        this.concurrency === undefined ? merge(...branches) : merge(...branches, this.concurrency);
-      return merged.pipe(takeWhile((event) => !ctx.isUnconsumedEscalation(event), true));
+      return mergeBranches(
+        this.subAgents.map((sub) => sub.runAsync(tracked)),
+        ctx,
+        this.concurrency,
+      );
     });
   }
 }

@@ -1,9 +1,10 @@
-import { defer, merge, type Observable, takeWhile, tap } from 'rxjs';
+import { defer, type Observable, tap } from 'rxjs';
 import { concatLazy } from '../concatLazy.js';
 import type { Event } from '../Event.js';
 import { GraphStepsExceededError } from '../errors.js';
 import type { InvocationContext } from '../InvocationContext.js';
 import { ConflictTracker } from '../internal/ConflictTracker.js';
+import { mergeBranches } from '../internal/mergeBranches.js';
 import type { GraphAgent } from './GraphAgent.js';
 
 /**
@@ -109,10 +110,7 @@ export class GraphRun {
       );
       const arrivals = new Set<string>();
       const arms = targets.map((target) => this.path([target], fanBranch, tracked, arrivals, ready));
-      return merge(...arms).pipe(
-        takeWhile((event) => !ctx.isUnconsumedEscalation(event), true),
-        tap({ complete: () => settle(graph.inJoinOrder(arrivals)) }),
-      );
+      return mergeBranches(arms, ctx).pipe(tap({ complete: () => settle(graph.inJoinOrder(arrivals)) }));
     });
   }
 }

@@ -1,7 +1,8 @@
-import { defer as deferStream, merge, takeWhile } from 'rxjs';
+import { defer as deferStream } from 'rxjs';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import { ConflictTracker } from '../internal/ConflictTracker.js';
+import { mergeBranches } from '../internal/mergeBranches.js';
 import { OperatorAgent } from '../internal/OperatorAgent.js';
 
 /**
@@ -41,8 +42,9 @@ export function mergeWith(...others: readonly BaseAgent[]): AgentOperator {
           ctx.branch,
           new ConflictTracker(source.name, ctx.branch, 'report', names),
         );
-        return merge(...all.map((agent) => agent.runAsync(tracked))).pipe(
-          takeWhile((event) => !ctx.isUnconsumedEscalation(event), true),
+        return mergeBranches(
+          all.map((agent) => agent.runAsync(tracked)),
+          ctx,
         );
       }),
     );

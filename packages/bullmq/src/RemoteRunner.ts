@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Event, InvalidAgentConfigError, type RunRequest, RxAgentsError } from '@rxagents/core';
+import { type Event, InvalidRequestError, type RunRequest, RxAgentsError } from '@rxagents/core';
 import type { Redis } from 'ioredis';
 import { fromEvent, Observable, takeUntil } from 'rxjs';
 import type { QueueLocation } from './connection.js';
@@ -83,11 +83,7 @@ export class RemoteRunner {
       const invocationId = request.invocationId ?? `inv-${randomUUID()}`;
       if (invocationId.includes(':')) {
         subscriber.error(
-          new InvalidAgentConfigError(
-            this.agent,
-            'invocationId',
-            `must not contain ':' (got '${invocationId}')`,
-          ),
+          new InvalidRequestError(this.agent, 'invocationId', `must not contain ':' (got '${invocationId}')`),
         );
         return;
       }
@@ -107,7 +103,7 @@ export class RemoteRunner {
           commands.hexists(keys.registry, `agent:${this.agent}`),
         ]);
         if (announced > 0 && hosted === 0) {
-          throw new InvalidAgentConfigError(
+          throw new InvalidRequestError(
             this.agent,
             'agent',
             `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,

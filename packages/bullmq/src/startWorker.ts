@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { BaseAgent, type Event, InvalidAgentConfigError, Runner, type SessionService } from '@rxagents/core';
+import {
+  BaseAgent,
+  type Event,
+  InvalidAgentConfigError,
+  InvalidRequestError,
+  Runner,
+  type SessionService,
+} from '@rxagents/core';
 import { type DeploymentSpec, GoalSeekingAgent, InvalidDeploymentConfigError } from '@rxagents/workloads';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -295,7 +302,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     try {
       const entry = agents[data.agent];
       if (entry === undefined) {
-        throw new InvalidAgentConfigError(
+        throw new InvalidRequestError(
           data.agent,
           'agent',
           `no agent named '${data.agent}' on worker ${workerId} (it hosts: ${Object.keys(agents).join(', ') || 'none'})`,

@@ -8,6 +8,8 @@ import { type IdGenerator, randomIds } from './ids.js';
 import type { CommitCheck } from './internal/CommitCheck.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
+import { validateEvent } from './internal/validateEvent.js';
+import { assertPlainDelta } from './internal/validateState.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateStore } from './StateStore.js';
@@ -255,12 +257,18 @@ export class InvocationContext {
 
   /**
    * @internal Commits an event to the session (once, however many agents it passes through):
-   * conflict checks of enclosing parallel runs, the transfer target, then the state delta.
-   * Returns the event as committed (annotated when it overwrote another branch's key).
+   * the event's shape (what the agent emitted may be anything), conflict checks of enclosing
+   * parallel runs, the transfer target, then the state delta. Returns the event as committed
+   * (annotated when it overwrote another branch's key). Partial events are checked, not committed.
    */
   commit(event: Event): Event {
     const session = this.session;
-    if (event.partial === true || session.isCommitted(event)) return event;
+    // An event already committed was checked then (it is passing through an enclosing agent).
+    if (session.isCommitted(event)) return event;
+    validateEvent(this.agent.name, event);
+    if (event.partial === true) return event;
+    // Before the conflict trackers read the delta's keys: an inherited key must reach none of them.
+    assertPlainDelta(event.author, event.actions.stateDelta);
     let committed = event;
     const trackers = this.conflictTrackers;
     for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);

@@ -17,13 +17,14 @@ import type { BaseAgent } from './BaseAgent.js';
 import { type Content, text } from './Content.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError, RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
+import { RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { validateRequest } from './internal/validateRequest.js';
 import type { Session, SessionKey } from './Session.js';
 import type { SessionService } from './SessionService.js';
-import type { StateDelta } from './StateStore.js';
+import { STATE_PREFIX, type StateDelta } from './StateStore.js';
 
 /** Options of {@link Runner}. */
 export interface RunnerOptions {
@@ -103,18 +104,19 @@ export class Runner {
         subscriber.complete();
         return;
       }
-      if (request.resume === true && request.invocationId === undefined) {
-        throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
-      }
+      // Before anything is loaded or committed: a bad request leaves the session as it was.
+      validateRequest(this.agent.name, request);
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
       const service = this.sessionService;
+      const start = (session: Session): Observable<Event> => {
+        subscriber.add(() => dropTemp(session));
+        return this.invoke(resumePoint(session, request), request);
+      };
       if (service.getOrCreateSessionSync !== undefined) {
-        this.invoke(resumePoint(service.getOrCreateSessionSync(key), request), request).subscribe(subscriber);
+        start(service.getOrCreateSessionSync(key)).subscribe(subscriber);
         return;
       }
-      sessionFor(service, key).subscribe(
-        new SessionFound(subscriber, (session) => this.invoke(resumePoint(session, request), request)),
-      );
+      sessionFor(service, key).subscribe(new SessionFound(subscriber, start));
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
   }
@@ -324,6 +326,14 @@ function resumePoint(session: Session, request: RunRequest): Session {
     if (events[i]!.invocationId === request.invocationId) return session.prefix(i);
   }
   return session;
+}
+
+// temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not
+// when someone reads the session, which must not change what a run sees. Never stored anyway.
+function dropTemp(session: Session): void {
+  const temp: string[] = [];
+  for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
+  session.state.remove(temp);
 }
 
 // A failed append fails the run with a typed error; the services' own typed errors pass as they are.

@@ -30,6 +30,7 @@ export {
   GraphStepsExceededError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
+  InvalidRequestError,
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,
@@ -94,6 +95,7 @@ export { Session, type SessionKey } from './Session.js';
 export type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';
 export { STATE_PREFIX, type State, type StateDelta, StateStore } from './StateStore.js';
 export { sequence } from './sequence.js';
+export { stateKeyProblem } from './stateKeyProblem.js';
 export { byAuthor } from './streams/byAuthor.js';
 export { byBranch } from './streams/byBranch.js';
 export { finalResponses } from './streams/finalResponses.js';

@@ -49,3 +49,23 @@ export class MissingStateKeyError extends RxAgentsError {
 
 /** `errorCode` of the event an `LlmAgent` emits when its final text does not match `outputSchema`. */
 export const OUTPUT_SCHEMA_MISMATCH = 'OUTPUT_SCHEMA_MISMATCH';
+
+/**
+ * A tool was built with options that cannot work: a name the model APIs reject, no `execute`
+ * function, no parameters schema. Code `INVALID_AGENT_CONFIG` (a tool is part of an agent's
+ * configuration); `tool` names the tool and `field` the option.
+ *
+ * @example
+ * ```ts
+ * import { InvalidToolConfigError } from '@rxagents/llm';
+ * // functionTool({ name: 'bad name', … }) throws InvalidToolConfigError { tool: 'bad name', field: 'name' }
+ * ```
+ */
+export class InvalidToolConfigError extends RxAgentsError {
+  /** The name of the tool at fault, as given. */
+  readonly tool: string;
+  constructor(tool: string, field: string, message: string) {
+    super('INVALID_AGENT_CONFIG', `Tool '${tool}': ${field}: ${message}`, { field });
+    this.tool = tool;
+  }
+}

@@ -1,7 +1,7 @@
 import { isMatching, type P } from 'ts-pattern';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 import { stateView } from '../internal/stateView.js';
 import type { State } from '../StateStore.js';
 
@@ -25,10 +25,17 @@ export function match<T>(
   cases: readonly MatchCase<T>[],
   otherwise?: BaseAgent,
 ): AgentOperator {
-  const operands = cases.map(([, agent]) => agent);
-  if (otherwise !== undefined) operands.push(otherwise);
-  return (source) =>
-    new OperatorAgent(source, operands, (ctx) =>
+  return (source) => {
+    requireOption(source, 'match.selector', selector, 'function');
+    requireOption(source, 'match.cases', cases, 'array');
+    cases.forEach((c, i) => {
+      requireOption(source, `match.cases[${i}]`, c, 'array');
+      requireOption(source, `match.cases[${i}][1]`, c[1], 'agent');
+    });
+    if (otherwise !== undefined) requireOption(source, 'match.otherwise', otherwise, 'agent');
+    const operands = cases.map(([, agent]) => agent);
+    if (otherwise !== undefined) operands.push(otherwise);
+    return new OperatorAgent(source, operands, (ctx) =>
       // concatLazy, not concat(source, defer(…)): the same order with a third of the subscribers.
       concatLazy((i) => {
         if (i === 0) return source.runAsync(ctx);
@@ -40,4 +47,5 @@ export function match<T>(
         return otherwise?.runAsync(ctx);
       }),
     );
+  };
 }

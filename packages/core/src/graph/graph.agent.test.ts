@@ -4,7 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
-import { StateSchemaError } from '../errors.js';
+import { InvalidAgentOutputError, StateSchemaError } from '../errors.js';
 import { agent } from '../FunctionAgent.js';
 import { InMemorySessionService } from '../InMemorySessionService.js';
 import { LoopAgent } from '../LoopAgent.js';
@@ -163,6 +163,15 @@ describe('graph', () => {
       expect(trace(runAgent(g).events)).toEqual(['critic@g.review.critic', 'critic@g.again.critic']);
       expect(g.findAgent('critic')).toBe(critic);
       expect(critic.parentAgent).toBeUndefined();
+    });
+
+    it('refuses an event whose iteration is not a run number (>= 2), naming the field; nothing committed', () => {
+      const bad = agent('bad', (ctx) => of(ctx.newEvent({ iteration: 0 })));
+      const g = graph('g', { nodes: { bad }, start: 'bad' });
+      const ctx = rootContext(g);
+      expect(() => collect(g.runAsync(ctx))).toThrow(InvalidAgentOutputError);
+      expect(() => collect(g.runAsync(rootContext(g)))).toThrow(/iteration/);
+      expect(ctx.session.events).toHaveLength(0);
     });
 
     it('starts each run clean: step and iteration counts live in the subscription', () => {

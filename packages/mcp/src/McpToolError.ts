@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 
 /** What went wrong with an MCP tool or its server (`McpToolError.reason`). */
 export type McpFailure =
@@ -48,3 +48,6 @@ export class McpToolError extends RxAgentsError {
     this.reason = reason;
   }
 }
+
+// Rebuilt as its own class when it crosses a process boundary (see registerErrorClass).
+registerErrorClass('MCP_TOOL_FAILED', McpToolError);

@@ -2,6 +2,7 @@ import {
   AgentNotFoundError,
   AgentTimeoutError,
   BackendUnavailableError,
+  GraphStepsExceededError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
   InvalidRequestError,
@@ -13,6 +14,7 @@ import {
   SessionNotFoundError,
   SessionStoreError,
   StateConflictError,
+  StateSchemaError,
 } from './errors.js';
 
 /** A class of {@link RxAgentsError} that {@link errorFromCode} can rebuild. */
@@ -135,5 +137,7 @@ const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [
   ['SESSION_CONFLICT', SessionConflictError],
   ['SESSION_STORE_FAILED', SessionStoreError],
   ['BACKEND_UNAVAILABLE', BackendUnavailableError],
+  ['GRAPH_STEPS_EXCEEDED', GraphStepsExceededError],
+  ['STATE_SCHEMA', StateSchemaError],
 ];
 for (const [code, errorClass] of CORE) registerErrorClass(code, errorClass);

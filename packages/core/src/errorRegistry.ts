@@ -16,6 +16,14 @@ import {
   StateConflictError,
   StateSchemaError,
 } from './errors.js';
+import {
+  InvalidAnswerError,
+  NothingPendingError,
+  ReplayDivergedError,
+  RequestAlreadyAnsweredError,
+  RequestIdCollisionError,
+  UnknownRequestError,
+} from './resumeErrors.js';
 
 /** A class of {@link RxAgentsError} that {@link errorFromCode} can rebuild. */
 export type RxAgentsErrorClass = abstract new (...args: never[]) => RxAgentsError;
@@ -139,5 +147,11 @@ const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [
   ['BACKEND_UNAVAILABLE', BackendUnavailableError],
   ['GRAPH_STEPS_EXCEEDED', GraphStepsExceededError],
   ['STATE_SCHEMA', StateSchemaError],
+  ['NOTHING_PENDING', NothingPendingError],
+  ['UNKNOWN_REQUEST', UnknownRequestError],
+  ['REQUEST_ALREADY_ANSWERED', RequestAlreadyAnsweredError],
+  ['INVALID_ANSWER', InvalidAnswerError],
+  ['REQUEST_ID_COLLISION', RequestIdCollisionError],
+  ['REPLAY_DIVERGED', ReplayDivergedError],
 ];
 for (const [code, errorClass] of CORE) registerErrorClass(code, errorClass);

@@ -15,6 +15,7 @@ import {
   ParallelAgent,
   Runner,
   SequentialAgent,
+  type Workflow,
 } from '@google/adk';
 import { STORY_AGENTS, type StoryAgentSpec, storyReply } from './story.js';
 
@@ -57,8 +58,8 @@ export interface AdkSystem {
   readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
 }
 
-function runnerFor(
-  root: BaseAgent,
+export function runnerFor(
+  root: BaseAgent | Workflow,
   sessionService = new InMemorySessionService(),
   state?: Record<string, unknown>,
 ): AdkSystem {

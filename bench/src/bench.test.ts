@@ -3,6 +3,8 @@
 // asserted: they live in results/.)
 import { describe, expect, it } from 'vitest';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm } from './adk.js';
+import { adkW6 } from './adkGraph.js';
+import { w6Graph, w6Operators } from './graph.js';
 import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Pipe, w4Workflow } from './rx.js';
 import { compare } from './stats.js';
 
@@ -28,6 +30,20 @@ describe('workloads: rxagents and ADK end in the same state', () => {
       expect(withoutUser(rxState)).toEqual(withoutUser(adkState));
     });
   }
+
+  it('W6: the graph, the operators and ADK Workflow run every routed step and the join', async () => {
+    const states = [];
+    const counts = [];
+    for (const system of [w6Graph(5, 4), w6Operators(5, 4), adkW6(5, 4)]) {
+      counts.push(await system.run());
+      states.push(withoutUser(await system.lastState()));
+    }
+    // start + 5 × 4 steps + join in both rxagents forms (ADK adds its JoinNode's output event).
+    expect(counts.slice(0, 2)).toEqual([22, 22]);
+    expect(Object.keys(states[0]!)).toHaveLength(1 + 20 + 1);
+    expect(states[1]).toEqual(states[0]);
+    expect(states[2]).toEqual(states[0]);
+  });
 
   it('W4 regenerates on a negative tone in every system (the story ends happier)', async () => {
     for (const system of [w4Workflow(), w4Llm(), adkW4(), adkW4Llm()]) {

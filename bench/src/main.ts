@@ -1,9 +1,11 @@
-/** rxagents bench: W1–W5 for rxagents, bare RxJS (mutable / immer) and @google/adk; `--quick` for a short run. */
+/** rxagents bench: W1–W6 for rxagents, bare RxJS (mutable / immer) and @google/adk; `--quick` for a short run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm, adkW5Long, adkW5Sessions } from './adk.js';
+import { adkW6 } from './adkGraph.js';
 import { bareW1, bareW2, bareW3, bareW4, bareW5Long } from './bare.js';
+import { w6Graph, w6Operators } from './graph.js';
 import {
   w1Pipe,
   w1Workflow,
@@ -109,6 +111,14 @@ async function main(): Promise<void> {
   // W4 again through LlmAgent on a fake instant model (ADK: LlmAgent on a fake BaseLlm): request
   // building from the history, instruction templates and outputKey, which the scripted agents skip.
   await workload('W4 storyflow-llm', 'ms per invocation', { rxagents: w4Llm(), adk: adkW4Llm() });
+
+  // W6: a graph of 1,002 nodes (fan-out of 100 arms of 10 routed steps, a join) against the same
+  // flow hand-written with operators, and ADK's graph Workflow.
+  await workload('W6 graph', 'ms per run', {
+    rxagents: w6Graph(),
+    'rxagents-pipe': w6Operators(),
+    adk: adkW6(),
+  });
 
   // W5 scale: many sessions, then one long session at two sizes.
   const sessions = quick ? 2_000 : 10_000;

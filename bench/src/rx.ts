@@ -30,7 +30,7 @@ export interface RxSystem {
 
 let sessionCounter = 0;
 
-function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>): RxSystem {
+export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>): RxSystem {
   let runner = new Runner({ appName: 'bench', agent: root, sessionService: new InMemorySessionService() });
   let last = '';
   return {

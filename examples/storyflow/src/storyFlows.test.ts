@@ -11,7 +11,7 @@ import { filter, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { storyFlowModel, TOPICS } from './scenarios.js';
-import { storyFlowClass, storyFlowPipe } from './storyFlows.js';
+import { storyFlowClass, storyFlowGraph, storyFlowPipe } from './storyFlows.js';
 
 interface Recorded {
   readonly frame: number;
@@ -77,6 +77,24 @@ describe('StoryFlow', () => {
       expect(pipeForm.recorded[i]!.map(view)).toEqual(classForm.recorded[i]!.map(view));
     }
     expect(pipeForm.states).toEqual(classForm.states);
+  });
+
+  it('produces the same sequences as a graph, the regeneration marked as the second run of its node', () => {
+    const classForm = runInVirtualTime(storyFlowClass, TOPICS);
+    const graphForm = runInVirtualTime(storyFlowGraph, TOPICS);
+    for (const i of [0, 1]) {
+      expect(graphForm.recorded[i]!.map(view)).toEqual(classForm.recorded[i]!.map(view));
+    }
+    expect(graphForm.states).toEqual(classForm.states);
+    // The one difference: a node's second run says so (the other forms cannot tell it apart).
+    const regenerated = (recorded: Recorded[]) =>
+      recorded
+        .filter((r) => r.event.iteration !== undefined)
+        .map((r) => `${r.event.author}#${r.event.iteration}`);
+    const negative = graphForm.recorded.findIndex((r) => regenerated(r).length > 0);
+    expect(negative).not.toBe(-1);
+    expect(new Set(regenerated(graphForm.recorded[negative]!))).toEqual(new Set(['story_generator#2']));
+    expect(regenerated(classForm.recorded[negative]!)).toEqual([]);
   });
 
   it('refines twice, checks, and regenerates the story when the tone check says negative', () => {

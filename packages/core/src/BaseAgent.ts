@@ -40,6 +40,11 @@ export interface BaseAgentOptions {
 export type AgentOperator = (source: BaseAgent) => BaseAgent;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether a string can name an agent (or a graph node): an identifier, as branches are built of them. */
+export function isAgentName(name: unknown): name is string {
+  return typeof name === 'string' && NAME.test(name);
+}
 const NONE: readonly AgentCallback[] = [];
 
 function toList(callbacks: AgentCallback | readonly AgentCallback[] | undefined): readonly AgentCallback[] {
@@ -88,7 +93,7 @@ export abstract class BaseAgent {
 
   constructor(options: BaseAgentOptions) {
     const { name } = options;
-    if (typeof name !== 'string' || !NAME.test(name)) {
+    if (!isAgentName(name)) {
       throw new InvalidAgentConfigError(
         String(name),
         'name',

@@ -61,6 +61,11 @@ export interface Event {
   readonly actions: EventActions;
   /** Set when this event overwrote a key another parallel branch had written in the same run. */
   readonly stateConflicts?: readonly StateConflict[];
+  /**
+   * Which run of its graph node produced this event, from the second run on (a node inside a
+   * cycle: `2`, `3`, …); absent on a node's first run and outside graphs.
+   */
+  readonly iteration?: number;
 }
 
 /** What a caller supplies to `ctx.newEvent`; the rest is stamped. */

@@ -7,6 +7,7 @@ import type { Content } from './Content.js';
 import { type Event, type EventInit, normalizeActions } from './Event.js';
 import { AgentNotFoundError } from './errors.js';
 import { type IdGenerator, randomIds } from './ids.js';
+import type { CommitCheck } from './internal/CommitCheck.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
 import { validateEvent } from './internal/validateEvent.js';
@@ -100,10 +101,17 @@ export class InvocationContext {
   readonly idGenerator: IdGenerator;
   readonly services: InvocationServices;
   readonly runConfig: RunConfig;
+  /**
+   * Which run of its graph node this agent belongs to, from the second run on (a node inside a
+   * cycle); undefined on a node's first run and outside graphs. Stamped on every event.
+   */
+  readonly iteration: number | undefined;
   /** @internal conflict trackers of the enclosing parallel runs, innermost last */
   readonly conflictTrackers: readonly ConflictTracker[];
   /** @internal the tracer and the span enclosing this run; undefined when tracing is off */
   readonly traceScope: TraceScope | undefined;
+  /** @internal checks of enclosing graphs' state schemas, run on each event before it is committed */
+  readonly commitChecks: readonly CommitCheck[];
   private readonly scope: InvocationScope;
   private endedFlag = false;
   private endListener: EndListener | undefined;
@@ -117,6 +125,7 @@ export class InvocationContext {
     branch: string,
     conflictTrackers: readonly ConflictTracker[],
     traceScope: TraceScope | undefined,
+    commitChecks: readonly CommitCheck[],
   ) {
     this.invocationId = fields.invocationId;
     this.agent = agent;
@@ -127,8 +136,10 @@ export class InvocationContext {
     this.idGenerator = fields.idGenerator;
     this.services = fields.services;
     this.runConfig = fields.runConfig;
+    this.iteration = fields.iteration;
     this.conflictTrackers = conflictTrackers;
     this.traceScope = traceScope;
+    this.commitChecks = commitChecks;
     this.scope = scope;
   }
 
@@ -144,6 +155,7 @@ export class InvocationContext {
         idGenerator,
         services: options.services ?? {},
         runConfig: options.runConfig ?? {},
+        iteration: undefined,
       },
       {
         root: options.agent,
@@ -157,6 +169,7 @@ export class InvocationContext {
       options.branch ?? '',
       NO_TRACKERS,
       rootScope(options.tracer ?? globalTracer()),
+      NO_CHECKS,
     );
   }
 
@@ -198,6 +211,39 @@ export class InvocationContext {
       branch,
       tracker === undefined ? this.conflictTrackers : [...this.conflictTrackers, tracker],
       traceScope,
+      this.commitChecks,
+    );
+  }
+
+  /**
+   * @internal Derives the context of one run of a graph node: `iteration` stamped on its events
+   * (undefined on the first run) and, when the graph has a state schema, its check at commit.
+   */
+  deriveNode(
+    agent: BaseAgent,
+    branch: string,
+    iteration: number | undefined,
+    check: CommitCheck | undefined,
+  ): InvocationContext {
+    const fields: ContextFields = {
+      invocationId: this.invocationId,
+      session: this.session,
+      userContent: this.userContent,
+      scheduler: this.scheduler,
+      idGenerator: this.idGenerator,
+      services: this.services,
+      runConfig: this.runConfig,
+      iteration,
+    };
+    const checks = check === undefined ? this.commitChecks : [...this.commitChecks, check];
+    return new InvocationContext(
+      fields,
+      this.scope,
+      agent,
+      branch,
+      this.conflictTrackers,
+      this.traceScope,
+      checks,
     );
   }
 
@@ -228,6 +274,8 @@ export class InvocationContext {
     if (init.finishReason !== undefined) event.finishReason = init.finishReason;
     if (init.usage !== undefined) event.usage = init.usage;
     if (init.stateConflicts !== undefined) event.stateConflicts = init.stateConflicts;
+    const iteration = init.iteration ?? this.iteration;
+    if (iteration !== undefined) event.iteration = iteration;
     return Object.freeze(event);
   }
 
@@ -248,6 +296,8 @@ export class InvocationContext {
     let committed = event;
     const trackers = this.conflictTrackers;
     for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);
+    const checks = this.commitChecks;
+    for (let i = 0; i < checks.length; i++) checks[i]!.check(committed, session.state);
     const target = committed.actions.transferToAgent;
     if (target !== undefined && this.findAgent(target) === undefined) {
       throw new AgentNotFoundError(committed.author, target);
@@ -271,9 +321,9 @@ export class InvocationContext {
     if (branch === '' || branch === this.branch) return true;
     const trackers = this.conflictTrackers;
     for (let i = 0; i < trackers.length; i++) {
-      const prefix = trackers[i]!.prefix;
-      if (!branch.startsWith(prefix)) continue;
-      if (childOf(branch, prefix) !== childOf(this.branch, prefix)) return false;
+      const tracker = trackers[i]!;
+      const arm = tracker.armOf(branch);
+      if (arm !== undefined && arm !== tracker.armOf(this.branch)) return false;
     }
     return true;
   }
@@ -359,13 +409,15 @@ export class InvocationContext {
 // four fields derive() changes are not here).
 type ContextFields = Pick<
   InvocationContext,
-  'invocationId' | 'session' | 'userContent' | 'scheduler' | 'idGenerator' | 'services' | 'runConfig'
+  | 'invocationId'
+  | 'session'
+  | 'userContent'
+  | 'scheduler'
+  | 'idGenerator'
+  | 'services'
+  | 'runConfig'
+  | 'iteration'
 >;
 
 const NO_TRACKERS: readonly ConflictTracker[] = Object.freeze([]);
-
-// The first branch segment below a parallel agent's prefix: which of its children a branch is in.
-function childOf(branch: string, prefix: string): string {
-  const dot = branch.indexOf('.', prefix.length);
-  return dot === -1 ? branch.slice(prefix.length) : branch.slice(prefix.length, dot);
-}
+const NO_CHECKS: readonly CommitCheck[] = Object.freeze([]);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromCode, registerErrorClass } from './errorRegistry.js';
-import { InvalidAgentConfigError, InvalidStateError, RxAgentsError, SessionConflictError } from './errors.js';
+import {
+  GraphStepsExceededError,
+  InvalidAgentConfigError,
+  InvalidStateError,
+  RxAgentsError,
+  SessionConflictError,
+  StateSchemaError,
+} from './errors.js';
 
 class ShelfLifeError extends RxAgentsError {
   readonly days: number;
@@ -28,6 +35,21 @@ describe('errorFromCode', () => {
       position: 3,
     });
     expect(error.name).toBe('SessionConflictError');
+  });
+
+  it("rebuilds a graph's errors as their classes (a graph run in a worker fails as it would here)", () => {
+    const steps = errorFromCode('GRAPH_STEPS_EXCEEDED', 'too many', {
+      fields: { lastNode: 'review', maxSteps: 5 },
+    });
+    expect(steps).toBeInstanceOf(GraphStepsExceededError);
+    expect(steps).toMatchObject({ lastNode: 'review', maxSteps: 5 });
+    const schema = errorFromCode('STATE_SCHEMA', 'bad', {
+      agent: 'write',
+      field: 'n',
+      fields: { graph: 'g', node: 'write', key: 'n' },
+    });
+    expect(schema).toBeInstanceOf(StateSchemaError);
+    expect(schema).toMatchObject({ graph: 'g', node: 'write', key: 'n' });
   });
 
   it('picks the class by name among those of one code, and the first registered without a name', () => {

@@ -2,6 +2,7 @@ import {
   AgentNotFoundError,
   AgentTimeoutError,
   BackendUnavailableError,
+  GraphStepsExceededError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
   InvalidRequestError,
@@ -13,6 +14,7 @@ import {
   SessionNotFoundError,
   SessionStoreError,
   StateConflictError,
+  StateSchemaError,
 } from './errors.js';
 import {
   InvalidAnswerError,
@@ -143,6 +145,8 @@ const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [
   ['SESSION_CONFLICT', SessionConflictError],
   ['SESSION_STORE_FAILED', SessionStoreError],
   ['BACKEND_UNAVAILABLE', BackendUnavailableError],
+  ['GRAPH_STEPS_EXCEEDED', GraphStepsExceededError],
+  ['STATE_SCHEMA', StateSchemaError],
   ['NOTHING_PENDING', NothingPendingError],
   ['UNKNOWN_REQUEST', UnknownRequestError],
   ['REQUEST_ALREADY_ANSWERED', RequestAlreadyAnsweredError],

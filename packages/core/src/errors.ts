@@ -16,6 +16,8 @@ export type RxAgentsErrorCode =
   | 'SESSION_STORE_FAILED'
   | 'BACKEND_UNAVAILABLE'
   | 'REMOTE_RUN_FAILED'
+  | 'GRAPH_STEPS_EXCEEDED'
+  | 'STATE_SCHEMA'
   | 'MCP_TOOL_FAILED'
   | 'NOTHING_PENDING'
   | 'UNKNOWN_REQUEST'
@@ -157,6 +159,41 @@ export class AgentTimeoutError extends RxAgentsError {
       field: 'timeout',
     });
     this.milliseconds = milliseconds;
+  }
+}
+
+/** A graph ran more node steps than its `maxSteps` (a cycle that does not end). */
+export class GraphStepsExceededError extends RxAgentsError {
+  readonly maxSteps: number;
+  /** The node that ran last, whose routes asked for one step more. */
+  readonly lastNode: string;
+  constructor(graph: string, lastNode: string, maxSteps: number) {
+    super(
+      'GRAPH_STEPS_EXCEEDED',
+      `Agent '${graph}': maxSteps: more than ${maxSteps} node steps; the last node was '${lastNode}'`,
+      { agent: graph, field: 'maxSteps' },
+    );
+    this.maxSteps = maxSteps;
+    this.lastNode = lastNode;
+  }
+}
+
+/** A graph node's state delta failed the graph's state schema; nothing of the event was committed. */
+export class StateSchemaError extends RxAgentsError {
+  /** The graph whose schema refused the delta. */
+  readonly graph: string;
+  /** The graph node whose run emitted the event. */
+  readonly node: string;
+  /** The state key at fault. */
+  readonly key: string;
+  constructor(graph: string, node: string, key: string, message: string) {
+    super('STATE_SCHEMA', `Agent '${graph}': node '${node}': stateDelta['${key}']: ${message}`, {
+      agent: node,
+      field: key,
+    });
+    this.graph = graph;
+    this.node = node;
+    this.key = key;
   }
 }
 

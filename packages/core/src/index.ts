@@ -34,6 +34,7 @@ export {
   AgentNotFoundError,
   AgentTimeoutError,
   BackendUnavailableError,
+  GraphStepsExceededError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
   InvalidRequestError,
@@ -45,9 +46,33 @@ export {
   SessionNotFoundError,
   SessionStoreError,
   StateConflictError,
+  StateSchemaError,
 } from './errors.js';
 export { exitLoop } from './exitLoop.js';
 export { type AgentFn, agent, FunctionAgent } from './FunctionAgent.js';
+export { GraphAgent } from './graph/GraphAgent.js';
+export { graph } from './graph/graph.js';
+export {
+  type DirectEdge,
+  END,
+  type End,
+  type GraphConfig,
+  type GraphEdge,
+  type GraphNode,
+  type GraphSpec,
+  type JoinEdge,
+  type NodeFn,
+  type NodeOptions,
+  type Route,
+  type Router,
+  type RouterEdge,
+} from './graph/graphTypes.js';
+export type {
+  StandardIssue,
+  StandardSchema,
+  StateSchema,
+  StateValidator,
+} from './graph/StateSchema.js';
 export { InMemorySessionService } from './InMemorySessionService.js';
 export {
   type InputRequest,
@@ -69,8 +94,11 @@ export type { JsonObject, JsonValue } from './json.js';
 export { LoopAgent, type LoopAgentOptions } from './LoopAgent.js';
 export { loop } from './loop.js';
 export { andThen } from './operators/andThen.js';
+export { defer } from './operators/defer.js';
 export { fallback } from './operators/fallback.js';
 export { type MatchCase, match } from './operators/match.js';
+export { mergeWith } from './operators/mergeWith.js';
+export { type RepeatConfig, repeat } from './operators/repeat.js';
 export { type RetryConfig, retry } from './operators/retry.js';
 export { type TimeoutConfig, timeout } from './operators/timeout.js';
 export { when } from './operators/when.js';

@@ -10,22 +10,38 @@ export type ConflictPolicy = 'report' | 'error';
  */
 export class ConflictTracker {
   private readonly writers = new Map<string, string>();
-  /** The parallel agent's branch followed by a dot: every branch of the run starts with it. */
+  /** The parallel run's branch followed by a dot (empty at the root): every branch of the run starts with it. */
   readonly prefix: string;
 
+  /**
+   * @param arms names of the branches below `branch` that belong to the run, when others share
+   *   its prefix (`mergeWith` runs in its caller's branch, beside the caller's other children);
+   *   every branch below `branch` when absent (a `ParallelAgent` owns its branch).
+   */
   constructor(
     private readonly agentName: string,
     branch: string,
     private readonly policy: ConflictPolicy,
+    private readonly arms?: ReadonlySet<string>,
   ) {
-    this.prefix = `${branch}.`;
+    // At the root (`mergeWith` on a root agent) the arms' branches are bare names.
+    this.prefix = branch === '' ? '' : `${branch}.`;
+  }
+
+  /** The branch of the run's arm that `branch` lies in (e.g. `root.par.a`), or undefined if none. */
+  armOf(branch: string): string | undefined {
+    const prefix = this.prefix;
+    if (!branch.startsWith(prefix)) return undefined;
+    const dot = branch.indexOf('.', prefix.length);
+    const arm = dot === -1 ? branch : branch.slice(0, dot);
+    if (this.arms !== undefined && !this.arms.has(arm.slice(prefix.length))) return undefined;
+    return arm;
   }
 
   /** Returns the event, annotated with `stateConflicts` when it overwrote another branch's key. */
   check(event: Event): Event {
-    if (!event.branch.startsWith(this.prefix)) return event;
-    const dot = event.branch.indexOf('.', this.prefix.length);
-    const child = dot === -1 ? event.branch : event.branch.slice(0, dot);
+    const child = this.armOf(event.branch);
+    if (child === undefined) return event;
     let conflicts: StateConflict[] | undefined;
     const delta = event.actions.stateDelta;
     for (const key in delta) {

@@ -35,6 +35,9 @@ function eventFault(value: unknown): Fault {
     return ['errorMessage', mustBe('a string', e.errorMessage)];
   if (e.finishReason !== undefined && typeof e.finishReason !== 'string')
     return ['finishReason', mustBe('a string', e.finishReason)];
+  // A graph node's run number: 2, 3, … (absent on a first run).
+  if (e.iteration !== undefined && !(Number.isInteger(e.iteration) && (e.iteration as number) >= 2))
+    return ['iteration', mustBe('an integer >= 2', e.iteration)];
   const actions = e.actions;
   if (!isRecord(actions)) return ['actions', mustBe('an object', actions)];
   const fault = actionsFault(actions as Readonly<Record<string, unknown>>);

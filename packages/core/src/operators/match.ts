@@ -2,6 +2,7 @@ import { isMatching, type P } from 'ts-pattern';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
 import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
+import { stateView } from '../internal/stateView.js';
 import type { State } from '../StateStore.js';
 
 /** One case of {@link match}: a ts-pattern pattern and the agent to run when it matches. */
@@ -39,7 +40,7 @@ export function match<T>(
       concatLazy((i) => {
         if (i === 0) return source.runAsync(ctx);
         if (i > 1) return undefined;
-        const value = selector(ctx.state.snapshot());
+        const value = selector(stateView(ctx.state));
         for (const [pattern, agent] of cases) {
           if (isMatching(pattern as never, value)) return agent.runAsync(ctx);
         }

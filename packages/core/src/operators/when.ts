@@ -2,6 +2,7 @@ import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
 import type { InvocationContext } from '../InvocationContext.js';
 import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
+import { stateView } from '../internal/stateView.js';
 import type { State } from '../StateStore.js';
 
 /**
@@ -29,7 +30,7 @@ export function when(
       concatLazy((i) => {
         if (i === 0) return source.runAsync(ctx);
         if (i > 1) return undefined;
-        if (predicate(ctx.state.snapshot(), ctx)) return whenTrue.runAsync(ctx);
+        if (predicate(stateView(ctx.state), ctx)) return whenTrue.runAsync(ctx);
         return otherwise?.runAsync(ctx);
       }),
     );

@@ -26,11 +26,13 @@ export default defineConfig({
         test: { name: 'rxagents', exclude: [...configDefaults.exclude, 'examples/angular/**'] },
       },
       // Angular's decorators (@Component, @Injectable) are TC39 decorators, which Node 20 cannot run:
-      // the Angular example's tests compile them as TypeScript's legacy decorators, as Angular's JIT expects.
+      // the Angular example's tests compile them as TypeScript's legacy decorators, as Angular's JIT
+      // expects. Not `extends: true`, which would add the root include globs to this project's.
       {
-        extends: true,
+        resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] },
+        ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'default'] } },
         oxc: { decorator: { legacy: true } },
-        test: { name: 'angular', include: ['examples/angular/src/**/*.test.ts'] },
+        test: { name: 'angular', include: ['examples/angular/src/**/*.test.ts'], pool: 'threads' },
       },
       // The bench loads @google/adk, whose OpenTelemetry dependencies publish `module` builds with
       // extensionless imports that Node cannot load: its project resolves without that condition.

@@ -41,8 +41,9 @@ export type RemoteRunRequest = Omit<RunRequest, 'resume'>;
  * Observable emits every event the worker's `Runner` emits, in order, each once (a worker that
  * took over a job after another died re-emits the events from the start of the invocation; they
  * are dropped here by id), and completes when the run does. A failed run errors with the worker's
- * error rebuilt: an `RxAgentsError` of the same class, `code`, `agent` and `field`, or a
- * {@link RemoteRunError}. Unsubscribing (or aborting `signal`) cancels the run on whichever
+ * error rebuilt by core's `errorFromCode`: an `RxAgentsError` of the same class (when its
+ * package registered it in this process, else a plain `RxAgentsError`), `code`, `agent`, `field`
+ * and other fields, or a {@link RemoteRunError}. Unsubscribing (or aborting `signal`) cancels the run on whichever
  * worker holds it, or takes the job off the queue if none does yet. Redis unreachable:
  * `BackendUnavailableError('redis', …)` within `connectTimeoutMillis`.
  *

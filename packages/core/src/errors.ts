@@ -15,7 +15,8 @@ export type RxAgentsErrorCode =
   | 'SESSION_CONFLICT'
   | 'SESSION_STORE_FAILED'
   | 'BACKEND_UNAVAILABLE'
-  | 'REMOTE_RUN_FAILED';
+  | 'REMOTE_RUN_FAILED'
+  | 'MCP_TOOL_FAILED';
 
 /**
  * Base class of every error the framework raises on bad input.

@@ -24,6 +24,13 @@ export {
   type Usage,
 } from './Event.js';
 export {
+  type ErrorDetails,
+  errorFromCode,
+  type RxAgentsErrorClass,
+  registerErrorClass,
+  registeredErrorClasses,
+} from './errorRegistry.js';
+export {
   AgentNotFoundError,
   AgentTimeoutError,
   BackendUnavailableError,

@@ -27,6 +27,7 @@ import {
   EMPTY,
   filter,
   finalize,
+  forkJoin,
   map,
   merge,
   mergeMap,
@@ -37,7 +38,6 @@ import {
   throwError,
   toArray,
 } from 'rxjs';
-import { z } from 'zod';
 import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
@@ -45,9 +45,11 @@ import { checkInstruction, fillInstruction } from './internal/instructionTemplat
 import { parseOutput } from './internal/outputSchema.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
+import { type ZodSchema, zodJsonSchema } from './internal/zodSchema.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
 import type { Tool, ToolArgs, ToolResult } from './Tool.js';
 import { ToolContext } from './ToolContext.js';
+import { isToolset, type Toolset } from './Toolset.js';
 import { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';
 
 // An object filled in field by field before it is handed on as its readonly type.
@@ -96,16 +98,17 @@ export interface LlmAgentOptions extends BaseAgentOptions {
   /** State key that receives the final text (or, with `outputSchema`, the parsed object). */
   readonly outputKey?: string;
   /**
-   * zod schema the final text must satisfy, as JSON. A mismatch yields an event with
+   * zod 4 schema (zod 3.25+: from `zod/v4`) the final text must satisfy, as JSON. A mismatch yields an event with
    * `errorCode: 'OUTPUT_SCHEMA_MISMATCH'` and no state change; the run goes on.
    */
-  readonly outputSchema?: z.ZodType;
+  readonly outputSchema?: ZodSchema;
   /**
    * `'default'`: the visible session history; `'none'`: only the current turn, from the last event
    * the user or another agent wrote (no history when there is none). Default `'default'`.
    */
   readonly includeContents?: 'default' | 'none';
-  readonly tools?: readonly Tool[];
+  /** Tools, and toolsets whose tools are listed before each model call (e.g. an MCP server's). */
+  readonly tools?: readonly (Tool | Toolset)[];
   /** Ask the model to stream: partial events (`partial: true`) precede each complete one. Default false. */
   readonly stream?: boolean;
   /** Sampling settings passed to the model. */
@@ -136,6 +139,16 @@ function firstResult<T>(
     take(1),
     defaultIfEmpty(undefined),
   );
+}
+
+// Two tools of one agent may not share a name: the model could not tell them apart.
+function uniqueNames(agent: string, tools: readonly Tool[]): void {
+  const names = new Set<string>();
+  for (const tool of tools) {
+    if (names.has(tool.name))
+      throw new InvalidAgentConfigError(agent, 'tools', `two tools are named '${tool.name}'`);
+    names.add(tool.name);
+  }
 }
 
 function functionCalls(content: Content | undefined): FunctionCallPart['functionCall'][] {
@@ -179,9 +192,11 @@ export class LlmAgent extends BaseAgent {
   readonly model: Model;
   readonly instruction: Instruction | undefined;
   readonly outputKey: string | undefined;
-  readonly outputSchema: z.ZodType | undefined;
+  readonly outputSchema: ZodSchema | undefined;
   readonly includeContents: 'default' | 'none';
+  /** The plain tools; see `toolsets` for the others. */
   readonly tools: readonly Tool[];
+  readonly toolsets: readonly Toolset[];
   readonly stream: boolean;
   readonly generateContentConfig: LlmRequest['config'] | undefined;
   readonly disallowTransferToParent: boolean;
@@ -203,19 +218,20 @@ export class LlmAgent extends BaseAgent {
     if (outputKeyProblem !== undefined)
       throw new InvalidAgentConfigError(this.name, 'outputKey', outputKeyProblem);
     if (typeof options.instruction === 'string') checkInstruction(options.instruction, this.name);
-    const toolNames = new Set<string>();
-    for (const tool of options.tools ?? []) {
-      if (toolNames.has(tool.name)) {
-        throw new InvalidAgentConfigError(this.name, 'tools', `two tools are named '${tool.name}'`);
-      }
-      toolNames.add(tool.name);
+    const tools: Tool[] = [];
+    const toolsets: Toolset[] = [];
+    for (const entry of options.tools ?? []) {
+      if (isToolset(entry)) toolsets.push(entry);
+      else tools.push(entry);
     }
+    uniqueNames(this.name, tools);
     this.model = options.model;
     this.instruction = options.instruction;
     this.outputKey = options.outputKey;
     this.outputSchema = options.outputSchema;
     this.includeContents = options.includeContents ?? 'default';
-    this.tools = Object.freeze([...(options.tools ?? [])]);
+    this.tools = Object.freeze(tools);
+    this.toolsets = Object.freeze(toolsets);
     this.stream = options.stream ?? false;
     this.generateContentConfig = options.generateContentConfig;
     this.disallowTransferToParent = options.disallowTransferToParent ?? false;
@@ -225,7 +241,9 @@ export class LlmAgent extends BaseAgent {
     this.beforeToolCallbacks = list(options.beforeToolCallback);
     this.afterToolCallbacks = list(options.afterToolCallback);
     this.responseSchema =
-      options.outputSchema === undefined ? undefined : (z.toJSONSchema(options.outputSchema) as JsonObject);
+      options.outputSchema === undefined
+        ? undefined
+        : zodJsonSchema(options.outputSchema, this.name, 'outputSchema');
   }
 
   /** The Runner may give this agent the next message after a transfer, unless it may not transfer back up. */
@@ -283,8 +301,24 @@ export class LlmAgent extends BaseAgent {
   }
 
   private step(ctx: InvocationContext): Observable<Event> {
+    if (this.toolsets.length === 0) return this.stepWith(ctx, this.tools);
+    // Toolsets are asked afresh for every model call, so a changed tool list is seen next time.
+    return forkJoin(
+      this.toolsets.map((toolset) =>
+        toolset.tools$(ctx).pipe(take(1), defaultIfEmpty<readonly Tool[], readonly Tool[]>([])),
+      ),
+    ).pipe(
+      mergeMap((lists) => {
+        const tools = [...this.tools, ...lists.flat()];
+        uniqueNames(this.name, tools);
+        return this.stepWith(ctx, tools);
+      }),
+    );
+  }
+
+  private stepWith(ctx: InvocationContext, offered: readonly Tool[]): Observable<Event> {
     return defer(() => {
-      const tools = this.toolsFor();
+      const tools = this.toolsFor(offered);
       const request = this.request(ctx, tools);
       const callbackContext = new CallbackContext(ctx);
       let final: Event | undefined;
@@ -362,9 +396,9 @@ export class LlmAgent extends BaseAgent {
     });
   }
 
-  private toolsFor(): ReadonlyMap<string, Tool> {
+  private toolsFor(list: readonly Tool[]): ReadonlyMap<string, Tool> {
     const tools = new Map<string, Tool>();
-    for (const tool of this.tools) tools.set(tool.name, tool);
+    for (const tool of list) tools.set(tool.name, tool);
     const targets = this.transferTargets;
     if (targets.length > 0 && !tools.has(TRANSFER_TO_AGENT)) {
       tools.set(TRANSFER_TO_AGENT, transferToAgentTool(targets));

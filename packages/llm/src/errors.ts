@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 
 /**
  * An invocation made more model calls than `runConfig.maxLlmCalls` allows (ADK's
@@ -69,3 +69,8 @@ export class InvalidToolConfigError extends RxAgentsError {
     this.tool = tool;
   }
 }
+
+// Rebuilt as their own classes when they cross a process boundary (see registerErrorClass).
+registerErrorClass('LLM_CALLS_LIMIT_EXCEEDED', LlmCallsLimitExceededError);
+registerErrorClass('INVALID_STATE', MissingStateKeyError);
+registerErrorClass('INVALID_AGENT_CONFIG', InvalidToolConfigError);

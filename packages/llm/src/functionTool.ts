@@ -1,24 +1,26 @@
-import type { JsonObject } from '@rxagents/core';
 import { defer, map, type Observable, of } from 'rxjs';
-import { z } from 'zod';
 import { InvalidToolConfigError } from './errors.js';
 import { toJsonResult } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
+import { parseWith, type ZodOutput, type ZodSchema, zodJsonSchema } from './internal/zodSchema.js';
 import type { Tool, ToolArgs, ToolResult } from './Tool.js';
 import type { ToolContext } from './ToolContext.js';
 
 /** Options of {@link functionTool}. */
-export interface FunctionToolOptions<Schema extends z.ZodType> {
+export interface FunctionToolOptions<Schema extends ZodSchema> {
   /** Name the model calls the tool by (letters, digits, `_`, `-`). */
   readonly name: string;
   readonly description: string;
-  /** zod schema of the arguments object; sent to the model as JSON Schema, checked on every call. */
+  /**
+   * zod 4 schema of the arguments object (zod 3.25+: from `zod/v4`); sent to the model as JSON
+   * Schema, checked on every call. A zod 3 schema throws `InvalidAgentConfigError`.
+   */
   readonly parameters: Schema;
   /**
    * The tool's work. Return a value, a Promise or an Observable (its first value is used). A plain
    * object is the response; any other value is sent as `{ result: value }`.
    */
-  readonly execute: (args: z.output<Schema>, toolContext: ToolContext) => MaybeAsync<unknown>;
+  readonly execute: (args: ZodOutput<Schema>, toolContext: ToolContext) => MaybeAsync<unknown>;
 }
 
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -32,8 +34,7 @@ const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  * @example
  * ```ts
  * import { functionTool } from '@rxagents/llm';
- * import { z } from 'zod';
- * const weather = functionTool({
+ *  * const weather = functionTool({
  *   name: 'get_weather',
  *   description: 'Current weather in a city',
  *   parameters: z.object({ city: z.string() }),
@@ -42,7 +43,7 @@ const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  * ```
  * @see LlmAgent, ToolContext
  */
-export function functionTool<Schema extends z.ZodType>(options: FunctionToolOptions<Schema>): Tool {
+export function functionTool<Schema extends ZodSchema>(options: FunctionToolOptions<Schema>): Tool {
   const { name, description, parameters, execute } = options;
   if (typeof name !== 'string' || !TOOL_NAME.test(name))
     throw new InvalidToolConfigError(
@@ -52,12 +53,10 @@ export function functionTool<Schema extends z.ZodType>(options: FunctionToolOpti
     );
   if (typeof execute !== 'function')
     throw new InvalidToolConfigError(name, 'execute', 'a function is required');
-  if (typeof (parameters as { safeParse?: unknown } | undefined)?.safeParse !== 'function')
-    throw new InvalidToolConfigError(name, 'parameters', 'a zod schema is required');
   const declaration = {
     name,
     description,
-    parameters: z.toJSONSchema(parameters) as JsonObject,
+    parameters: zodJsonSchema(parameters, name, 'parameters'),
   };
   return {
     name,
@@ -65,12 +64,9 @@ export function functionTool<Schema extends z.ZodType>(options: FunctionToolOpti
     declaration,
     run(args: ToolArgs, toolContext: ToolContext): Observable<ToolResult> {
       return defer(() => {
-        const parsed = parameters.safeParse(args);
-        if (!parsed.success) {
-          return of<ToolResult>({
-            error: `Invalid arguments for tool '${name}': ${z.prettifyError(parsed.error)}`,
-          });
-        }
+        const parsed = parseWith(parameters, args);
+        if (!parsed.ok)
+          return of<ToolResult>({ error: `Invalid arguments for tool '${name}': ${parsed.message}` });
         return toObservable(execute(parsed.data, toolContext)).pipe(map(toJsonResult));
       });
     },

@@ -30,4 +30,5 @@ export {
 } from './scriptedModel.js';
 export type { Tool, ToolArgs, ToolResult } from './Tool.js';
 export { ToolContext } from './ToolContext.js';
+export { isToolset, type Toolset } from './Toolset.js';
 export { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';

@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 import type { ConfigProblem } from './ConfigProblem.js';
 
 /**
@@ -37,3 +37,7 @@ export class InvalidDeploymentConfigError extends RxAgentsError {
     this.problems = problems;
   }
 }
+
+// Rebuilt as their own classes when they cross a process boundary (see registerErrorClass).
+registerErrorClass('DEPLOYMENT_NOT_FOUND', DeploymentNotFoundError);
+registerErrorClass('INVALID_AGENT_CONFIG', InvalidDeploymentConfigError);

@@ -1,6 +1,6 @@
 import type { JsonValue } from '@rxagents/core';
-import { z } from 'zod';
 import { messageOf } from './toJsonResult.js';
+import { parseWith, type ZodSchema } from './zodSchema.js';
 
 // Strips one surrounding Markdown code fence, which models like to add around JSON.
 function unfence(value: string): string {
@@ -14,7 +14,7 @@ function unfence(value: string): string {
  * both read the text the same way.
  */
 export function parseOutput(
-  schema: z.ZodType,
+  schema: ZodSchema,
   agentName: string,
   text: string,
 ): { value: JsonValue } | { error: string } {
@@ -24,11 +24,9 @@ export function parseOutput(
   } catch (error) {
     return { error: `Agent '${agentName}': outputSchema: the final text is not JSON (${messageOf(error)})` };
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      error: `Agent '${agentName}': outputSchema: the final text does not match: ${z.prettifyError(parsed.error)}`,
-    };
+  const parsed = parseWith(schema, json);
+  if (!parsed.ok) {
+    return { error: `Agent '${agentName}': outputSchema: the final text does not match: ${parsed.message}` };
   }
   return { value: JSON.parse(JSON.stringify(parsed.data)) as JsonValue };
 }

@@ -104,6 +104,7 @@ describe('published packages', () => {
       'llm',
       'mcp',
       'postgres',
+      'server',
       'testing',
       'workloads',
     ]);

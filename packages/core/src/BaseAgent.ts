@@ -19,6 +19,7 @@ import type { Content } from './Content.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, InvalidAgentOutputError } from './errors.js';
 import type { EndListener, InvocationContext } from './InvocationContext.js';
+import { InvocationPaused } from './InvocationPaused.js';
 import { failSpan, startSpan } from './internal/tracing.js';
 import { isTransparent } from './internal/transparent.js';
 
@@ -311,6 +312,10 @@ class AgentRun extends Subscriber<Event> implements EndListener {
   }
 
   protected override _error(error: unknown): void {
+    if (error instanceof InvocationPaused) {
+      this.pause(error);
+      return;
+    }
     this.outcome = 'error';
     if (this.span !== undefined) failSpan(this.span, error);
     super._error(error);
@@ -319,6 +324,23 @@ class AgentRun extends Subscriber<Event> implements EndListener {
   protected override _complete(): void {
     this.outcome = 'completed';
     super._complete();
+  }
+
+  // The agent asked for input: its request events are committed and emitted here (once, by the
+  // innermost wrapper), then the pause travels on to the caller like an error.
+  private pause(paused: InvocationPaused): void {
+    this.outcome = 'paused';
+    const events = paused.unemitted.splice(0);
+    try {
+      for (const event of events) {
+        this.count++;
+        this.destination.next(this.ctx.commit(event));
+      }
+    } catch (error) {
+      super._error(error);
+      return;
+    }
+    super._error(paused);
   }
 
   /** The context was ended: stop at once. */

@@ -1,4 +1,6 @@
 import type { Content } from './Content.js';
+import type { InputRequest } from './InputRequest.js';
+import type { JsonValue } from './json.js';
 import type { StateDelta } from './StateStore.js';
 
 /** What an event asks of the framework besides carrying content. */
@@ -13,6 +15,10 @@ export interface EventActions {
   readonly skipSummarization?: boolean;
   /** Stop the agent that emitted this event, right after it. */
   readonly endInvocation?: boolean;
+  /** This event asks a person for input: the invocation pauses until it is answered (see `requestInput`). */
+  readonly requestInput?: InputRequest;
+  /** This (user's) event answers pending requests: request id → answer (see `RunRequest.resume`). */
+  readonly inputAnswers?: Readonly<Record<string, JsonValue>>;
 }
 
 /** A key written by two branches of one parallel run (the later write won). */
@@ -78,6 +84,8 @@ export function normalizeActions(actions: Partial<EventActions> | undefined): Ev
   if (actions.transferToAgent !== undefined) out.transferToAgent = actions.transferToAgent;
   if (actions.skipSummarization !== undefined) out.skipSummarization = actions.skipSummarization;
   if (actions.endInvocation !== undefined) out.endInvocation = actions.endInvocation;
+  if (actions.requestInput !== undefined) out.requestInput = actions.requestInput;
+  if (actions.inputAnswers !== undefined) out.inputAnswers = actions.inputAnswers;
   return Object.freeze(out);
 }
 

@@ -1,3 +1,5 @@
+// The context of every agent run: its fields, derivation, event stamping and commit, and the
+// invocation-wide counters (escalations, model calls, requests) kept together with the scope they share.
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
@@ -9,6 +11,7 @@ import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
 import { validateEvent } from './internal/validateEvent.js';
 import { assertPlainDelta } from './internal/validateState.js';
+import type { ReplayLog } from './ReplayLog.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateStore } from './StateStore.js';
@@ -46,6 +49,11 @@ export interface InvocationContextOptions {
    * provider's, or none (tracing off, at no cost) when no provider is registered.
    */
   readonly tracer?: Tracer;
+  /**
+   * The log a resumed invocation replays against (set by the `Runner` when it resumes a paused
+   * invocation): events made on a branch take the recorded ids, in order.
+   */
+  readonly replay?: ReplayLog;
 }
 
 /** @internal what `end()` notifies: the run that owns the context (an object, not a closure per run). */
@@ -59,6 +67,11 @@ interface InvocationScope {
   readonly root: BaseAgent;
   readonly consumedEscalations: WeakSet<Event>;
   llmCalls: number;
+  readonly replay: ReplayLog | undefined;
+  /** Requests made so far per `branch/id`: the occurrence number of the next one. */
+  requestCounts: Map<string, number> | undefined;
+  /** `branch/id` of requests waiting for an answer in this run (two at once collide). */
+  waiting: Set<string> | undefined;
 }
 
 /**
@@ -132,7 +145,14 @@ export class InvocationContext {
         services: options.services ?? {},
         runConfig: options.runConfig ?? {},
       },
-      { root: options.agent, consumedEscalations: new WeakSet(), llmCalls: 0 },
+      {
+        root: options.agent,
+        consumedEscalations: new WeakSet(),
+        llmCalls: 0,
+        replay: options.replay,
+        requestCounts: undefined,
+        waiting: undefined,
+      },
       options.agent,
       options.branch ?? '',
       NO_TRACKERS,
@@ -188,8 +208,12 @@ export class InvocationContext {
   newEvent(init: EventInit = {}): Event {
     // A fixed literal, then the optional fields one by one: spreading `init` here made event
     // construction ten times slower (objects built by spread of unknown shape leave V8's fast path).
+    const replay = this.scope.replay;
     const event: { -readonly [K in keyof Event]: Event[K] } = {
-      id: this.idGenerator(),
+      id:
+        replay === undefined || init.partial === true
+          ? this.idGenerator()
+          : (replay.take(init.branch ?? this.branch)?.id ?? this.idGenerator()),
       invocationId: this.invocationId,
       author: init.author ?? this.agent.name,
       branch: init.branch ?? this.branch,
@@ -293,6 +317,36 @@ export class InvocationContext {
       'rxagents.invocation_id': this.invocationId,
       ...attributes,
     })[0];
+  }
+
+  /**
+   * The log this invocation replays against when it is a resume of a paused invocation
+   * (see {@link ReplayLog}); undefined in a first run.
+   */
+  get replay(): ReplayLog | undefined {
+    return this.scope.replay;
+  }
+
+  /**
+   * The session-wide id of the next request this branch makes under `id`:
+   * `<invocationId>/<branch>/<id>#<n>`, where n counts the requests of this branch under `id`
+   * in the invocation (so a loop's third iteration asks `#3`, never reusing an earlier answer).
+   * Throws a `RequestIdCollisionError` (raised by `requestInput`) when one is still waiting.
+   */
+  nextRequestId(id: string): { readonly requestId: string; readonly key: string } {
+    const key = `${this.branch}/${id}`;
+    const counts = (this.scope.requestCounts ??= new Map());
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    return { requestId: `${this.invocationId}/${key}#${n}`, key };
+  }
+
+  /** Marks a request key as waiting; false when one under the same key already waits (a collision). */
+  holdRequest(key: string): boolean {
+    const waiting = (this.scope.waiting ??= new Set());
+    if (waiting.has(key)) return false;
+    waiting.add(key);
+    return true;
   }
 
   /** Counts a model call against `runConfig.maxLlmCalls`; returns the count including this one. */

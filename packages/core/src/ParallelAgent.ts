@@ -1,8 +1,9 @@
-import { defer, merge, type Observable, takeWhile } from 'rxjs';
+import { catchError, concat, defer, EMPTY, merge, type Observable, takeWhile, throwError } from 'rxjs';
 import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { InvocationPaused } from './InvocationPaused.js';
 import { type ConflictPolicy, ConflictTracker } from './internal/ConflictTracker.js';
 
 /** Options of {@link ParallelAgent}. */
@@ -54,10 +55,21 @@ export class ParallelAgent extends BaseAgent {
         ctx.branch,
         new ConflictTracker(this.name, ctx.branch, this.onConflict),
       );
-      const branches = this.subAgents.map((sub) => sub.runAsync(tracked));
+      // A branch that pauses stops there; the others run to their own end (or pause), then the
+      // parallel run pauses for all of their requests.
+      let paused: string[] | undefined;
+      const untilPaused = (error: unknown) => {
+        if (!(error instanceof InvocationPaused)) return throwError(() => error);
+        (paused ??= []).push(...error.requestIds);
+        return EMPTY;
+      };
+      const branches = this.subAgents.map((sub) => sub.runAsync(tracked).pipe(catchError(untilPaused)));
       const merged =
         this.concurrency === undefined ? merge(...branches) : merge(...branches, this.concurrency);
-      return merged.pipe(takeWhile((event) => !ctx.isUnconsumedEscalation(event), true));
+      return concat(
+        merged.pipe(takeWhile((event) => !ctx.isUnconsumedEscalation(event), true)),
+        defer(() => (paused === undefined ? EMPTY : throwError(() => new InvocationPaused(paused!)))),
+      );
     });
   }
 }

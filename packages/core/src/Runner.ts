@@ -1,5 +1,8 @@
+// One class with the whole path of a run (load, resume, commit, append) kept together: its parts
+// are small and read in order; the pieces that stand alone live in internal/.
 import type { Tracer } from '@opentelemetry/api';
 import {
+  asyncScheduler,
   catchError,
   concatMap,
   EMPTY,
@@ -14,14 +17,19 @@ import {
   throwError,
 } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
-import { type Content, text } from './Content.js';
+import type { Content } from './Content.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
 import { RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
+import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { answersOf, userContentOf } from './internal/requestAnswers.js';
+import { resumeInvocation } from './internal/resumeInvocation.js';
 import { validateRequest } from './internal/validateRequest.js';
+import type { JsonValue } from './json.js';
+import type { ReplayLog } from './ReplayLog.js';
 import type { Session, SessionKey } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import { STATE_PREFIX, type StateDelta } from './StateStore.js';
@@ -63,8 +71,16 @@ export interface RunRequest {
    * before the first of them, and each event the re-run produces at a position the log already
    * holds with the same id is not appended again (the session service treats it as a no-op).
    * Agents are re-executed; only the session log is exactly-once. Requires `invocationId`.
+   * When the invocation was paused and answered (a resume was interrupted), it is replayed over
+   * its log instead, as the resume did: nothing the log records runs again.
+   *
+   * Or answers for paused requests, by request id (see `requestInput`, `pendingRequests`): the
+   * paused invocation is re-run over its log, nothing the log records is done again, and it goes
+   * on from where it paused. Requests left unanswered stay pending. Checked before anything is
+   * committed: `NothingPendingError`, `UnknownRequestError`, `RequestAlreadyAnsweredError`,
+   * `InvalidAnswerError`, `ReplayDivergedError`.
    */
-  readonly resume?: boolean;
+  readonly resume?: boolean | Readonly<Record<string, JsonValue>>;
 }
 
 /**
@@ -110,7 +126,7 @@ export class Runner {
       const service = this.sessionService;
       const start = (session: Session): Observable<Event> => {
         subscriber.add(() => dropTemp(session));
-        return this.invoke(resumePoint(session, request), request);
+        return this.begin(session, request);
       };
       if (service.getOrCreateSessionSync !== undefined) {
         start(service.getOrCreateSessionSync(key)).subscribe(subscriber);
@@ -121,23 +137,52 @@ export class Runner {
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
   }
 
-  private invoke(session: Session, request: RunRequest): Observable<Event> {
-    const service = this.sessionService;
-    const message = request.newMessage;
-    // A string becomes a frozen user's text at once; given content is copied with the user's role.
-    const userContent: Content | undefined =
-      typeof message === 'string'
-        ? text(message, 'user')
-        : message === undefined
-          ? undefined
-          : { ...message, role: 'user' };
+  // A new invocation, the resume of an interrupted one, or the answers to a paused one.
+  private begin(session: Session, request: RunRequest): Observable<Event> {
+    const answers = answersOf(session, request);
+    // An interrupted resume of an answered invocation goes on over its log, like the resume did.
+    const going =
+      answers === undefined && request.resume === true && wasAnswered(session, request.invocationId!)
+        ? request.invocationId
+        : undefined;
+    if (answers === undefined && going === undefined)
+      return this.invoke(resumePoint(session, request), request);
+    const scheduler = this.options.scheduler ?? asyncScheduler;
+    return resumeInvocation({
+      root: this.agent,
+      session,
+      service: this.sessionService,
+      answers: answers ?? {},
+      ...(going === undefined ? {} : { continueInvocation: going }),
+      content: userContentOf(request.newMessage),
+      now: () => scheduler.now(),
+      context: (copy, replay, invocationId, userContent, attempt) =>
+        this.context(
+          copy,
+          { ...request, invocationId },
+          userContent,
+          replay,
+          `${invocationId}-r${attempt}-e`,
+        ),
+      storeError: (event, error) => storeError(session, event, error),
+    });
+  }
+
+  // The entry agent of a run on `session` and its root context.
+  private context(
+    session: Session,
+    request: RunRequest,
+    userContent: Content | undefined,
+    replay?: ReplayLog,
+    idPrefix = `${request.invocationId}-e`,
+  ): { entry: BaseAgent; ctx: InvocationContext } {
     const { invocationId } = request;
     const { scheduler, idGenerator, runConfig, tracer } = this.options;
     // Set field by field rather than spread from conditional literals (six spreads per run).
     const options: Mutable<InvocationContextOptions> = {
       agent: this.agent,
       session,
-      services: { sessionService: service },
+      services: { sessionService: this.sessionService },
     };
     // The agent this message goes to: the root, or the agent the conversation was transferred to.
     const entry = agentToRun(this.agent, session);
@@ -146,10 +191,18 @@ export class Runner {
     if (scheduler !== undefined) options.scheduler = scheduler;
     if (invocationId !== undefined) options.invocationId = invocationId;
     if (idGenerator !== undefined) options.idGenerator = idGenerator;
-    else if (invocationId !== undefined) options.idGenerator = sequentialIds(`${invocationId}-e`);
+    // A resume's new events get ids of their own (`-r1-e1`, …); recorded ones keep theirs.
+    else if (invocationId !== undefined) options.idGenerator = sequentialIds(idPrefix);
     if (runConfig !== undefined) options.runConfig = runConfig;
     if (tracer !== undefined) options.tracer = tracer;
-    const ctx = InvocationContext.create(options);
+    if (replay !== undefined) options.replay = replay;
+    return { entry, ctx: InvocationContext.create(options) };
+  }
+
+  private invoke(session: Session, request: RunRequest): Observable<Event> {
+    const service = this.sessionService;
+    const userContent = userContentOf(request.newMessage);
+    const { entry, ctx } = this.context(session, request, userContent);
     const userEvent =
       userContent === undefined && request.stateDelta === undefined
         ? undefined
@@ -181,7 +234,8 @@ export class Runner {
       // committed in memory before the failure still become durable before the run fails.
       materialize(),
       concatMap((note) => {
-        if (note.kind === 'E') return throwError(() => note.error);
+        // A pause ends the run cleanly: its requests were the last events of their branches.
+        if (note.kind === 'E') return isPause(note.error) ? EMPTY : throwError(() => note.error);
         if (note.kind === 'C') return EMPTY;
         const event = note.value;
         return event.partial === true
@@ -284,6 +338,12 @@ class AppendSync extends Subscriber<Event> {
     }
     this.destination.next(out);
   }
+
+  // A pause ends the run cleanly: its requests were the last events of their branches.
+  protected override _error(error: unknown): void {
+    if (isPause(error)) super._complete();
+    else super._error(error);
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -321,11 +381,8 @@ function branchOf(agent: BaseAgent | undefined): string {
 // Where a resumed invocation starts: the session as it was before the interrupted attempt.
 function resumePoint(session: Session, request: RunRequest): Session {
   if (request.resume !== true) return session;
-  const events = session.events;
-  for (let i = 0; i < events.length; i++) {
-    if (events[i]!.invocationId === request.invocationId) return session.prefix(i);
-  }
-  return session;
+  const first = session.firstIndexOf(request.invocationId!);
+  return first === -1 ? session : session.prefix(first);
 }
 
 // temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not
@@ -334,6 +391,18 @@ function dropTemp(session: Session): void {
   const temp: string[] = [];
   for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
   session.state.remove(temp);
+}
+
+// Whether answers were given to the invocation (then a `resume: true` replays it over its log).
+function wasAnswered(session: Session, invocationId: string): boolean {
+  const events = session.events;
+  const first = session.firstIndexOf(invocationId);
+  if (first === -1) return false;
+  for (let i = first; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.invocationId === invocationId && event.actions.inputAnswers !== undefined) return true;
+  }
+  return false;
 }
 
 // A failed append fails the run with a typed error; the services' own typed errors pass as they are.

@@ -14,6 +14,14 @@ import {
   SessionStoreError,
   StateConflictError,
 } from './errors.js';
+import {
+  InvalidAnswerError,
+  NothingPendingError,
+  ReplayDivergedError,
+  RequestAlreadyAnsweredError,
+  RequestIdCollisionError,
+  UnknownRequestError,
+} from './resumeErrors.js';
 
 /** A class of {@link RxAgentsError} that {@link errorFromCode} can rebuild. */
 export type RxAgentsErrorClass = abstract new (...args: never[]) => RxAgentsError;
@@ -135,5 +143,11 @@ const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [
   ['SESSION_CONFLICT', SessionConflictError],
   ['SESSION_STORE_FAILED', SessionStoreError],
   ['BACKEND_UNAVAILABLE', BackendUnavailableError],
+  ['NOTHING_PENDING', NothingPendingError],
+  ['UNKNOWN_REQUEST', UnknownRequestError],
+  ['REQUEST_ALREADY_ANSWERED', RequestAlreadyAnsweredError],
+  ['INVALID_ANSWER', InvalidAnswerError],
+  ['REQUEST_ID_COLLISION', RequestIdCollisionError],
+  ['REPLAY_DIVERGED', ReplayDivergedError],
 ];
 for (const [code, errorClass] of CORE) registerErrorClass(code, errorClass);

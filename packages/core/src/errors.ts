@@ -16,7 +16,13 @@ export type RxAgentsErrorCode =
   | 'SESSION_STORE_FAILED'
   | 'BACKEND_UNAVAILABLE'
   | 'REMOTE_RUN_FAILED'
-  | 'MCP_TOOL_FAILED';
+  | 'MCP_TOOL_FAILED'
+  | 'NOTHING_PENDING'
+  | 'UNKNOWN_REQUEST'
+  | 'REQUEST_ALREADY_ANSWERED'
+  | 'INVALID_ANSWER'
+  | 'REQUEST_ID_COLLISION'
+  | 'REPLAY_DIVERGED';
 
 /**
  * Base class of every error the framework raises on bad input.

@@ -50,11 +50,19 @@ export { exitLoop } from './exitLoop.js';
 export { type AgentFn, agent, FunctionAgent } from './FunctionAgent.js';
 export { InMemorySessionService } from './InMemorySessionService.js';
 export {
+  type InputRequest,
+  type InputRequestKind,
+  isInputRequest,
+  type PendingRequest,
+  pendingRequests,
+} from './InputRequest.js';
+export {
   InvocationContext,
   type InvocationContextOptions,
   type InvocationServices,
   type RunConfig,
 } from './InvocationContext.js';
+export { InvocationPaused, isPause } from './InvocationPaused.js';
 export { type IdGenerator, randomIds, sequentialIds } from './ids.js';
 export type { ConflictPolicy } from './internal/ConflictTracker.js';
 export type { JsonObject, JsonValue } from './json.js';
@@ -68,7 +76,22 @@ export { type TimeoutConfig, timeout } from './operators/timeout.js';
 export { when } from './operators/when.js';
 export { ParallelAgent, type ParallelAgentOptions } from './ParallelAgent.js';
 export { parallel } from './parallel.js';
+export { ReplayLog } from './ReplayLog.js';
 export { Runner, type RunnerOptions, type RunRequest } from './Runner.js';
+export {
+  type AnswerSchema,
+  type AnswerValidation,
+  type RequestInputOptions,
+  requestInput,
+} from './requestInput.js';
+export {
+  InvalidAnswerError,
+  NothingPendingError,
+  ReplayDivergedError,
+  RequestAlreadyAnsweredError,
+  RequestIdCollisionError,
+  UnknownRequestError,
+} from './resumeErrors.js';
 export { SequentialAgent } from './SequentialAgent.js';
 export { Session, type SessionKey } from './Session.js';
 export type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';

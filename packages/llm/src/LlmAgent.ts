@@ -10,11 +10,16 @@ import {
   type EventInit,
   type FunctionCallPart,
   InvalidAgentConfigError,
+  InvalidAnswerError,
   type InvocationContext,
+  InvocationPaused,
   isFinalResponse,
+  isPause,
   type JsonObject,
   type JsonValue,
   type Part,
+  ReplayDivergedError,
+  RequestIdCollisionError,
   stateKeyProblem,
   textOf,
 } from '@rxagents/core';
@@ -28,6 +33,7 @@ import {
   filter,
   finalize,
   forkJoin,
+  from,
   map,
   merge,
   mergeMap,
@@ -156,6 +162,25 @@ function functionCalls(content: Content | undefined): FunctionCallPart['function
   if (content !== undefined)
     for (const part of content.parts) if ('functionCall' in part) calls.push(part.functionCall);
   return calls;
+}
+
+function isResumeFault(error: unknown): boolean {
+  return (
+    error instanceof InvalidAnswerError ||
+    error instanceof ReplayDivergedError ||
+    error instanceof RequestIdCollisionError
+  );
+}
+
+// A recorded event answering function calls (the second half of a tool step).
+function isToolAnswer(event: Event): boolean {
+  const parts = event.content?.parts;
+  return (
+    event.content?.role === 'user' &&
+    parts !== undefined &&
+    parts.length > 0 &&
+    parts.every((p) => 'functionResponse' in p)
+  );
 }
 
 interface ToolOutcome {
@@ -319,6 +344,15 @@ export class LlmAgent extends BaseAgent {
   private stepWith(ctx: InvocationContext, offered: readonly Tool[]): Observable<Event> {
     return defer(() => {
       const tools = this.toolsFor(offered);
+      // A resumed invocation: the model's answer of this turn is in the log; the model is not
+      // called again (the call still counts against maxLlmCalls, as it did).
+      const recorded = ctx.replay?.peek(ctx.branch);
+      if (recorded !== undefined && recorded.author === this.name && recorded.content?.role !== 'user') {
+        ctx.replay!.take(ctx.branch);
+        ctx.incrementLlmCallCount();
+        const calls = functionCalls(recorded.content);
+        return concat(of(recorded), calls.length === 0 ? EMPTY : this.runTools(ctx, calls, tools));
+      }
       const request = this.request(ctx, tools);
       const callbackContext = new CallbackContext(ctx);
       let final: Event | undefined;
@@ -369,6 +403,13 @@ export class LlmAgent extends BaseAgent {
 
   private callModel(ctx: InvocationContext, request: LlmRequest): Observable<LlmResponse> {
     return defer(() => {
+      if (ctx.replay?.check === true) {
+        throw new ReplayDivergedError(
+          this.name,
+          'model',
+          'the replay calls the model where the log holds no answer',
+        );
+      }
       const count = ctx.incrementLlmCallCount();
       const limit = ctx.runConfig.maxLlmCalls;
       if (limit !== undefined && limit > 0 && count > limit) {
@@ -511,29 +552,80 @@ export class LlmAgent extends BaseAgent {
     };
   }
 
-  // Runs the calls concurrently; answers in one event, in call order.
+  // The tool answers the log already holds for these calls (a resumed step), then the calls still
+  // unanswered: nothing the log records runs again.
   private runTools(
     ctx: InvocationContext,
     calls: readonly FunctionCallPart['functionCall'][],
     tools: ReadonlyMap<string, Tool>,
   ): Observable<Event> {
+    return defer(() => {
+      const replay = ctx.replay;
+      if (replay === undefined) return this.runCalls(ctx, calls, tools);
+      const served: Event[] = [];
+      const answered = new Set<string>();
+      for (let next = replay.peek(ctx.branch); next !== undefined; next = replay.peek(ctx.branch)) {
+        if (next.author !== this.name || !isToolAnswer(next)) break;
+        replay.take(ctx.branch);
+        served.push(next);
+        for (const part of next.content!.parts) {
+          const id = 'functionResponse' in part ? part.functionResponse.id : undefined;
+          if (id !== undefined) answered.add(id);
+        }
+      }
+      const rest = calls.filter((call) => call.id === undefined || !answered.has(call.id));
+      return rest.length === 0 ? from(served) : concat(from(served), this.runCalls(ctx, rest, tools));
+    });
+  }
+
+  // Runs the calls concurrently; answers in one event, in call order. Calls that pause (a
+  // confirmation, a long-running tool) are left out of it; the others' answers are committed, and
+  // the step pauses for all requests together: the model is not called while one is unanswered.
+  private runCalls(
+    ctx: InvocationContext,
+    calls: readonly FunctionCallPart['functionCall'][],
+    tools: ReadonlyMap<string, Tool>,
+  ): Observable<Event> {
+    const paused: string[] = [];
+    const requests: Event[] = [];
+    const untilPaused = (error: unknown) => {
+      if (!isPause(error)) return throwError(() => error);
+      paused.push(...error.requestIds);
+      requests.push(...error.unemitted.splice(0));
+      return EMPTY;
+    };
     return merge(
-      ...calls.map((call, index) => this.runTool(ctx, call, tools).pipe(map((o) => [index, o] as const))),
+      ...calls.map((call, index) =>
+        this.runTool(ctx, call, tools).pipe(
+          map((o) => [index, o] as const),
+          catchError(untilPaused),
+        ),
+      ),
     ).pipe(
       toArray(),
-      map((outcomes) => {
-        const ordered = [...outcomes].sort((a, b) => a[0] - b[0]).map(([, outcome]) => outcome);
-        const stateDelta: Record<string, JsonValue> = {};
-        const actions: { -readonly [K in keyof EventActions]?: EventActions[K] } = { stateDelta };
-        for (const outcome of ordered) {
-          if (outcome.delta !== undefined) Object.assign(stateDelta, outcome.delta);
-          if (outcome.escalate) actions.escalate = true;
-          if (outcome.skipSummarization) actions.skipSummarization = true;
-          if (outcome.transferToAgent !== undefined) actions.transferToAgent = outcome.transferToAgent;
-        }
-        return ctx.newEvent({ content: { role: 'user', parts: ordered.map((o) => o.part) }, actions });
+      concatMap((outcomes) => {
+        const answer = outcomes.length === 0 ? EMPTY : of(this.toolAnswer(ctx, outcomes));
+        return paused.length === 0
+          ? answer
+          : concat(
+              answer,
+              throwError(() => new InvocationPaused(paused, requests)),
+            );
       }),
     );
+  }
+
+  private toolAnswer(ctx: InvocationContext, outcomes: readonly (readonly [number, ToolOutcome])[]): Event {
+    const ordered = [...outcomes].sort((a, b) => a[0] - b[0]).map(([, outcome]) => outcome);
+    const stateDelta: Record<string, JsonValue> = {};
+    const actions: { -readonly [K in keyof EventActions]?: EventActions[K] } = { stateDelta };
+    for (const outcome of ordered) {
+      if (outcome.delta !== undefined) Object.assign(stateDelta, outcome.delta);
+      if (outcome.escalate) actions.escalate = true;
+      if (outcome.skipSummarization) actions.skipSummarization = true;
+      if (outcome.transferToAgent !== undefined) actions.transferToAgent = outcome.transferToAgent;
+    }
+    return ctx.newEvent({ content: { role: 'user', parts: ordered.map((o) => o.part) }, actions });
   }
 
   private runTool(
@@ -567,7 +659,13 @@ export class LlmAgent extends BaseAgent {
                   : defer(() => tool.run(args, toolContext)).pipe(
                       take(1),
                       defaultIfEmpty<ToolResult, ToolResult>({}),
-                      catchError((error: unknown) => of<ToolResult>({ error: messageOf(error) })),
+                      // A pause (a confirmation, a long-running tool) is not the tool failing, nor is a
+                      // bad answer or a diverged replay: those stop the resume before any commit.
+                      catchError((error: unknown) =>
+                        isPause(error) || isResumeFault(error)
+                          ? throwError(() => error)
+                          : of<ToolResult>({ error: messageOf(error) }),
+                      ),
                     ),
               ),
               mergeMap((response) =>

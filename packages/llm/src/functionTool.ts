@@ -1,4 +1,5 @@
-import { defer, map, type Observable, of } from 'rxjs';
+import { type AnswerSchema, type JsonValue, requestInput } from '@rxagents/core';
+import { concatMap, defer, map, type Observable, of } from 'rxjs';
 import { InvalidToolConfigError } from './errors.js';
 import { toJsonResult } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
@@ -21,9 +22,67 @@ export interface FunctionToolOptions<Schema extends ZodSchema> {
    * object is the response; any other value is sent as `{ result: value }`.
    */
   readonly execute: (args: ZodOutput<Schema>, toolContext: ToolContext) => MaybeAsync<unknown>;
+  /**
+   * Ask a person before each call (or the calls for which the function says so): the run pauses
+   * with a `'confirmation'` request carrying `{ tool, args }`; answered `true` /
+   * `{ confirmed: true }` the tool runs, answered `false` / `{ confirmed: false, reason }` the
+   * model gets an error response with the reason instead. Default false.
+   */
+  readonly requireConfirmation?: boolean | ((args: ZodOutput<Schema>, toolContext: ToolContext) => boolean);
+  /**
+   * A long-running tool (ADK's `LongRunningFunctionTool`): what `execute` returns (a ticket) is
+   * only the start; the run pauses with a `'longRunning'` request carrying it, and the real
+   * result arrives later, as the answer (`resume`) or as a user message with a function response
+   * for the call, which the `Runner` routes to the agent that made the call. `execute` runs once.
+   */
+  readonly longRunning?: boolean;
+}
+
+/** How a person answers a tool confirmation. */
+export type ToolConfirmation =
+  | boolean
+  | { readonly confirmed: boolean; readonly reason?: string | undefined };
+
+const CONFIRMATION_JSON_SCHEMA = {
+  anyOf: [
+    { type: 'boolean' },
+    {
+      type: 'object',
+      properties: { confirmed: { type: 'boolean' }, reason: { type: 'string' } },
+      required: ['confirmed'],
+    },
+  ],
+};
+
+// The schema of a confirmation's answer, in the Standard Schema shape (no zod at run time: zod is
+// the caller's peer, of whichever major).
+const confirmation: AnswerSchema<ToolConfirmation> = {
+  '~standard': {
+    version: 1,
+    vendor: 'rxagents',
+    validate: (value) => {
+      if (typeof value === 'boolean') return { value };
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        const { confirmed, reason } = value as { confirmed?: unknown; reason?: unknown };
+        if (typeof confirmed === 'boolean' && (reason === undefined || typeof reason === 'string'))
+          return { value: reason === undefined ? { confirmed } : { confirmed, reason } };
+      }
+      return { issues: [{ message: 'expected true, false or { confirmed: boolean, reason?: string }' }] };
+    },
+    jsonSchema: { input: () => CONFIRMATION_JSON_SCHEMA },
+  },
+};
+
+// Call ids come from models; request ids take letters, digits and `_.:-` only.
+function requestKey(prefix: string, callId: string): string {
+  return `${prefix}_${callId.replace(/[^A-Za-z0-9_.:-]/g, '_')}`;
 }
 
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function toJson(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
 
 /**
  * Makes a tool from a function and a zod schema of its arguments.
@@ -44,7 +103,14 @@ const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  * @see LlmAgent, ToolContext
  */
 export function functionTool<Schema extends ZodSchema>(options: FunctionToolOptions<Schema>): Tool {
-  const { name, description, parameters, execute } = options;
+  const {
+    name,
+    description,
+    parameters,
+    execute,
+    requireConfirmation = false,
+    longRunning = false,
+  } = options;
   if (typeof name !== 'string' || !TOOL_NAME.test(name))
     throw new InvalidToolConfigError(
       String(name),
@@ -67,7 +133,39 @@ export function functionTool<Schema extends ZodSchema>(options: FunctionToolOpti
         const parsed = parseWith(parameters, args);
         if (!parsed.ok)
           return of<ToolResult>({ error: `Invalid arguments for tool '${name}': ${parsed.message}` });
-        return toObservable(execute(parsed.data, toolContext)).pipe(map(toJsonResult));
+        const input = parsed.data;
+        const callId = toolContext.functionCallId;
+        const run = (): Observable<ToolResult> => {
+          const result = defer(() => toObservable(execute(input, toolContext))).pipe(map(toJsonResult));
+          if (!longRunning) return result;
+          return requestInput<JsonValue>(toolContext, {
+            id: requestKey('result', callId),
+            kind: 'longRunning',
+            callId,
+            payload: result.pipe(map((ticket) => ({ tool: name, args: toJson(input), ticket }))),
+          }).pipe(map(toJsonResult));
+        };
+        const ask =
+          typeof requireConfirmation === 'function'
+            ? requireConfirmation(input, toolContext)
+            : requireConfirmation;
+        if (!ask) return run();
+        return requestInput<ToolConfirmation>(toolContext, {
+          id: requestKey('confirm', callId),
+          kind: 'confirmation',
+          callId,
+          payload: { tool: name, args: toJson(input) },
+          schema: confirmation,
+        }).pipe(
+          concatMap((answer) => {
+            const confirmed = typeof answer === 'boolean' ? answer : answer.confirmed;
+            if (confirmed) return run();
+            const reason = typeof answer === 'boolean' ? undefined : answer.reason;
+            return of<ToolResult>({
+              error: `The user rejected the call of tool '${name}'${reason === undefined || reason === '' ? '' : `: ${reason}`}`,
+            });
+          }),
+        );
       });
     },
   };

@@ -6,7 +6,7 @@ export {
   OUTPUT_SCHEMA_MISMATCH,
 } from './errors.js';
 export { exitLoopTool } from './exitLoopTool.js';
-export { type FunctionToolOptions, functionTool } from './functionTool.js';
+export { type FunctionToolOptions, functionTool, type ToolConfirmation } from './functionTool.js';
 export type { MaybeAsync } from './internal/toObservable.js';
 export {
   type AfterModelCallback,

@@ -1,4 +1,29 @@
-import type { Content, Event, StateConflict, StateDelta, Usage } from '@rxagents/core';
+import type {
+  Content,
+  Event,
+  InputRequestKind,
+  JsonValue,
+  StateConflict,
+  StateDelta,
+  Usage,
+} from '@rxagents/core';
+
+/**
+ * A request as a test compares it: the id the agent gave with its occurrence (`'approve#1'`, the
+ * part after the branch in the session-wide id), the kind, the payload, the call it belongs to.
+ */
+export interface RequestView {
+  readonly id: string;
+  readonly kind: InputRequestKind;
+  readonly payload: JsonValue;
+  readonly callId?: string;
+}
+
+// The agent's own part of a session-wide request id: `<invocation>/<branch>/<own>`.
+function ownId(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
 import { text } from '@rxagents/core';
 
 /**
@@ -31,6 +56,10 @@ export interface ExpectedEvent {
   readonly partial?: boolean;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** The request this event makes (`actions.requestInput`), ids shortened to the agent's part. */
+  readonly request?: RequestView;
+  /** The answers this event gives (`actions.inputAnswers`), keyed by the agent's part of the id. */
+  readonly answers?: Readonly<Record<string, JsonValue>>;
   readonly skipSummarization?: boolean;
   readonly turnComplete?: boolean;
   readonly finishReason?: string;
@@ -62,6 +91,10 @@ export interface EventView {
   readonly partial?: true;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** The request this event makes (`actions.requestInput`), ids shortened to the agent's part. */
+  readonly request?: RequestView;
+  /** The answers this event gives (`actions.inputAnswers`), keyed by the agent's part of the id. */
+  readonly answers?: Readonly<Record<string, JsonValue>>;
   readonly skipSummarization?: boolean;
   readonly turnComplete?: boolean;
   readonly finishReason?: string;
@@ -109,6 +142,21 @@ export function eventView(event: Event, like?: ExpectedEvent): EventView {
   if (event.partial === true) view.partial = true;
   if (event.errorCode !== undefined) view.errorCode = event.errorCode;
   if (event.errorMessage !== undefined) view.errorMessage = event.errorMessage;
+  const request = actions.requestInput;
+  if (request !== undefined) {
+    const shown: Record<string, unknown> = {
+      id: ownId(request.id),
+      kind: request.kind,
+      payload: request.payload,
+    };
+    if (request.callId !== undefined) shown.callId = request.callId;
+    view.request = shown;
+  }
+  if (actions.inputAnswers !== undefined) {
+    const shown: Record<string, JsonValue> = {};
+    for (const [id, answer] of Object.entries(actions.inputAnswers)) shown[ownId(id)] = answer;
+    view.answers = shown;
+  }
   if (like !== undefined) {
     const source: Record<string, unknown> = { ...event, skipSummarization: actions.skipSummarization };
     for (const key of ON_REQUEST) if (like[key] !== undefined) view[key] = source[key];
@@ -138,6 +186,8 @@ export function expectedView(expected: ExpectedEvent): EventView {
   if (expected.partial === true) view.partial = true;
   if (expected.errorCode !== undefined) view.errorCode = expected.errorCode;
   if (expected.errorMessage !== undefined) view.errorMessage = expected.errorMessage;
+  if (expected.request !== undefined) view.request = expected.request;
+  if (expected.answers !== undefined) view.answers = expected.answers;
   for (const key of ON_REQUEST) if (expected[key] !== undefined) view[key] = expected[key];
   return view as unknown as EventView;
 }

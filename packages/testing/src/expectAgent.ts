@@ -1,9 +1,18 @@
-import type { BaseAgent, Event } from '@rxagents/core';
+// The fluent assertions of one recorded run; each assertion is short, and they share the recording
+// and the failure formatting, so they stay in one class.
+import {
+  type BaseAgent,
+  type Event,
+  type JsonValue,
+  type PendingRequest,
+  pendingRequests,
+} from '@rxagents/core';
 import { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
 import { type EventView, type ExpectedEvent, eventView, expectedView } from './eventView.js';
 import { deepEqual } from './internal/deepEqual.js';
 import { parseMarble } from './internal/parseMarble.js';
 import { listFrames, type MarbleMark, renderMarble } from './internal/renderMarble.js';
+import { pick, requestIdOf } from './internal/requestKeys.js';
 import { type AgentRecording, type RecordOptions, recordAgent } from './recordAgent.js';
 
 /**
@@ -37,6 +46,19 @@ export type TimelineEntry =
   | { readonly frame: number; readonly next: EventView }
   | { readonly frame: number; readonly error: true | Readonly<Record<string, unknown>> }
   | { readonly frame: number; readonly complete: true };
+
+/**
+ * What {@link AgentExpectation.toPause} compares of each pending request: the fields given.
+ *
+ * @example
+ * ```ts
+ * import type { ExpectedRequest } from '@rxagents/testing';
+ * const expected: ExpectedRequest = { author: 'approver', kind: 'input', payload: { prompt: 'Publish?' } };
+ * ```
+ */
+export type ExpectedRequest = Partial<
+  Pick<PendingRequest, 'id' | 'kind' | 'payload' | 'author' | 'branch' | 'callId'>
+>;
 
 /**
  * Options of {@link expectAgent}: those of {@link recordAgent} and the comparison to use.
@@ -238,6 +260,64 @@ export class AgentExpectation {
       );
     }
     return this;
+  }
+
+  /**
+   * Asserts that the run paused: it completed with these requests pending in the session (in
+   * order; each compared on the fields given), and no error.
+   * @example
+   * ```ts
+   * expectAgent(flow).toPause([{ author: 'approver', payload: { prompt: 'Publish?' } }]);
+   * ```
+   */
+  toPause(requests?: readonly ExpectedRequest[]): this {
+    const run = this.recording;
+    const last = run.notifications.at(-1)?.notification;
+    if (last?.kind !== 'C') {
+      const why =
+        last === undefined
+          ? 'it did not finish'
+          : last.kind === 'E'
+            ? `it failed: ${String(last.error)}`
+            : 'it did not finish';
+      throw new Error(`expectAgent(${this.agent.name}).toPause(): the run did not pause: ${why}`);
+    }
+    const pending = pendingRequests(run.session);
+    if (requests === undefined) {
+      if (pending.length === 0)
+        throw new Error(`expectAgent(${this.agent.name}).toPause(): the run completed with nothing pending`);
+      return this;
+    }
+    const actual = pending.map((p, i) => pick(p, requests[i] ?? {}));
+    this.check('toPause(…)', actual, requests);
+    return this;
+  }
+
+  /**
+   * Resumes the paused run with answers, in virtual time, and returns the expectation of the
+   * resumed run (its stream: the answers' event, then what the agents do next). A key is a
+   * request id or the id the agent gave (`'approve'`, or `'approve#2'` for its second request),
+   * when it names exactly one pending request.
+   * @example
+   * ```ts
+   * expectAgent(flow).toPause().resume({ approve: { approved: true } }).toEmit('(ua|)', { u, a });
+   * ```
+   */
+  resume(answers: Readonly<Record<string, JsonValue>>): AgentExpectation {
+    const session = this.recording.session;
+    const pending = pendingRequests(session);
+    const resume: Record<string, JsonValue> = {};
+    for (const [key, answer] of Object.entries(answers))
+      resume[requestIdOf(this.agent.name, pending, key)] = answer;
+    const {
+      state: _state,
+      userContent: _userContent,
+      subscription: _subscription,
+      ...rest
+    } = this.options as ExpectAgentOptions & {
+      state?: unknown;
+    };
+    return new AgentExpectation(this.agent, { ...rest, session, resume } as ExpectAgentOptions);
   }
 
   private check(what: string, actual: unknown, expected: unknown, details?: string): void {

@@ -1,9 +1,10 @@
 export { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
-export { type EventView, type ExpectedEvent, eventView } from './eventView.js';
+export { type EventView, type ExpectedEvent, eventView, type RequestView } from './eventView.js';
 export {
   AgentExpectation,
   type ExpectAgentOptions,
   type ExpectedError,
+  type ExpectedRequest,
   expectAgent,
   type TimelineEntry,
 } from './expectAgent.js';

@@ -1,6 +1,15 @@
-import type { BaseAgent, Event, InvocationContext, Session } from '@rxagents/core';
-import type { ObservableNotification, Subscription } from 'rxjs';
+import {
+  type BaseAgent,
+  type Event,
+  type InvocationContext,
+  isPause,
+  type JsonValue,
+  Runner,
+  type Session,
+} from '@rxagents/core';
+import type { Observable, ObservableNotification, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { oneSessionService } from './internal/oneSessionService.js';
 import { parseSubscriptionMarble } from './internal/parseMarble.js';
 import { type TestContextOptions, testContext } from './testContext.js';
 
@@ -39,6 +48,11 @@ export type RecordOptions = DistributiveOmit<TestContextOptions, 'agent' | 'sche
    * in {@link AgentRecording.timersAfterRun}). Default 1,000,000 frames (about 17 virtual minutes).
    */
   readonly maxFrames?: number;
+  /**
+   * Answers for the requests pending in `session` (by request id): instead of a new run, the
+   * paused invocation is resumed through a `Runner`, as `runner.run({ resume })` does.
+   */
+  readonly resume?: Readonly<Record<string, JsonValue>>;
 };
 
 /**
@@ -78,7 +92,8 @@ const DEFAULT_MAX_FRAMES = 1_000_000;
  * timers left behind. {@link expectAgent} asserts on such a recording; use this directly for
  * assertions of your own.
  *
- * Like the `Runner`, a `userContent` is committed to the session as a `user` event (branch `''`)
+ * Like the `Runner`, a run that pauses for input (`requestInput`) completes after its requests,
+ * and a `userContent` is committed to the session as a `user` event (branch `''`)
  * before the agent runs. Do not call it inside another `TestScheduler.run`.
  *
  * @example
@@ -92,7 +107,7 @@ const DEFAULT_MAX_FRAMES = 1_000_000;
  * @param options context, subscription marble and `maxFrames` (default 1,000,000)
  */
 export function recordAgent(agent: BaseAgent, options: RecordOptions = {}): AgentRecording {
-  const { subscription, maxFrames = DEFAULT_MAX_FRAMES, ...contextOptions } = options;
+  const { subscription, maxFrames = DEFAULT_MAX_FRAMES, resume, ...contextOptions } = options;
   const { subscribed, unsubscribed } =
     subscription === undefined
       ? { subscribed: 0, unsubscribed: Number.POSITIVE_INFINITY }
@@ -108,20 +123,37 @@ export function recordAgent(agent: BaseAgent, options: RecordOptions = {}): Agen
     scheduler.maxFrames = maxFrames;
     const ctx = testContext({ ...contextOptions, agent, scheduler } as TestContextOptions);
     context = ctx;
-    if (ctx.userContent !== undefined) {
+    let events$: Observable<Event>;
+    if (resume !== undefined) {
+      const { session } = ctx;
+      const runner = new Runner({
+        appName: session.appName,
+        agent,
+        sessionService: oneSessionService(session),
+        scheduler,
+      });
+      events$ = runner.run({ userId: session.userId, sessionId: session.id, resume });
+    } else {
+      events$ = agent.runAsync(ctx);
+    }
+    if (resume === undefined && ctx.userContent !== undefined) {
       const content =
         ctx.userContent.role === 'user' ? ctx.userContent : { ...ctx.userContent, role: 'user' as const };
       ctx.session.commit(ctx.newEvent({ author: 'user', branch: '', content }));
     }
     let running: Subscription | undefined;
     scheduler.schedule(() => {
-      running = agent.runAsync(ctx).subscribe({
+      running = events$.subscribe({
         next: (event) => {
           events.push(event);
           notifications.push({ frame: scheduler.now(), notification: { kind: 'N', value: event } });
         },
+        // A pause ends the run as the Runner ends it: a completion after the requests.
         error: (error: unknown) =>
-          notifications.push({ frame: scheduler.now(), notification: { kind: 'E', error } }),
+          notifications.push({
+            frame: scheduler.now(),
+            notification: isPause(error) ? { kind: 'C' } : { kind: 'E', error },
+          }),
         complete: () => notifications.push({ frame: scheduler.now(), notification: { kind: 'C' } }),
       });
     }, subscribed);

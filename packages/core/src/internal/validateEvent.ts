@@ -52,6 +52,13 @@ function actionsFault(a: Readonly<Record<string, unknown>>): Fault {
     return ['actions.skipSummarization', mustBe('a boolean', a.skipSummarization)];
   if (a.endInvocation !== undefined && typeof a.endInvocation !== 'boolean')
     return ['actions.endInvocation', mustBe('a boolean', a.endInvocation)];
+  const request = a.requestInput as Readonly<Record<string, unknown>> | undefined;
+  if (request !== undefined) {
+    if (!isRecord(request) || typeof request.id !== 'string' || typeof request.kind !== 'string')
+      return ['actions.requestInput', mustBe('a request ({ id, kind, payload })', request)];
+  }
+  if (a.inputAnswers !== undefined && !isRecord(a.inputAnswers))
+    return ['actions.inputAnswers', mustBe('answers by request id', a.inputAnswers)];
   return undefined;
 }
 

@@ -44,6 +44,15 @@ export function validateRequest(agent: string, request: RunRequest): void {
     );
   if (request.resume === true && request.invocationId === undefined)
     throw new InvalidRequestError(agent, 'resume', 'resume needs an invocationId');
+  const resume: unknown = request.resume;
+  if (resume !== undefined && typeof resume !== 'boolean' && !isRecord(resume))
+    throw new InvalidRequestError(
+      agent,
+      'resume',
+      `must be true or answers by request id, got ${describe(resume)}`,
+    );
+  if (isRecord(resume) && request.stateDelta !== undefined)
+    throw new InvalidRequestError(agent, 'stateDelta', 'a resume with answers takes no stateDelta');
 }
 
 function isRecord(value: unknown): value is object {

@@ -1,6 +1,7 @@
-import { retry as retryStream, timer } from 'rxjs';
+import { of, retry as retryStream, throwError, timer } from 'rxjs';
 import type { AgentOperator } from '../BaseAgent.js';
 import { InvalidAgentConfigError } from '../errors.js';
+import { isPause } from '../InvocationPaused.js';
 import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 
 /** Options of {@link retry}. */
@@ -13,7 +14,8 @@ export interface RetryConfig {
 
 /**
  * Runs the source agent again when it fails, up to `count` times. Events of a failed attempt
- * stay committed, as they were when they were emitted.
+ * stay committed, as they were when they were emitted. A pause (`requestInput`) is not a failure:
+ * it passes through untouched.
  * @example
  * ```ts
  * import { retry } from '@rxagents/core';
@@ -31,9 +33,14 @@ export function retry(config: number | RetryConfig = 1): AgentOperator {
       throw new InvalidAgentConfigError(source.name, 'retry.delay', `must be a number >= 0, got ${delay}`);
     }
     return new OperatorAgent(source, [], (ctx) =>
-      source
-        .runAsync(ctx)
-        .pipe(retryStream(delay === 0 ? { count } : { count, delay: () => timer(delay, ctx.scheduler) })),
+      source.runAsync(ctx).pipe(
+        retryStream({
+          count,
+          // A pause is not a failure: it passes through, and the attempt count stays what it was.
+          delay: (error: unknown) =>
+            isPause(error) ? throwError(() => error) : delay === 0 ? of(0) : timer(delay, ctx.scheduler),
+        }),
+      ),
     );
   };
 }

@@ -1,5 +1,12 @@
-import type { BaseAgent, Event, InvocationContext, JsonValue, StateStore } from '@rxagents/core';
-import { catchError, concat, defer, type Observable, of } from 'rxjs';
+import {
+  type BaseAgent,
+  type Event,
+  type InvocationContext,
+  isPause,
+  type JsonValue,
+  type StateStore,
+} from '@rxagents/core';
+import { catchError, concat, defer, type Observable, of, throwError } from 'rxjs';
 import type { DeploymentStatus } from '../DeploymentStatus.js';
 import type { VerdictReader } from '../GoalVerdict.js';
 import type { Phase } from '../Phase.js';
@@ -159,19 +166,22 @@ export function goalSeekerRun(plan: GoalSeekerPlan, ctx: InvocationContext): Obs
     };
 
     return attemptFrom(start.phaseIndex, start.attempt).pipe(
+      // A phase that asks for input pauses the run (it is not a failure): the pause goes on up.
       catchError((error: unknown) =>
-        of(
-          statusEvent(
-            current,
-            'failed',
-            currentAttempt,
-            {},
-            {
-              code: PHASE_FAILED,
-              message: `phase '${current}' failed: ${messageOf(error)}`,
-            },
-          ),
-        ),
+        isPause(error)
+          ? throwError(() => error)
+          : of(
+              statusEvent(
+                current,
+                'failed',
+                currentAttempt,
+                {},
+                {
+                  code: PHASE_FAILED,
+                  message: `phase '${current}' failed: ${messageOf(error)}`,
+                },
+              ),
+            ),
       ),
     );
   });

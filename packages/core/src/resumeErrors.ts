@@ -1,0 +1,85 @@
+// The typed errors of pausing and resuming (human in the loop), apart from errors.ts so that
+// the errors of one feature read together. Each names the agent and the field at fault and is
+// raised before anything is committed.
+import { RxAgentsError } from './errors.js';
+
+/** A resume was asked for a session that has no pending request. */
+export class NothingPendingError extends RxAgentsError {
+  constructor(agent: string, sessionId: string) {
+    super('NOTHING_PENDING', `Agent '${agent}': resume: session '${sessionId}' has no pending request`, {
+      agent,
+      field: 'resume',
+    });
+  }
+}
+
+/** A resume answered a request id the session never saw. */
+export class UnknownRequestError extends RxAgentsError {
+  readonly requestId: string;
+  constructor(agent: string, requestId: string, pending: readonly string[]) {
+    super(
+      'UNKNOWN_REQUEST',
+      `Agent '${agent}': resume['${requestId}']: no such request; pending: ${pending.join(', ') || 'none'}`,
+      { agent, field: `resume.${requestId}` },
+    );
+    this.requestId = requestId;
+  }
+}
+
+/** A resume answered a request that an earlier resume already answered (or a racing process did). */
+export class RequestAlreadyAnsweredError extends RxAgentsError {
+  readonly requestId: string;
+  constructor(agent: string, requestId: string) {
+    super('REQUEST_ALREADY_ANSWERED', `Agent '${agent}': resume['${requestId}']: already answered`, {
+      agent,
+      field: `resume.${requestId}`,
+    });
+    this.requestId = requestId;
+  }
+}
+
+/** An answer does not match the schema its request declared; nothing was committed. */
+export class InvalidAnswerError extends RxAgentsError {
+  readonly requestId: string;
+  readonly issues: readonly string[];
+  constructor(agent: string, requestId: string, issues: readonly string[]) {
+    super(
+      'INVALID_ANSWER',
+      `Agent '${agent}': resume['${requestId}']: the answer does not match the request's schema: ${issues.join('; ')}`,
+      { agent, field: `resume.${requestId}` },
+    );
+    this.requestId = requestId;
+    this.issues = issues;
+  }
+}
+
+/** Two requests of one branch were outstanding at once under the same id. */
+export class RequestIdCollisionError extends RxAgentsError {
+  readonly requestId: string;
+  constructor(agent: string, requestId: string) {
+    super(
+      'REQUEST_ID_COLLISION',
+      `Agent '${agent}': requestInput.id: '${requestId}' is already waiting on this branch; give concurrent requests distinct ids`,
+      { agent, field: 'requestInput.id' },
+    );
+    this.requestId = requestId;
+  }
+}
+
+/**
+ * Re-running a paused invocation over its log produced something the log does not hold (the
+ * agents changed, or depend on something outside the session): the resume stops before
+ * committing anything.
+ */
+export class ReplayDivergedError extends RxAgentsError {
+  constructor(agent: string, field: string, message: string) {
+    super(
+      'REPLAY_DIVERGED',
+      `Agent '${agent}': ${field}: the resumed replay diverged from the log: ${message}`,
+      {
+        agent,
+        field,
+      },
+    );
+  }
+}

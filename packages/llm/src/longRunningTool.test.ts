@@ -1,0 +1,90 @@
+import {
+  InMemorySessionService,
+  isFunctionResponsePart,
+  pendingRequests,
+  Runner,
+  type RunRequest,
+} from '@rxagents/core';
+import { lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { functionTool } from './functionTool.js';
+import { LlmAgent } from './LlmAgent.js';
+import { scriptedModel } from './scriptedModel.js';
+
+const user = { userId: 'u1', sessionId: 's1' };
+
+function setup() {
+  const started: string[] = [];
+  const render = functionTool({
+    name: 'render',
+    description: 'Starts a render job',
+    parameters: z.object({ scene: z.string() }),
+    longRunning: true,
+    execute: ({ scene }) => {
+      started.push(scene);
+      return { status: 'pending', ticket: `job-${scene}` };
+    },
+  });
+  const model = scriptedModel([
+    {
+      when: (r) => !r.contents.some((c) => c.parts.some(isFunctionResponsePart)),
+      respond: { functionCalls: [{ name: 'render', args: { scene: 'fox' }, id: 'call-1' }] },
+    },
+    {
+      respond: (r) => {
+        const parts = r.contents.flatMap((c) => c.parts).filter(isFunctionResponsePart);
+        return `rendered: ${JSON.stringify(parts.map((p) => p.functionResponse.response))}`;
+      },
+    },
+  ]);
+  const studio = new LlmAgent({ name: 'studio', model, tools: [render] });
+  const sessions = new InMemorySessionService();
+  const runner = new Runner({ appName: 'studio', agent: studio, sessionService: sessions });
+  const session = () => sessions.getOrCreateSessionSync({ appName: 'studio', ...user });
+  const run = (request: Omit<RunRequest, 'userId' | 'sessionId'>) =>
+    lastValueFrom(runner.run({ ...user, ...request }).pipe(toArray()));
+  return { started, model, run, session };
+}
+
+describe('functionTool longRunning', () => {
+  it('pauses with the ticket, and the model never sees the interim answer', async () => {
+    const s = setup();
+    const events = await s.run({ newMessage: 'render a fox' });
+    expect(s.started).toEqual(['fox']);
+    expect(events.at(-1)?.actions.requestInput).toMatchObject({
+      kind: 'longRunning',
+      callId: 'call-1',
+      payload: { tool: 'render', args: { scene: 'fox' }, ticket: { status: 'pending', ticket: 'job-fox' } },
+    });
+    expect(s.model.requests).toHaveLength(1);
+  });
+
+  it('takes the real result from a function-response message, routed to the agent that made the call', async () => {
+    const s = setup();
+    await s.run({ newMessage: 'render a fox' });
+    const resumed = await s.run({
+      newMessage: {
+        role: 'user',
+        parts: [{ functionResponse: { id: 'call-1', name: 'render', response: { url: 'fox.png' } } }],
+      },
+    });
+    expect(s.started).toEqual(['fox']); // the job was started once
+    expect(resumed[0]).toMatchObject({
+      author: 'user',
+      content: { parts: [{ functionResponse: { id: 'call-1' } }] },
+    });
+    expect(resumed.at(-1)?.content?.parts[0]).toEqual({ text: 'rendered: [{"url":"fox.png"}]' });
+    expect(s.model.requests).toHaveLength(2);
+    expect(pendingRequests(s.session())).toEqual([]);
+  });
+
+  it('takes the real result as a resume answer too', async () => {
+    const s = setup();
+    await s.run({ newMessage: 'render a fox' });
+    const [pending] = pendingRequests(s.session());
+    const resumed = await s.run({ resume: { [pending!.id]: { url: 'fox.png' } } });
+    expect(s.started).toEqual(['fox']);
+    expect(resumed.at(-1)?.content?.parts[0]).toEqual({ text: 'rendered: [{"url":"fox.png"}]' });
+  });
+});

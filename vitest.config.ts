@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the `@rxagents/source` export
 // condition, so the tests never depend on a prior build. The name is our own: plain `source` is
@@ -23,7 +23,19 @@ export default defineConfig({
     },
     pool: 'threads',
     projects: [
-      { extends: true, test: { name: 'rxagents' } },
+      {
+        extends: true,
+        test: { name: 'rxagents', exclude: [...configDefaults.exclude, 'examples/angular/**'] },
+      },
+      // Angular's decorators (@Component, @Injectable) are TC39 decorators, which Node 20 cannot run:
+      // the Angular example's tests compile them as TypeScript's legacy decorators, as Angular's JIT
+      // expects. Not `extends: true`, which would add the root include globs to this project's.
+      {
+        resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] },
+        ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'default'] } },
+        oxc: { decorator: { legacy: true } },
+        test: { name: 'angular', include: ['examples/angular/src/**/*.test.ts'], pool: 'threads' },
+      },
       // The bench loads @google/adk, whose OpenTelemetry dependencies publish `module` builds with
       // extensionless imports that Node cannot load: its project resolves without that condition.
       {

@@ -63,9 +63,10 @@ import { Workload } from '@rxagents/workloads';
 import { expectAgent } from '@rxagents/testing';
 import { aiSdkModel } from '@rxagents/ai-sdk';
 import { main } from '@rxagents/cli';
+import { runSignals } from '@rxagents/angular';
 import { z } from 'zod';
 
-${CONSUMER_INTERNALS}export const used = [StateStore, LlmAgent, scriptedModel, PostgresSessionService, RemoteRunner, Workload, expectAgent, aiSdkModel, main];
+${CONSUMER_INTERNALS}export const used = [StateStore, LlmAgent, scriptedModel, PostgresSessionService, RemoteRunner, Workload, expectAgent, aiSdkModel, main, runSignals];
 export const tool = functionTool({ name: 't', description: 't', parameters: z.object({ a: z.number() }), execute: ({ a }) => ({ b: a + 1 }) });
 `;
 
@@ -96,6 +97,7 @@ describe('published packages', () => {
   it('each tarball holds LICENSE, README.md, every file its exports/main/types/bin name, and no tests', () => {
     expect(packed.map((p) => p.dir).sort()).toEqual([
       'ai-sdk',
+      'angular',
       'bullmq',
       'cli',
       'core',

@@ -78,6 +78,7 @@ export {
 } from './requestInput.js';
 export {
   InvalidAnswerError,
+  isResumeFault,
   NothingPendingError,
   ReplayDivergedError,
   RequestAlreadyAnsweredError,

@@ -117,6 +117,29 @@ describe('rxagents run', { timeout: 20_000 }, () => {
     expect(screen).toContain(`saved to    ${file}`);
   });
 
+  it('asks on the terminal when a tool needs confirmation: y runs it and the run goes on', async () => {
+    const t = term(['run', fixture('confirm.ts'), '-i', 'mail ann']);
+    const asked = await t.waitFor('approve? [y/n]');
+    expect(asked).toContain('? mailer wants to call send_email({"to":"ann"})');
+    t.type('y\r');
+    const done = await t.waitFor('summary');
+    expect(await t.exitCode()).toBe(0);
+    expect(done).toContain('Sent to ann.');
+    expect(done).toContain('✔ completed summary');
+  });
+
+  it('n with a reason rejects the call: the model is told and answers without it', async () => {
+    const t = term(['run', fixture('confirm.ts'), '-i', 'mail ann']);
+    await t.waitFor('approve? [y/n]');
+    t.type('n\r');
+    await t.waitFor('reason');
+    t.type('not today\r');
+    const done = await t.waitFor('summary');
+    expect(await t.exitCode()).toBe(0);
+    expect(done).toContain('I did not send it.');
+    expect(done).not.toContain('Sent to ann.');
+  });
+
   it('runs an exported Runner in its own session service, as an append-only log when piped', () => {
     const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('runner.mjs'), '--session', 's9'], {
       cwd: pkg,

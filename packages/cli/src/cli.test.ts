@@ -231,6 +231,37 @@ describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout:
     expect(await t.exitCode()).toBe(0);
   });
 
+  it('a deployment waiting for input shows its request in status and logs; respond answers it', async () => {
+    const t = term(
+      ['deploy', fixture('approval-deployment.ts'), '--goal', 'ship it', '--id', 'appr1', '--exit'],
+      {
+        ...env,
+        FIXTURE_STEP_MS: '300',
+      },
+    );
+    await t.waitFor('appr1 · phase review · waiting');
+    const status = cli('status', 'appr1');
+    expect(status.stdout).toContain('appr1  waiting  phase review');
+    expect(status.stdout).toContain('? reviewer asks: Ship this build?');
+    const requestId = /rxagents respond appr1 '([^']+)'/.exec(status.stdout)![1]!;
+    const asJson = JSON.parse(cli('status', 'appr1', '--json').stdout) as { requests: { id: string }[] };
+    expect(asJson.requests.map((r) => r.id)).toEqual([requestId]);
+    expect(cli('logs', 'appr1').stdout).toContain(
+      `Waiting for input in phase 'review': '${requestId}' (input)`,
+    );
+
+    const bad = cli('respond', 'appr1', requestId, '{"approved":"yes"}');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("does not match the request's schema");
+    expect(cli('respond', 'appr1', 'nope', 'true').stderr).toContain('no such request');
+
+    const good = cli('respond', 'appr1', requestId, '{"approved":true}');
+    expect(good.stdout.trim()).toBe(`appr1 answered ${requestId}`);
+    await t.waitFor('appr1 · phase ship · completed');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('[review] approved');
+  });
+
   it('Ctrl-C on deploy stops the deployment and exits with 130', async () => {
     const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web3'], env);
     await t.waitFor('web3 · phase build · running');

@@ -191,7 +191,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     program
       .command('run')
       .description(
-        'run an agent (or Runner) exported by a module and show its events live; a run that pauses for input asks on the terminal (with --json, or without a terminal, it exits with code 3)',
+        'run an agent (or Runner) exported by a module and show its events live; a run that pauses for input asks on the terminal (with --json, or without a terminal, it exits with code 4)',
       )
       .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
       .option('-i, --input <text>', "the user's message")

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliAsync, fixture } from '../test/terminal.js';
 
-// `rxagents run --json` pauses with exit code 3; `rxagents resume` answers from another process,
+// `rxagents run --json` pauses with exit code 4; `rxagents resume` answers from another process,
 // the session kept in PostgreSQL in between.
 const POSTGRES_URL = process.env.RXAGENTS_TEST_PG || 'postgres://postgres@127.0.0.1:5432/postgres';
 const schema = `rxt_cli_resume_${randomUUID().slice(0, 8)}`;
@@ -17,12 +17,12 @@ afterAll(async () => {
 });
 
 describe('rxagents run --json and rxagents resume', { timeout: 60_000 }, () => {
-  it('a paused run exits with 3 and its request; resume answers it in a later process; a second answer is refused', async () => {
+  it('a paused run exits with 4 and its request; resume answers it in a later process; a second answer is refused', async () => {
     const run = await cliAsync(
       ['run', fixture('confirm.ts'), '-i', 'mail ann', '--session', 's1', '--json'],
       env,
     );
-    expect(run.status).toBe(3);
+    expect(run.status).toBe(4);
     const events = run.stdout
       .trimEnd()
       .split('\n')

@@ -77,7 +77,7 @@ export const EXIT_INTERRUPTED = 130;
  * Exit code of a run that paused for input and was not answered here (`--json`, or no terminal
  * to ask on): its requests are in the session; answer them with `rxagents resume`.
  */
-export const EXIT_PAUSED = 3;
+export const EXIT_PAUSED = 4;
 
 /**
  * `rxagents run`: loads the module, runs its agent (or Runner) for one message and renders the

@@ -370,11 +370,8 @@ function branchOf(agent: BaseAgent | undefined): string {
 // Where a resumed invocation starts: the session as it was before the interrupted attempt.
 function resumePoint(session: Session, request: RunRequest): Session {
   if (request.resume !== true) return session;
-  const events = session.events;
-  for (let i = 0; i < events.length; i++) {
-    if (events[i]!.invocationId === request.invocationId) return session.prefix(i);
-  }
-  return session;
+  const first = session.firstIndexOf(request.invocationId!);
+  return first === -1 ? session : session.prefix(first);
 }
 
 // A string becomes a frozen user's text at once; given content is copied with the user's role.

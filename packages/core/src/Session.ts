@@ -27,7 +27,7 @@ export class Session {
   readonly appName: string;
   readonly userId: string;
   readonly state: StateStore;
-  private readonly log: Event[] = [];
+  private log: Event[] = [];
   private readonly versionAfter: number[] = [];
   // A strong set: the log holds every committed event anyway, and a WeakSet's ephemeron table
   // costs the garbage collector work per entry on every major GC (a long session has millions).
@@ -35,6 +35,13 @@ export class Session {
   // The event committed last: the one every enclosing agent's wrapper asks about, right after.
   private last: Event | undefined;
   private versionBeforeFirst = 0;
+  // Where each invocation's first event is (one string comparison per commit): a resume finds
+  // its invocation without scanning the session.
+  private readonly firstOf = new Map<string, number>();
+  private lastInvocation: string | undefined;
+  // A prefix copy's source and how many of its events it took (see `prefix`).
+  private base: Session | undefined;
+  private baseCount = 0;
 
   constructor(options: {
     id: string;
@@ -68,22 +75,39 @@ export class Session {
     if (!Number.isInteger(count) || count < 0 || count > this.log.length) {
       throw new RangeError(`Session '${this.id}': prefix(${count}) outside 0..${this.log.length}`);
     }
-    const copy = new Session({
-      id: this.id,
-      appName: this.appName,
-      userId: this.userId,
-      state: this.stateAt(-1),
-      events: this.log.slice(0, count),
-    });
-    // State also changes between events (shared app:/user: values synced in, temp: dropped):
-    // bring those in too, so the copy holds exactly the state event `count` was produced on.
+    const base = this.base;
+    if (base !== undefined && count <= this.baseCount) return base.prefix(count);
+    // The state event `count` was produced on: state also changes between events (shared
+    // app:/user: values synced in, temp: dropped), so it is read from the version chain rather
+    // than rebuilt by replaying the deltas (which cost O(session) per resume).
     const next = this.log[count];
     const target =
       next === undefined
         ? this.state.snapshot()
-        : this.state.at(this.versionAfter[count]! - (hasStateDelta(next) ? 1 : 0));
-    copy.state.syncTo(target);
+        : this.state.at(this.versionAfter[count - this.baseCount]! - (hasStateDelta(next) ? 1 : 0));
+    const copy = new Session({ id: this.id, appName: this.appName, userId: this.userId, state: target });
+    copy.adopt(this, count);
     return copy;
+  }
+
+  // Takes the first `count` events of `base` as already committed: the arrays are copied (two
+  // memcpys), the committed set is not (`isCommitted` asks `base`), and their past states are
+  // read from `base` (stateAt), so a prefix costs no replay of the deltas.
+  private adopt(base: Session, count: number): void {
+    this.base = base;
+    this.baseCount = count;
+    this.log = base.log.slice(0, count);
+    // `versionAfter` holds this session's own events only (index - baseCount): the adopted
+    // events' versions are `base`'s (stateAt and prefix below `baseCount` go there).
+    this.last = this.log[count - 1];
+  }
+
+  // Whether an event is one of those adopted from `base` (see `adopt`).
+  private adopted(event: Event): boolean {
+    const base = this.base;
+    if (base === undefined || !base.isCommitted(event)) return false;
+    const at = base.indexOf(event);
+    return at !== -1 && at < this.baseCount;
   }
 
   /**
@@ -93,6 +117,22 @@ export class Session {
   indexOf(event: Event): number {
     for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i] === event) return i;
     return -1;
+  }
+
+  /**
+   * Position of the first committed event of an invocation, or -1, without a scan.
+   * @example
+   * ```ts
+   * const before = session.prefix(session.firstIndexOf(invocationId));
+   * ```
+   */
+  firstIndexOf(invocationId: string): number {
+    const base = this.base;
+    if (base !== undefined) {
+      const there = base.firstIndexOf(invocationId);
+      if (there !== -1 && there < this.baseCount) return there;
+    }
+    return this.firstOf.get(invocationId) ?? -1;
   }
 
   /** Committed events in commit order (partial events are never here). */
@@ -107,7 +147,9 @@ export class Session {
 
   /** Whether this event object was committed to this session. */
   isCommitted(event: Event): boolean {
-    return event === this.last || this.committed.has(event);
+    return (
+      event === this.last || this.committed.has(event) || (this.base !== undefined && this.adopted(event))
+    );
   }
 
   /**
@@ -116,7 +158,7 @@ export class Session {
    * anything when the delta is invalid.
    */
   commit(event: Event): void {
-    if (event.partial === true || event === this.last || this.committed.has(event)) return;
+    if (event.partial === true || this.isCommitted(event)) return;
     this.commitNew(event);
   }
 
@@ -132,6 +174,11 @@ export class Session {
       break;
     }
     if (this.log.length === 0) this.versionBeforeFirst = this.state.version;
+    const invocation = event.invocationId;
+    if (invocation !== this.lastInvocation) {
+      this.lastInvocation = invocation;
+      if (!this.firstOf.has(invocation)) this.firstOf.set(invocation, this.log.length);
+    }
     if (hasDelta) this.state.apply(delta, event.author);
     this.committed.add(event);
     this.last = event;
@@ -144,9 +191,10 @@ export class Session {
    * event), for inspecting a session as it was.
    */
   stateAt(eventIndex: number): State {
+    if (this.base !== undefined && eventIndex < this.baseCount) return this.base.stateAt(eventIndex);
     if (eventIndex === -1)
       return this.log.length === 0 ? this.state.snapshot() : this.state.at(this.versionBeforeFirst);
-    const version = this.versionAfter[eventIndex];
+    const version = this.versionAfter[eventIndex - this.baseCount];
     if (version === undefined) {
       throw new RangeError(
         `Session '${this.id}': no event at index ${eventIndex} (0..${this.log.length - 1})`,

@@ -19,6 +19,8 @@ class Removal {
 }
 type Version = StateDelta | Removal;
 
+const CHECKPOINT = 1024;
+
 const EMPTY_STATE: State = Object.freeze(Object.create(null) as Record<string, JsonValue>);
 
 /**
@@ -47,6 +49,11 @@ export class StateStore {
   private readonly initial: State;
   private cached: State;
   private cachedVersion = 0;
+  // Snapshots every CHECKPOINT versions (or every `keys` versions when there are more keys), so
+  // that `at(version)` replays at most that many deltas: a resumed invocation at the end of a
+  // long session reads the state before it without replaying the session. O(1) amortised per
+  // commit and O(versions) memory in all.
+  private readonly checkpoints: { readonly version: number; readonly state: State }[] = [];
   private changes: Subject<State> | undefined;
 
   /**
@@ -113,8 +120,19 @@ export class StateStore {
     }
     if (version === current) return this.snapshot();
     if (version === 0) return this.initial;
-    const from = this.cachedVersion <= version ? this.cachedVersion : 0;
-    const out: Record<string, JsonValue> = { ...(from === 0 ? this.initial : this.cached) };
+    let from = 0;
+    let start = this.initial;
+    if (this.cachedVersion <= version) {
+      from = this.cachedVersion;
+      start = this.cached;
+    }
+    const checkpoint = this.checkpointAtOrBefore(version);
+    if (checkpoint !== undefined && checkpoint.version > from) {
+      from = checkpoint.version;
+      start = checkpoint.state;
+    }
+    if (from === version) return start;
+    const out: Record<string, JsonValue> = { ...start };
     for (let i = from; i < version; i++) {
       const v = this.versions[i]!;
       if (v instanceof Removal) for (const key of v.keys) delete out[key];
@@ -192,9 +210,34 @@ export class StateStore {
   }
 
   private push(version: Version): number {
-    this.versions.push(version);
+    const count = this.versions.push(version);
+    const last = this.checkpoints.length === 0 ? 0 : this.checkpoints[this.checkpoints.length - 1]!.version;
+    if (count - last >= CHECKPOINT && count - last >= this.values.size) {
+      this.checkpoints.push({ version: count, state: Object.freeze(Object.fromEntries(this.values)) });
+    }
     const changes = this.changes;
     if (changes?.observed) changes.next(this.snapshot());
-    return this.versions.length;
+    return count;
+  }
+
+  // The last checkpoint at or before a version (binary search).
+  private checkpointAtOrBefore(
+    version: number,
+  ): { readonly version: number; readonly state: State } | undefined {
+    const list = this.checkpoints;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: { readonly version: number; readonly state: State } | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const checkpoint = list[mid]!;
+      if (checkpoint.version <= version) {
+        found = checkpoint;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
   }
 }

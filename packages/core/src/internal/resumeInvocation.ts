@@ -61,9 +61,8 @@ export interface ResumeDeps {
 export function resumeInvocation(deps: ResumeDeps): Observable<Event> {
   return defer(() => {
     const { session, answers, root } = deps;
-    const invocationId = checkAnswers(root.name, session, answers);
+    const { invocationId, first } = checkAnswers(root.name, session, answers);
     const events = session.events;
-    const first = events.findIndex((e) => e.invocationId === invocationId);
     const opening = events[first]!;
     const hasMessage = opening.author === 'user' && opening.actions.inputAnswers === undefined;
     const start = hasMessage ? first + 1 : first;
@@ -144,35 +143,50 @@ export function resumeInvocation(deps: ResumeDeps): Observable<Event> {
   });
 }
 
-// The invocation the answers resume; typed errors for answers that cannot be taken.
-function checkAnswers(agent: string, session: Session, answers: Readonly<Record<string, JsonValue>>): string {
-  const pending = pendingRequests(session);
+// The invocation the answers resume and where it starts; typed errors for answers that cannot be
+// taken. Only the invocation's events are read (its id is the head of every request id), so a
+// resume does not scan a long session; the error paths may.
+function checkAnswers(
+  agent: string,
+  session: Session,
+  answers: Readonly<Record<string, JsonValue>>,
+): { readonly invocationId: string; readonly first: number } {
   const ids = Object.keys(answers);
-  if (pending.length === 0) {
-    const asked = ids.find((id) => session.events.some((e) => e.actions.requestInput?.id === id));
-    if (asked !== undefined) throw new RequestAlreadyAnsweredError(agent, asked);
-    throw new NothingPendingError(agent, session.id);
-  }
   if (ids.length === 0) throw new NothingPendingError(agent, session.id);
-  const byId = new Map<string, PendingRequest>(pending.map((p) => [p.id, p]));
-  let invocationId: string | undefined;
-  for (const id of ids) {
-    const request = byId.get(id);
-    if (request === undefined) {
-      if (session.events.some((e) => e.actions.requestInput?.id === id))
-        throw new RequestAlreadyAnsweredError(agent, id);
-      throw new UnknownRequestError(agent, id, [...byId.keys()]);
-    }
-    if (invocationId !== undefined && request.invocationId !== invocationId) {
-      throw new UnknownRequestError(
-        agent,
-        id,
-        pending.filter((p) => p.invocationId === invocationId).map((p) => p.id),
-      );
-    }
-    invocationId = request.invocationId;
+  const invocationId = invocationOf(ids[0]!);
+  const first = invocationId === undefined ? -1 : session.firstIndexOf(invocationId);
+  const own: Event[] = [];
+  if (first !== -1) {
+    const events = session.events;
+    for (let i = first; i < events.length; i++)
+      if (events[i]!.invocationId === invocationId) own.push(events[i]!);
   }
-  return invocationId!;
+  const pending = new Map<string, PendingRequest>(pendingRequests(own).map((p) => [p.id, p]));
+  for (const id of ids) {
+    if (pending.has(id)) continue;
+    const everywhere = pendingRequests(session);
+    if (
+      session.events.some((e) => e.actions.requestInput?.id === id) &&
+      !everywhere.some((p) => p.id === id)
+    ) {
+      throw new RequestAlreadyAnsweredError(agent, id);
+    }
+    if (everywhere.length === 0) throw new NothingPendingError(agent, session.id);
+    // Pending, but of another invocation than the first answer's: one invocation per resume.
+    throw new UnknownRequestError(
+      agent,
+      id,
+      everywhere.filter((p) => p.invocationId === invocationId || pending.size === 0).map((p) => p.id),
+    );
+  }
+  return { invocationId: invocationId!, first };
+}
+
+// `<invocationId>/<branch>/<id>#<n>`: branches and ids have no '/'.
+function invocationOf(requestId: string): string | undefined {
+  const last = requestId.lastIndexOf('/');
+  const middle = last <= 0 ? -1 : requestId.lastIndexOf('/', last - 1);
+  return middle <= 0 ? undefined : requestId.slice(0, middle);
 }
 
 function answersEvent(deps: ResumeDeps, invocationId: string, n: number): Event {

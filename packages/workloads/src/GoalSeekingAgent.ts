@@ -72,6 +72,10 @@ const MAX_LOGGED_TEXT = 200;
  * synchronous rather than an `Observable<void>`: there is nothing left to wait for (the `stopped`
  * status event is then appended to the session through the session service).
  *
+ * A phase that asks for input (`requestInput`) pauses the run: the status becomes `waiting`, with
+ * the pending requests in `status.requests`, and `respond(requestId, answer)` resumes the run
+ * where it paused (the phases and the attempt before it are not done again).
+ *
  * The evaluator reports its verdict through state: `goal:verdict` = `{ met, reason }` (what an
  * `LlmAgent` with `outputKey: 'goal:verdict'` and a zod `outputSchema` writes), or `goal:met` =
  * `true`/`false` with an optional `goal:reason`; see {@link GOAL_KEYS}, or pass `verdict` to read

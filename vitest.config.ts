@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // also published by packages such as eventsource-parser (under `ai`), whose .ts files Node cannot load.
 export default defineConfig({
   resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'default'] } },
+  // No `module` condition when tests run (in Node): @opentelemetry/api 1.9, the version the
+  // OpenTelemetry SDK 2.x peers on, publishes a `module` build with extensionless imports.
+  ssr: { resolve: { conditions: ['@rxagents/source', 'default'] } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

@@ -76,6 +76,22 @@ describe('agent operators (marbles)', () => {
     });
   });
 
+  it('timeout + fallback: an AGENT_TIMEOUT event, committed, then the alternative (as the README says)', () => {
+    const robust = scriptedAgent('researcher', '100ms (r|)').pipe(
+      timeout(50),
+      fallback(scriptedAgent('cheap', '-(c|)')),
+    );
+    const timedOut = {
+      branch: 'researcher',
+      errorCode: 'AGENT_TIMEOUT',
+      errorMessage: new AgentTimeoutError('researcher', 50).message,
+    };
+    expectAgent(robust)
+      .toEmit('50ms e(c|)', { e: timedOut, c: { branch: 'cheap', content: 'c' } })
+      .toHaveCommitted([timedOut, { branch: 'cheap', content: 'c' }])
+      .toHaveNoPendingTimers();
+  });
+
   it('when chooses the next agent from the state the source committed', () => {
     const tone = (value: string) =>
       scriptedAgent('tone', '-(t|)', { t: { stateDelta: { tone: value } } }).pipe(

@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 
 /**
  * A model call through the Vercel AI SDK failed: the provider answered with an HTTP error, the
@@ -48,3 +48,6 @@ export class AiSdkModelError extends RxAgentsError {
     this.isRetryable = details.isRetryable ?? false;
   }
 }
+
+// Rebuilt as its own class when it crosses a process boundary (see registerErrorClass).
+registerErrorClass('MODEL_CALL_FAILED', AiSdkModelError);

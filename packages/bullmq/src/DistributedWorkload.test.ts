@@ -182,6 +182,24 @@ describe('DistributedWorkload', () => {
     }
   });
 
+  it('a static spec needs no goal of its own: deploy supplies it, and neither fails naming goal', async () => {
+    const f = fixture('goalless');
+    const ran: string[] = [];
+    await f.worker({ deployments: { site: { phases: [{ name: 'build', agent: step('builder', ran) }] } } });
+    const id = await f.workload.deploy({ spec: 'site', goal: 'a deployed site' });
+    await until(async () => (await f.workload.status(id)).status === 'completed', 5000, 'site to complete');
+    expect(ran).toEqual(['builder']);
+    const session = await firstValueFrom(
+      f.sessions.getSession({ appName: 'workloads', userId: 'workload', sessionId: id }),
+    );
+    expect(session?.state.get('deployment:goal')).toBe('a deployed site');
+    const bare = await f.workload.deploy({ spec: 'site' });
+    await until(async () => (await f.workload.status(bare)).status === 'failed', 5000, 'bare to fail');
+    expect((await f.workload.logs(bare)).at(-1)).toMatch(
+      /Failed: Invalid deployment config: goal: spec 'site' has no goal and deploy\(\) gave none$/,
+    );
+  });
+
   it('rejects unknown specs, taken or malformed ids; unknown ids are DeploymentNotFoundError', async () => {
     const f = fixture('invalid');
     await f.worker({ deployments: { site: { goal: 'x', phases: [{ name: 'b', agent: step('b', []) }] } } });

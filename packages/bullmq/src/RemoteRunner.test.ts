@@ -4,7 +4,7 @@ import {
   BackendUnavailableError,
   type Event,
   InMemorySessionService,
-  InvalidAgentConfigError,
+  InvalidRequestError,
   InvalidStateError,
   SequentialAgent,
   type SessionService,
@@ -365,7 +365,7 @@ describe('RemoteRunner + startWorker', () => {
       name: 'RemoteRunError',
     });
     const c = await failure('missing');
-    expect(c).toBeInstanceOf(InvalidAgentConfigError);
+    expect(c).toBeInstanceOf(InvalidRequestError);
     expect(c).toMatchObject({ agent: 'missing', field: 'agent' });
     expect((c as Error).message).toContain("no worker of queue 'rxagents' hosts an agent named 'missing'");
     // announced by a worker that has gone since: the job reaches one that does not host it
@@ -376,7 +376,7 @@ describe('RemoteRunner + startWorker', () => {
     });
     await gone.close();
     const d = await failure('ghost');
-    expect(d).toBeInstanceOf(InvalidAgentConfigError);
+    expect(d).toBeInstanceOf(InvalidRequestError);
     expect((d as Error).message).toContain('(it hosts: typed, plain)');
   });
 

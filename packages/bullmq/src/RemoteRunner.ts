@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Event,
-  InvalidAgentConfigError,
+  InvalidRequestError,
   type JsonValue,
   type RunRequest,
   RxAgentsError,
@@ -54,12 +54,14 @@ export type RemoteRunRequest = Omit<RunRequest, 'resume'> & {
  * Observable emits every event the worker's `Runner` emits, in order, each once (a worker that
  * took over a job after another died re-emits the events from the start of the invocation; they
  * are dropped here by id), and completes when the run does. A failed run errors with the worker's
- * error rebuilt: an `RxAgentsError` of the same class, `code`, `agent` and `field`, or a
- * {@link RemoteRunError}. A run that pauses for input (see `requestInput`) completes like a local
- * `Runner`'s, its request events last; `run({ userId, sessionId, resume: { [requestId]: answer } })`
- * resumes it on whichever worker takes the job (the resume errors — `InvalidAnswerError`,
- * `UnknownRequestError`, `RequestAlreadyAnsweredError`, … — arrive as their own classes).
- * Unsubscribing (or aborting `signal`) cancels the run on whichever
+ * error rebuilt by core's `errorFromCode`: an `RxAgentsError` of the same class (when its
+ * package registered it in this process, else a plain `RxAgentsError`), `code`, `agent`, `field`
+ * and other fields, or a {@link RemoteRunError}. A run that pauses for input (see `requestInput`)
+ * completes like a local `Runner`'s, its request events last;
+ * `run({ userId, sessionId, resume: { [requestId]: answer } })` resumes it on whichever worker
+ * takes the job (the resume errors — `InvalidAnswerError`, `UnknownRequestError`,
+ * `RequestAlreadyAnsweredError`, … — arrive as their own classes). Unsubscribing (or aborting
+ * `signal`) cancels the run on whichever
  * worker holds it, or takes the job off the queue if none does yet. Redis unreachable:
  * `BackendUnavailableError('redis', …)` within `connectTimeoutMillis`.
  *
@@ -100,11 +102,7 @@ export class RemoteRunner {
       const invocationId = request.invocationId ?? `inv-${randomUUID()}`;
       if (invocationId.includes(':')) {
         subscriber.error(
-          new InvalidAgentConfigError(
-            this.agent,
-            'invocationId',
-            `must not contain ':' (got '${invocationId}')`,
-          ),
+          new InvalidRequestError(this.agent, 'invocationId', `must not contain ':' (got '${invocationId}')`),
         );
         return;
       }
@@ -124,7 +122,7 @@ export class RemoteRunner {
           commands.hexists(keys.registry, `agent:${this.agent}`),
         ]);
         if (announced > 0 && hosted === 0) {
-          throw new InvalidAgentConfigError(
+          throw new InvalidRequestError(
             this.agent,
             'agent',
             `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,

@@ -1,6 +1,4 @@
-import * as core from '@rxagents/core';
-import { RxAgentsError, type RxAgentsErrorCode } from '@rxagents/core';
-import * as workloads from '@rxagents/workloads';
+import { errorFromCode, RxAgentsError, registerErrorClass } from '@rxagents/core';
 import type { WireError } from './protocol.js';
 
 /**
@@ -21,31 +19,20 @@ export class RemoteRunError extends RxAgentsError {
   }
 }
 
-// The typed errors a worker may forward, rebuilt as instances of their own class so that
-// `instanceof SessionConflictError` works on the caller's side as it would in one process. Taken
-// from the exports of core and workloads, so a new error class there is covered without a list
-// here to keep in step.
-type ErrorClass = { readonly prototype: RxAgentsError };
-const KNOWN: ReadonlyMap<string, ErrorClass> = new Map(
-  Object.entries<unknown>({ ...core, ...workloads }).filter(
-    (entry): entry is [string, ErrorClass] =>
-      typeof entry[1] === 'function' && entry[1].prototype instanceof RxAgentsError,
-  ),
-);
-
 /**
- * @internal Rebuilds a forwarded error: an `RxAgentsError` (of its own class when it is one of
- * ours, with `code`, `agent`, `field` and its other fields), else a {@link RemoteRunError}.
+ * @internal Rebuilds a forwarded error: one with a code through core's error registry (an
+ * instance of its own class when that class's package is loaded in this process, else a plain
+ * `RxAgentsError` with the code), else a {@link RemoteRunError}.
  */
 export function fromWire(wire: WireError): Error {
   if (wire.code === undefined) return new RemoteRunError(wire.name, wire.message);
-  const error = new RxAgentsError(wire.code as RxAgentsErrorCode, wire.message, {
+  return errorFromCode(wire.code, wire.message, {
+    name: wire.name,
     agent: wire.agent,
     field: wire.field,
+    fields: wire.extra,
   });
-  const known = KNOWN.get(wire.name);
-  if (known !== undefined) Object.setPrototypeOf(error, known.prototype);
-  error.name = wire.name;
-  if (wire.extra !== undefined) Object.assign(error, wire.extra);
-  return error;
 }
+
+// A RemoteRunError forwarded once more (a worker that is itself a RemoteRunner's caller).
+registerErrorClass('REMOTE_RUN_FAILED', RemoteRunError);

@@ -11,6 +11,7 @@ export {
   type AgentEntry,
   type DeploymentEntry,
   type DeploymentRequest,
+  type HostedDeploymentSpec,
   startWorker,
   type WorkerActivity,
   type WorkerHandle,

@@ -1,7 +1,14 @@
 // Over 350 lines on purpose: the two job kinds share the worker's connections, cancellation and
 // activity stream, which the closure of startWorker holds together.
 import { randomUUID } from 'node:crypto';
-import { BaseAgent, type Event, InvalidAgentConfigError, Runner, type SessionService } from '@rxagents/core';
+import {
+  BaseAgent,
+  type Event,
+  InvalidAgentConfigError,
+  InvalidRequestError,
+  Runner,
+  type SessionService,
+} from '@rxagents/core';
 import { type DeploymentSpec, GoalSeekingAgent, InvalidDeploymentConfigError } from '@rxagents/workloads';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -36,11 +43,22 @@ export interface DeploymentRequest {
 }
 
 /**
- * A goal-seeking deployment a worker hosts: a `DeploymentSpec` (phases, evaluator, goal) or a
- * function of the request building one (e.g. from the goal). `onStatusChange` is not called on
- * workers: status lives in the deployment's Redis record, read with `DistributedWorkload.status`.
+ * A `DeploymentSpec` as a worker hosts it: the goal is optional, since `deploy({ spec, goal })`
+ * usually supplies it; the spec's own goal is the default. A deployment with neither fails on the
+ * worker with `InvalidDeploymentConfigError` (`field: 'goal'`).
  */
-export type DeploymentEntry = DeploymentSpec | ((request: DeploymentRequest) => DeploymentSpec);
+export type HostedDeploymentSpec = WithOptionalGoal<DeploymentSpec>;
+
+// Distributes over DeploymentSpec's union (with and without an evaluator), which Omit would merge.
+type WithOptionalGoal<S> = S extends unknown ? Omit<S, 'goal'> & { readonly goal?: string } : never;
+
+/**
+ * A goal-seeking deployment a worker hosts: a {@link HostedDeploymentSpec} (phases, evaluator,
+ * optionally a goal) or a function of the request building one (e.g. from the goal).
+ * `onStatusChange` is not called on workers: status lives in the deployment's Redis record, read
+ * with `DistributedWorkload.status`.
+ */
+export type DeploymentEntry = HostedDeploymentSpec | ((request: DeploymentRequest) => HostedDeploymentSpec);
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions extends QueueLocation {
@@ -287,7 +305,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     try {
       const entry = agents[data.agent];
       if (entry === undefined) {
-        throw new InvalidAgentConfigError(
+        throw new InvalidRequestError(
           data.agent,
           'agent',
           `no agent named '${data.agent}' on worker ${workerId} (it hosts: ${Object.keys(agents).join(', ') || 'none'})`,
@@ -341,6 +359,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       const spec =
         typeof entry === 'function' ? entry({ deploymentId: data.deploymentId, goal: data.goal }) : entry;
       const goal = data.goal ?? spec.goal;
+      if (goal === undefined) {
+        throw new InvalidDeploymentConfigError(spec.name, [
+          { field: 'goal', message: `spec '${data.spec}' has no goal and deploy() gave none` },
+        ]);
+      }
       const seeker = new GoalSeekingAgent({
         ...spec,
         goal,

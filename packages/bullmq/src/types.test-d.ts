@@ -1,10 +1,10 @@
-import type { Event, JsonValue, Runner } from '@rxagents/core';
+import type { BaseAgent, Event, JsonValue, Runner } from '@rxagents/core';
 import type { StatusUpdate } from '@rxagents/workloads';
 import type { Observable } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { DistributedDeploymentInfo, DistributedWorkload } from './DistributedWorkload.js';
 import type { RemoteRunner, RemoteRunRequest } from './RemoteRunner.js';
-import type { AgentEntry, DeploymentEntry } from './startWorker.js';
+import type { AgentEntry, DeploymentEntry, HostedDeploymentSpec } from './startWorker.js';
 
 describe('RemoteRunner', () => {
   it('has Runner.run’s signature; resume only as answers (resuming an interrupted run is the worker’s)', () => {
@@ -42,5 +42,20 @@ describe('DistributedWorkload', () => {
     expectTypeOf<Extract<DeploymentEntry, (...args: never[]) => unknown>>()
       .parameter(0)
       .toEqualTypeOf<{ readonly deploymentId: string; readonly goal: string | undefined }>();
+  });
+});
+
+describe('HostedDeploymentSpec', () => {
+  it('takes a static spec without a goal (deploy supplies it), keeps phases required', () => {
+    const phases = [{ name: 'build', agent: null as unknown as BaseAgent }];
+    const goalless: DeploymentEntry = { phases };
+    const withEvaluator: HostedDeploymentSpec = { phases, evaluator: phases[0]!.agent, maxAttempts: 2 };
+    const built: DeploymentEntry = ({ goal }) => ({ phases, ...(goal === undefined ? {} : { goal }) });
+    void [goalless, withEvaluator, built];
+    // @ts-expect-error phases stay required
+    const noPhases: HostedDeploymentSpec = { goal: 'x' };
+    // @ts-expect-error maxAttempts only with an evaluator, as in DeploymentSpec
+    const stray: HostedDeploymentSpec = { phases, maxAttempts: 2 };
+    void [noPhases, stray];
   });
 });

@@ -80,6 +80,25 @@ describe('Timeline', () => {
     ]);
   });
 
+  it('times a loop iteration from its own start (lastRunElapsed), the row from the first (elapsed)', () => {
+    let now = 0;
+    const timeline = new Timeline(() => now);
+    const start = { type: 'agentStart', name: 'critic', branch: 'refine.critic' } as const;
+    const end = { ...start, type: 'agentEnd', outcome: 'completed' } as const;
+    timeline.signal(start);
+    now = 800;
+    timeline.signal(end);
+    const row = timeline.rows[0]!;
+    expect(timeline.lastRunElapsed(row)).toBe(800);
+    now = 1000;
+    timeline.signal(start);
+    now = 1050;
+    timeline.signal(end);
+    expect(row.runs).toBe(2);
+    expect(timeline.lastRunElapsed(row)).toBe(50);
+    expect(timeline.elapsed(row)).toBe(1050);
+  });
+
   it('without spans, shows agents from their first event and closes them at the end', () => {
     const timeline = new Timeline(() => 0);
     const ctx = { author: 'w', branch: 'root.w' };

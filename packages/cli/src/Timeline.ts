@@ -19,6 +19,8 @@ export interface TimelineRow {
   /** Wall-clock milliseconds (the CLI's clock) of the first start and the last end. */
   startedAt: number;
   endedAt: number | undefined;
+  /** Wall-clock milliseconds of the latest start (a loop's current iteration). */
+  runStartedAt: number;
   /** How many times the agent was started on this branch (loops run it again). */
   runs: number;
   /** The latest text: the chunks streamed so far, or the last complete text. */
@@ -101,6 +103,7 @@ export class Timeline {
           row.status = 'running';
           row.endedAt = undefined;
         }
+        if (row.runs > 0) row.runStartedAt = this.now();
         row.runs++;
         return;
       }
@@ -184,9 +187,14 @@ export class Timeline {
     }
   }
 
-  /** Milliseconds the row has been (or was) running. */
+  /** Milliseconds the row has been (or was) running, from its first start (all a loop's runs). */
   elapsed(row: TimelineRow): number {
     return (row.endedAt ?? this.now()) - row.startedAt;
+  }
+
+  /** Milliseconds of the row's latest run alone: what an append-only log prints at each end. */
+  lastRunElapsed(row: TimelineRow): number {
+    return (row.endedAt ?? this.now()) - row.runStartedAt;
   }
 
   /** What the summary reports. */
@@ -212,6 +220,7 @@ export class Timeline {
         status: 'running',
         startedAt: this.now(),
         endedAt: undefined,
+        runStartedAt: this.now(),
         runs: 0,
         text: '',
         streaming: false,

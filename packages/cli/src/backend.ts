@@ -25,6 +25,7 @@ export const CONNECT_TIMEOUT_MS = 3000;
 
 type BullmqModule = typeof import('@rxagents/bullmq');
 type PostgresModule = typeof import('@rxagents/postgres');
+type McpModule = typeof import('@rxagents/mcp');
 
 // Only a missing package itself becomes the install hint; a package that is installed but fails
 // to load (a missing transitive dependency, a syntax error) keeps its own error.
@@ -59,6 +60,17 @@ export async function loadPostgres(): Promise<PostgresModule> {
         'a PostgreSQL URL is configured, which needs @rxagents/postgres: npm i @rxagents/postgres',
       );
     }
+    throw error;
+  }
+}
+
+/** `@rxagents/mcp`, loaded on demand: it is an optional peer dependency of the CLI. */
+export async function loadMcp(): Promise<McpModule> {
+  try {
+    return await import('@rxagents/mcp');
+  } catch (error: unknown) {
+    if (missing(error, '@rxagents/mcp'))
+      throw new Error('rxagents mcp needs @rxagents/mcp: npm i @rxagents/mcp');
     throw error;
   }
 }

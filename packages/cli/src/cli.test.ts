@@ -153,6 +153,29 @@ describe('rxagents run', { timeout: 20_000 }, () => {
     expect(r.stdout).toMatch(/session\s+fixture_app\/cli\/s9 · 2 events committed/);
   });
 
+  it('--state that is not JSON fails naming --state, before running anything', () => {
+    const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('flow.ts'), '--state', '{bad'], {
+      cwd: pkg,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: --state is not valid JSON: /m);
+    expect(r.stdout).toBe('');
+  });
+
+  it("times each loop iteration on its own in the piped log, not from the loop's first start", () => {
+    const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('loop.mjs')], {
+      cwd: pkg,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const ms = (d: string) => (d.endsWith('ms') ? Number(d.slice(0, -2)) : Number(d.slice(0, -1)) * 1000);
+    const ends = [...r.stdout.matchAll(/^✔ twice\.wait (\S+)$/gm)].map((m) => ms(m[1]!));
+    expect(ends).toHaveLength(2);
+    // Cumulative timing would make the second (20 ms of work) longer than the first (800 ms).
+    expect(ends[1]!).toBeLessThan(ends[0]!);
+  });
+
   it('exits 1 with a readable error when the module exports no agent', async () => {
     const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('slow.mjs')], {
       cwd: pkg,
@@ -221,7 +244,12 @@ describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout:
   });
 
   it('logs --follow streams lines until the deployment ends; deploy --exit exits with its status', async () => {
-    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web2', '--exit'], env);
+    // 1.5 s phases: the follower is a process of its own (~0.5 s through tsx, seconds on a busy
+    // machine) and must connect before the host, with --exit, ends with the deployment.
+    const t = term(['deploy', fixture('deployment.ts'), '--goal', 'g', '--id', 'web2', '--exit'], {
+      ...env,
+      FIXTURE_STEP_MS: '1500',
+    });
     await t.waitFor('web2 · phase build');
     const follow = cli('logs', 'web2', '--follow');
     expect(follow.status).toBe(0);
@@ -229,6 +257,8 @@ describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout:
     expect(follow.stdout).toContain("Phase 'deploy' started");
     expect(follow.stdout.trimEnd()).toMatch(/Goal reached: deployment completed$/);
     expect(await t.exitCode()).toBe(0);
+    // The first two lines are written by deploy itself, before its terminal subscribes to the log.
+    expect(t.screen()).toMatch(/Deployment 'web2' started: g\n.*Phase 'build' started\n/);
   });
 
   it('a deployment waiting for input shows its request in status and logs; respond answers it', async () => {

@@ -4,6 +4,7 @@ export type { LifecycleSignal } from './lifecycleTracer.js';
 export { lifecycleTracer } from './lifecycleTracer.js';
 export { type LoadedModule, loadModule } from './loadModule.js';
 export { main, processIo } from './main.js';
+export { type McpServeOptions, mcpServeCommand } from './mcpServeCommand.js';
 export {
   type FrameOptions,
   formatDuration,

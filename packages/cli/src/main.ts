@@ -3,6 +3,7 @@ import type { JsonValue } from '@rxagents/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
+import { mcpServeCommand } from './mcpServeCommand.js';
 import { type CliIo, runCommand } from './runCommand.js';
 import { registerWorkloadCommands } from './workloadCommands.js';
 
@@ -211,6 +212,29 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   ).action((module: string, opts: Record<string, string | boolean | undefined>) =>
     runWith(module, opts, opts.answer as unknown as Record<string, JsonValue>),
   );
+
+  program
+    .command('mcp')
+    .description('Model Context Protocol')
+    .command('serve')
+    .description('serve the agent (or Runner) a module exports as an MCP tool, over stdio or HTTP')
+    .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
+    .option('-e, --export <name>', 'the export to serve (default: default, agent, runner, rootAgent)')
+    .option('-p, --port <port>', 'serve Streamable HTTP on this port instead of stdio', positiveInt)
+    .option('--host <host>', 'host to listen on with --port', '127.0.0.1')
+    .option('--app <name>', 'app name when the module exports an agent', 'rxagents')
+    .action(async (module: string, opts: { export?: string; port?: number; host: string; app: string }) => {
+      code = await mcpServeCommand(
+        {
+          module,
+          host: opts.host,
+          app: opts.app,
+          ...(opts.export === undefined ? {} : { export: opts.export }),
+          ...(opts.port === undefined ? {} : { port: opts.port }),
+        },
+        io,
+      );
+    });
 
   registerWorkloadCommands(
     program,

@@ -103,7 +103,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   };
   let stateDelta: StateDelta | undefined;
   if (options.state !== undefined) {
-    const parsed: unknown = JSON.parse(options.state);
+    const parsed = parseStateOption(options.state);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error('--state must be a JSON object');
     }
@@ -119,7 +119,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     if (signal.type === 'agentStart') out(`${pc.cyan('▸')} ${signal.branch}`);
     if (signal.type === 'agentEnd') {
       const row = timeline.rows.find((r) => r.branch === signal.branch);
-      const time = row === undefined ? '' : ` ${pc.dim(formatDuration(timeline.elapsed(row)))}`;
+      const time = row === undefined ? '' : ` ${pc.dim(formatDuration(timeline.lastRunElapsed(row)))}`;
       const mark =
         signal.outcome === 'error'
           ? pc.red('✖')
@@ -328,3 +328,12 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
 type Outcome =
   | { readonly kind: 'completed' | 'cancelled' }
   | { readonly kind: 'error'; readonly error: unknown };
+
+/** `--state`'s JSON, or an error naming the option (JSON.parse's own message says only where it failed). */
+function parseStateOption(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    throw new Error(`--state is not valid JSON: ${(error as Error).message}`);
+  }
+}

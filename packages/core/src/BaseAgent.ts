@@ -136,10 +136,11 @@ export abstract class BaseAgent {
   }
 
   /**
-   * Whether a `Runner` may hand the next user message straight to this agent when it spoke last
-   * in the session (after a transfer), as ADK's Runner does for LLM agents: it does when this
-   * agent and every ancestor up to the root say yes. False for workflow and custom agents, which
-   * run from the root again; `LlmAgent` says yes unless it may not transfer back to its parent.
+   * Whether a `Runner` may hand the next user message straight to this agent when it is the
+   * latest to have spoken in the session (after a transfer), as ADK's Runner does for LLM agents:
+   * it does when this agent and every ancestor up to the root say yes; otherwise the Runner looks
+   * at the agents that spoke before it, and falls back to the root. False for workflow and custom
+   * agents; `LlmAgent` says yes unless it may not transfer back to its parent.
    */
   acceptsFollowUp(): boolean {
     return false;

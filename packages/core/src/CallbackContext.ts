@@ -1,6 +1,7 @@
 import type { ObservableInput } from 'rxjs';
 import type { Content } from './Content.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { validateKey } from './internal/validateState.js';
 import type { JsonValue } from './json.js';
 import type { State, StateDelta } from './StateStore.js';
 
@@ -37,8 +38,13 @@ export class CallbackContext {
     return this.invocation.state.snapshot();
   }
 
-  /** Records a state write; committed when the callback's event is emitted. */
+  /**
+   * Records a state write; committed when the callback's event is emitted. A key the session
+   * cannot hold (`'__proto__'`, `''`, …) throws an `InvalidStateError` at once, rather than being
+   * dropped by the object that collects the writes.
+   */
   set(key: string, value: JsonValue): void {
+    validateKey(this.invocation.agent.name, key);
     (this.pending ??= {})[key] = value;
   }
 

@@ -3,6 +3,7 @@ import type { Event } from './Event.js';
 import { SessionConflictError, SessionExistsError } from './errors.js';
 import { type IdGenerator, randomIds } from './ids.js';
 import { sameJson } from './internal/sameJson.js';
+import { assertPlainDelta } from './internal/validateState.js';
 import type { JsonValue } from './json.js';
 import { Session, type SessionKey } from './Session.js';
 import type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';
@@ -15,7 +16,7 @@ const SEP = '\u0000';
  *
  * `app:` keys are shared by every session of an app and `user:` keys by every session of a user:
  * writes are collected on append and brought into a session when it is fetched. `temp:` keys
- * live only for one invocation: they are dropped when the session is fetched again.
+ * live only for one invocation: the `Runner` drops them when the invocation ends.
  *
  * @example
  * ```ts
@@ -58,6 +59,7 @@ export class InMemorySessionService implements SessionService {
     if (this.sessions.has(key)) throw new SessionExistsError(appName, userId, sessionId);
     const own: Record<string, unknown> = {};
     if (request.state !== undefined) {
+      assertPlainDelta(undefined, request.state);
       for (const [k, v] of Object.entries(request.state)) {
         if (!k.startsWith(STATE_PREFIX.temp)) own[k] = v;
       }
@@ -72,12 +74,9 @@ export class InMemorySessionService implements SessionService {
 
   private get(request: SessionKey): Session | undefined {
     const session = this.sessions.get(keyOf(request));
-    if (session !== undefined) {
-      const temp: string[] = [];
-      for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
-      session.state.remove(temp);
-      this.syncScoped(session);
-    }
+    // A read: temp: keys stay (the Runner drops them when the invocation ends), so a UI polling
+    // the session mid-run does not wipe them from under the running agents.
+    if (session !== undefined) this.syncScoped(session);
     return session;
   }
 
@@ -147,6 +146,7 @@ export class InMemorySessionService implements SessionService {
     return event;
   }
 
+  // `delta` was committed (so checked to be a plain object of own keys) or is a snapshot.
   private routeScoped(session: Session, delta: Readonly<Record<string, JsonValue>>): void {
     for (const k in delta) {
       if (k.startsWith(STATE_PREFIX.app)) {

@@ -1,13 +1,16 @@
+// The context of every agent run: its fields, derivation, event stamping and commit, and the
+// invocation-wide counters (escalations, model calls, requests) kept together with the scope they share.
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
 import type { Content } from './Content.js';
 import { type Event, type EventInit, normalizeActions } from './Event.js';
 import { AgentNotFoundError } from './errors.js';
-import type { InputRequest } from './InputRequest.js';
 import { type IdGenerator, randomIds } from './ids.js';
 import type { ConflictTracker } from './internal/ConflictTracker.js';
 import { globalTracer, rootScope, startSpan, type TraceScope } from './internal/tracing.js';
+import { validateEvent } from './internal/validateEvent.js';
+import { assertPlainDelta } from './internal/validateState.js';
 import type { ReplayLog } from './ReplayLog.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
@@ -230,12 +233,18 @@ export class InvocationContext {
 
   /**
    * @internal Commits an event to the session (once, however many agents it passes through):
-   * conflict checks of enclosing parallel runs, the transfer target, then the state delta.
-   * Returns the event as committed (annotated when it overwrote another branch's key).
+   * the event's shape (what the agent emitted may be anything), conflict checks of enclosing
+   * parallel runs, the transfer target, then the state delta. Returns the event as committed
+   * (annotated when it overwrote another branch's key). Partial events are checked, not committed.
    */
   commit(event: Event): Event {
     const session = this.session;
-    if (event.partial === true || session.isCommitted(event)) return event;
+    // An event already committed was checked then (it is passing through an enclosing agent).
+    if (session.isCommitted(event)) return event;
+    validateEvent(this.agent.name, event);
+    if (event.partial === true) return event;
+    // Before the conflict trackers read the delta's keys: an inherited key must reach none of them.
+    assertPlainDelta(event.author, event.actions.stateDelta);
     let committed = event;
     const trackers = this.conflictTrackers;
     for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);
@@ -338,18 +347,6 @@ export class InvocationContext {
     if (waiting.has(key)) return false;
     waiting.add(key);
     return true;
-  }
-
-  /** The event that carries a request: authored by this agent on its branch, its id the request's. */
-  requestEvent(request: InputRequest): Event {
-    return Object.freeze({
-      id: request.id,
-      invocationId: this.invocationId,
-      author: this.agent.name,
-      branch: this.branch,
-      timestamp: this.scheduler.now(),
-      actions: Object.freeze({ stateDelta: Object.freeze({}), requestInput: Object.freeze(request) }),
-    });
   }
 
   /** Counts a model call against `runConfig.maxLlmCalls`; returns the count including this one. */

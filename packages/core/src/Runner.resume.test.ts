@@ -2,7 +2,7 @@ import { firstValueFrom, lastValueFrom, map, Observable, of, throwError, toArray
 import { describe, expect, it } from 'vitest';
 import { say } from '../test/helpers.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError, SessionConflictError, SessionStoreError } from './errors.js';
+import { InvalidRequestError, SessionConflictError, SessionStoreError } from './errors.js';
 import { agent } from './FunctionAgent.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { Runner } from './Runner.js';
@@ -87,8 +87,8 @@ describe('Runner: invocation ids and resume', () => {
     const error = await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's1', resume: true })).catch(
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(InvalidAgentConfigError);
-    expect(error).toMatchObject({ agent: 'a', field: 'resume' });
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error).toMatchObject({ code: 'INVALID_REQUEST', agent: 'a', field: 'resume' });
   });
 
   it('a failed append fails the run with a SessionStoreError and nothing after it is appended', async () => {

@@ -1,3 +1,5 @@
+// One class with the whole path of a run (load, resume, commit, append) kept together: its parts
+// are small and read in order; the pieces that stand alone live in internal/.
 import type { Tracer } from '@opentelemetry/api';
 import {
   asyncScheduler,
@@ -15,21 +17,22 @@ import {
   throwError,
 } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';
-import { type Content, text } from './Content.js';
+import type { Content } from './Content.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError, RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
+import { RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
-import { pendingRequests } from './InputRequest.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { answersOf, userContentOf } from './internal/requestAnswers.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
+import { validateRequest } from './internal/validateRequest.js';
 import type { JsonValue } from './json.js';
 import type { ReplayLog } from './ReplayLog.js';
 import type { Session, SessionKey } from './Session.js';
 import type { SessionService } from './SessionService.js';
-import type { StateDelta } from './StateStore.js';
+import { STATE_PREFIX, type StateDelta } from './StateStore.js';
 
 /** Options of {@link Runner}. */
 export interface RunnerOptions {
@@ -68,6 +71,8 @@ export interface RunRequest {
    * before the first of them, and each event the re-run produces at a position the log already
    * holds with the same id is not appended again (the session service treats it as a no-op).
    * Agents are re-executed; only the session log is exactly-once. Requires `invocationId`.
+   * When the invocation was paused and answered (a resume was interrupted), it is replayed over
+   * its log instead, as the resume did: nothing the log records runs again.
    *
    * Or answers for paused requests, by request id (see `requestInput`, `pendingRequests`): the
    * paused invocation is re-run over its log, nothing the log records is done again, and it goes
@@ -115,48 +120,49 @@ export class Runner {
         subscriber.complete();
         return;
       }
-      if (request.resume === true && request.invocationId === undefined) {
-        throw new InvalidAgentConfigError(this.agent.name, 'resume', 'resume needs an invocationId');
-      }
+      // Before anything is loaded or committed: a bad request leaves the session as it was.
+      validateRequest(this.agent.name, request);
       const key = { appName: this.appName, userId: request.userId, sessionId: request.sessionId };
       const service = this.sessionService;
+      const start = (session: Session): Observable<Event> => {
+        subscriber.add(() => dropTemp(session));
+        return this.begin(session, request);
+      };
       if (service.getOrCreateSessionSync !== undefined) {
-        this.start(service.getOrCreateSessionSync(key), request).subscribe(subscriber);
+        start(service.getOrCreateSessionSync(key)).subscribe(subscriber);
         return;
       }
-      sessionFor(service, key).subscribe(
-        new SessionFound(subscriber, (session) => this.start(session, request)),
-      );
+      sessionFor(service, key).subscribe(new SessionFound(subscriber, start));
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
   }
 
   // A new invocation, the resume of an interrupted one, or the answers to a paused one.
-  private start(session: Session, request: RunRequest): Observable<Event> {
+  private begin(session: Session, request: RunRequest): Observable<Event> {
     const answers = answersOf(session, request);
-    if (answers === undefined) return this.invoke(resumePoint(session, request), request);
-    if (request.stateDelta !== undefined) {
-      throw new InvalidAgentConfigError(
-        this.agent.name,
-        'stateDelta',
-        'a resume with answers takes no stateDelta',
-      );
-    }
+    // An interrupted resume of an answered invocation goes on over its log, like the resume did.
+    const going =
+      answers === undefined && request.resume === true && wasAnswered(session, request.invocationId!)
+        ? request.invocationId
+        : undefined;
+    if (answers === undefined && going === undefined)
+      return this.invoke(resumePoint(session, request), request);
     const scheduler = this.options.scheduler ?? asyncScheduler;
     return resumeInvocation({
       root: this.agent,
       session,
       service: this.sessionService,
-      answers,
+      answers: answers ?? {},
+      ...(going === undefined ? {} : { continueInvocation: going }),
       content: userContentOf(request.newMessage),
       now: () => scheduler.now(),
-      context: (copy, replay, invocationId, userContent, resumes) =>
+      context: (copy, replay, invocationId, userContent, attempt) =>
         this.context(
           copy,
           { ...request, invocationId },
           userContent,
           replay,
-          `${invocationId}-r${resumes}-e`,
+          `${invocationId}-r${attempt}-e`,
         ),
       storeError: (event, error) => storeError(session, event, error),
     });
@@ -342,8 +348,9 @@ class AppendSync extends Subscriber<Event> {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-// ADK's Runner._find_agent_to_run: the author of the latest agent event, when it and all its
-// ancestors accept follow-ups (LLM agents that may transfer back up); otherwise the root.
+// ADK's Runner._find_agent_to_run: the author of the latest agent event that is the root, or
+// that accepts follow-ups with all its ancestors (LLM agents that may transfer back up). Authors
+// that do not, and unknown ones, are passed over for older events (root → a → single: `a`).
 function agentToRun(root: BaseAgent, session: Session): BaseAgent {
   const events = session.events;
   for (let i = events.length - 1; i >= 0; i--) {
@@ -351,13 +358,17 @@ function agentToRun(root: BaseAgent, session: Session): BaseAgent {
     if (author === 'user') continue;
     if (author === root.name) return root;
     const agent = root.findSubAgent(author);
-    if (agent === undefined) continue;
-    for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
-      if (!a.acceptsFollowUp()) return root;
-    }
-    return agent;
+    if (agent !== undefined && acceptsFollowUpUpToRoot(agent)) return agent;
   }
   return root;
+}
+
+// ADK's _is_transferable_across_agent_tree.
+function acceptsFollowUpUpToRoot(agent: BaseAgent): boolean {
+  for (let a: BaseAgent | undefined = agent; a !== undefined; a = a.parentAgent) {
+    if (!a.acceptsFollowUp()) return false;
+  }
+  return true;
 }
 
 // The branch an agent's run gets under its parent: the names from the root down, dot-separated.
@@ -374,34 +385,24 @@ function resumePoint(session: Session, request: RunRequest): Session {
   return first === -1 ? session : session.prefix(first);
 }
 
-// A string becomes a frozen user's text at once; given content is copied with the user's role.
-function userContentOf(message: Content | string | undefined): Content | undefined {
-  return typeof message === 'string'
-    ? text(message, 'user')
-    : message === undefined
-      ? undefined
-      : { ...message, role: 'user' };
+// temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not
+// when someone reads the session, which must not change what a run sees. Never stored anyway.
+function dropTemp(session: Session): void {
+  const temp: string[] = [];
+  for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
+  session.state.remove(temp);
 }
 
-// The answers a request brings: `resume` as an object, or a message whose function responses
-// answer pending long-running tool calls (routed to the agent that made the call).
-function answersOf(session: Session, request: RunRequest): Readonly<Record<string, JsonValue>> | undefined {
-  const { resume } = request;
-  if (typeof resume === 'object' && resume !== null) return resume;
-  const message = request.newMessage;
-  if (typeof message !== 'object' || !message.parts.some((p) => 'functionResponse' in p)) return undefined;
-  const waiting = pendingRequests(session).filter((p) => p.kind === 'longRunning' && p.callId !== undefined);
-  if (waiting.length === 0) return undefined;
-  const answers: Record<string, JsonValue> = {};
-  let any = false;
-  for (const part of message.parts) {
-    if (!('functionResponse' in part)) continue;
-    const request = waiting.find((p) => p.callId === part.functionResponse.id);
-    if (request === undefined) continue;
-    answers[request.id] = part.functionResponse.response;
-    any = true;
+// Whether answers were given to the invocation (then a `resume: true` replays it over its log).
+function wasAnswered(session: Session, invocationId: string): boolean {
+  const events = session.events;
+  const first = session.firstIndexOf(invocationId);
+  if (first === -1) return false;
+  for (let i = first; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.invocationId === invocationId && event.actions.inputAnswers !== undefined) return true;
   }
-  return any ? answers : undefined;
+  return false;
 }
 
 // A failed append fails the run with a typed error; the services' own typed errors pass as they are.

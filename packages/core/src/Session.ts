@@ -1,4 +1,5 @@
 import { type Event, hasStateDelta } from './Event.js';
+import { assertPlainDelta } from './internal/validateState.js';
 import { type State, StateStore } from './StateStore.js';
 
 /** Identifies a session within a session service. */
@@ -168,6 +169,8 @@ export class Session {
    */
   commitNew(event: Event): void {
     const delta = event.actions.stateDelta;
+    // Before the for…in below: a string delta would enumerate "0", "1"…, a null or number none.
+    assertPlainDelta(event.author, delta);
     let hasDelta = false;
     for (const _ in delta) {
       hasDelta = true;

@@ -1,7 +1,7 @@
 import { type Draft, produce } from 'immer';
 import { Observable, Subject } from 'rxjs';
 import { sameJson } from './internal/sameJson.js';
-import { validateAndFreeze, validateKey } from './internal/validateState.js';
+import { assertPlainDelta, validateAndFreeze, validateDelta, validateKey } from './internal/validateState.js';
 import type { JsonValue } from './json.js';
 
 /** A frozen snapshot of session state. */
@@ -68,6 +68,7 @@ export class StateStore {
 
   /** @param initial the state at version 0 (validated and frozen) */
   constructor(initial: Readonly<Record<string, unknown>> = {}) {
+    assertPlainDelta(undefined, initial);
     const keys = Object.keys(initial);
     if (keys.length === 0) {
       this.initial = EMPTY_STATE;
@@ -143,16 +144,12 @@ export class StateStore {
 
   /**
    * Validates and commits a delta as a new version; returns the new version number.
-   * Nothing is written when any key or value is invalid.
+   * Nothing is written when the delta is not a plain object or any key or value is invalid.
    * @param delta new values by key (deeply frozen in place)
    * @param author agent named in errors (defaults to none)
    */
   apply(delta: Readonly<Record<string, unknown>>, author?: string): number {
-    const keys = Object.keys(delta);
-    for (const key of keys) {
-      validateKey(author, key);
-      validateAndFreeze(author, key, delta[key]);
-    }
+    const keys = validateDelta(author, delta);
     // Frozen in place, as immer does: copying it costs more than the rest of the commit.
     const frozen = Object.freeze(delta) as StateDelta;
     for (const key of keys) this.values.set(key, frozen[key]!);

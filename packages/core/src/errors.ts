@@ -3,6 +3,7 @@ export type RxAgentsErrorCode =
   | 'INVALID_AGENT_CONFIG'
   | 'INVALID_STATE'
   | 'INVALID_AGENT_OUTPUT'
+  | 'INVALID_REQUEST'
   | 'AGENT_NOT_FOUND'
   | 'STATE_CONFLICT'
   | 'AGENT_TIMEOUT'
@@ -16,6 +17,7 @@ export type RxAgentsErrorCode =
   | 'SESSION_STORE_FAILED'
   | 'BACKEND_UNAVAILABLE'
   | 'REMOTE_RUN_FAILED'
+  | 'MCP_TOOL_FAILED'
   | 'NOTHING_PENDING'
   | 'UNKNOWN_REQUEST'
   | 'REQUEST_ALREADY_ANSWERED'
@@ -59,28 +61,63 @@ export class InvalidAgentConfigError extends RxAgentsError {
   }
 }
 
-/** A state key or value that the session cannot hold (reserved key, non-JSON value, cycle). */
+/**
+ * A state delta, key or value that the session cannot hold (a delta that is not a plain object,
+ * a reserved key, a non-JSON value, a cycle, nesting past the depth limit).
+ */
 export class InvalidStateError extends RxAgentsError {
-  /** The state key at fault (`field` holds the full path inside the value, when deeper). */
+  /**
+   * The state key at fault (`field` holds the full path inside the value, when deeper); `''` and
+   * `field` `'stateDelta'` when the delta itself is not a plain object.
+   */
   readonly key: string;
   constructor(agent: string | undefined, key: string, path: string, message: string) {
     super(
       'INVALID_STATE',
-      `${agent === undefined ? 'State' : `Agent '${agent}'`}: stateDelta['${path}']: ${message}`,
-      { agent, field: path },
+      `${agent === undefined ? 'State' : `Agent '${agent}'`}: stateDelta${path === '' ? '' : `['${path}']`}: ${message}`,
+      { agent, field: path === '' ? 'stateDelta' : path },
     );
     this.key = key;
   }
 }
 
-/** `runAsyncImpl` (or a function agent) returned something that is not an Observable. */
+/**
+ * An agent produced something the session cannot hold: `runAsyncImpl` (or a function agent)
+ * returned something that is not an Observable, or emitted a value that is not a well-formed
+ * event (`field` names the event field at fault, e.g. `event.content.parts[0].text`). Nothing of it
+ * was committed.
+ */
 export class InvalidAgentOutputError extends RxAgentsError {
-  constructor(agent: string, received: string) {
+  /**
+   * @param received what was returned (for `runAsyncImpl`), or what is wrong with the field
+   * @param field the event field at fault; omitted for a `runAsyncImpl` that returned no Observable
+   */
+  constructor(agent: string, received: string, field?: string) {
     super(
       'INVALID_AGENT_OUTPUT',
-      `Agent '${agent}': runAsyncImpl must return an Observable<Event>, got ${received}`,
-      { agent, field: 'runAsyncImpl' },
+      field === undefined
+        ? `Agent '${agent}': runAsyncImpl must return an Observable<Event>, got ${received}`
+        : `Agent '${agent}': ${field}: ${received}`,
+      { agent, field: field ?? 'runAsyncImpl' },
     );
+  }
+}
+
+/**
+ * A `Runner.run` request that cannot be run: a `newMessage` that is neither a string nor a
+ * content, a `stateDelta` that is not a plain object, `resume` without an `invocationId`.
+ * Raised before anything is committed; `agent` is the runner's root agent.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRequestError } from '@rxagents/core';
+ * runner.run({ userId: 'u', sessionId: 's', newMessage: 42 as never })
+ *   .subscribe({ error: (e) => e instanceof InvalidRequestError && console.log(e.field) }); // 'newMessage'
+ * ```
+ */
+export class InvalidRequestError extends RxAgentsError {
+  constructor(agent: string, field: string, message: string) {
+    super('INVALID_REQUEST', `Agent '${agent}': request.${field}: ${message}`, { agent, field });
   }
 }
 

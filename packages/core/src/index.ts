@@ -24,11 +24,19 @@ export {
   type Usage,
 } from './Event.js';
 export {
+  type ErrorDetails,
+  errorFromCode,
+  type RxAgentsErrorClass,
+  registerErrorClass,
+  registeredErrorClasses,
+} from './errorRegistry.js';
+export {
   AgentNotFoundError,
   AgentTimeoutError,
   BackendUnavailableError,
   InvalidAgentConfigError,
   InvalidAgentOutputError,
+  InvalidRequestError,
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,
@@ -90,6 +98,7 @@ export { Session, type SessionKey } from './Session.js';
 export type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';
 export { STATE_PREFIX, type State, type StateDelta, StateStore } from './StateStore.js';
 export { sequence } from './sequence.js';
+export { stateKeyProblem } from './stateKeyProblem.js';
 export { byAuthor } from './streams/byAuthor.js';
 export { byBranch } from './streams/byBranch.js';
 export { finalResponses } from './streams/finalResponses.js';

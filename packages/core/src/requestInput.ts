@@ -1,5 +1,6 @@
 import { concatMap, defaultIfEmpty, defer, isObservable, type Observable, of, take, throwError } from 'rxjs';
 import { CallbackContext } from './CallbackContext.js';
+import type { Event } from './Event.js';
 import { InvalidAgentConfigError } from './errors.js';
 import type { InputRequest, InputRequestKind } from './InputRequest.js';
 import type { InvocationContext } from './InvocationContext.js';
@@ -125,10 +126,22 @@ export function requestInput<T = JsonValue>(
       defaultIfEmpty<JsonValue, JsonValue>(null),
       concatMap((payload) =>
         throwError(
-          () => new InvocationPaused([requestId], [ctx.requestEvent(request(requestId, options, payload))]),
+          () => new InvocationPaused([requestId], [requestEvent(ctx, request(requestId, options, payload))]),
         ),
       ),
     );
+  });
+}
+
+// The event that carries a request: authored by the asking agent on its branch, its id the request's.
+function requestEvent(ctx: InvocationContext, request: InputRequest): Event {
+  return Object.freeze({
+    id: request.id,
+    invocationId: ctx.invocationId,
+    author: ctx.agent.name,
+    branch: ctx.branch,
+    timestamp: ctx.scheduler.now(),
+    actions: Object.freeze({ stateDelta: Object.freeze({}), requestInput: Object.freeze(request) }),
   });
 }
 

@@ -1,5 +1,7 @@
 import {
   type Event,
+  InvalidAgentConfigError,
+  type InvocationContext,
   isFunctionResponsePart,
   LoopAgent,
   ParallelAgent,
@@ -42,6 +44,20 @@ describe('LlmAgent', () => {
       expect(error).toBeInstanceOf(MissingStateKeyError);
       expect(error).toMatchObject({ agent: 'critic', key: 'current_story', field: 'instruction' });
       expect(model.requests).toHaveLength(0);
+    });
+
+    it('fills { customerId } (spaces inside the braces) from state, as ADK does', async () => {
+      const model = scriptedModel([{ agent: 'support', respond: 'ok' }]);
+      const support = new LlmAgent({ name: 'support', model, instruction: 'Look up { customerId }.' });
+      await run(support.runAsync(contextFor(support, { state: { customerId: 'c-42' }, userText: 'hi' })));
+      expect(model.requests[0]!.systemInstruction).toBe('Look up c-42.');
+    });
+
+    it('refuses an {artifact.…} placeholder when built, with InvalidAgentConfigError', () => {
+      const model = scriptedModel([]);
+      const build = () => new LlmAgent({ name: 'reader', model, instruction: 'Use {artifact.notes.txt}.' });
+      expect(build).toThrow(InvalidAgentConfigError);
+      expect(build).toThrow(/'reader'.*instruction/);
     });
 
     it('calls an instruction function with the context', async () => {
@@ -761,6 +777,92 @@ describe('LlmAgent', () => {
       );
       await run(a.runAsync(ctx));
       expect(model.requests[0]!.contents).toEqual([{ role: 'user', parts: [{ text: 'new' }] }]);
+    });
+
+    // ADK Java's ContentsTest processRequest_includeContentsNone_* (ADK Python's and adk-js's
+    // _get_current_turn_contents / getCurrentTurnContents draw the turn the same way).
+    describe("includeContents 'none' (ADK's current turn)", () => {
+      const model = scriptedModel([{ respond: 'ok' }]);
+      const say = (ctx: InvocationContext, author: string, words: string) =>
+        ctx.session.commit(
+          ctx.newEvent({
+            author,
+            branch: author === 'user' ? '' : author,
+            content: { role: author === 'user' ? 'user' : 'model', parts: [{ text: words }] },
+          }),
+        );
+      const contentsOf = async (events: (ctx: InvocationContext) => void) => {
+        const a = new LlmAgent({ name: 'a', model, includeContents: 'none' });
+        const ctx = contextFor(a);
+        events(ctx);
+        const before = model.requests.length;
+        await run(a.runAsync(ctx));
+        return model.requests[before]!.contents;
+      };
+
+      it('starts the turn at the last user message (lastEventIsUser)', async () => {
+        const contents = await contentsOf((ctx) => {
+          say(ctx, 'user', 'Turn 1');
+          say(ctx, 'a', 'Reply 1');
+          say(ctx, 'user', 'Turn 2');
+        });
+        expect(contents).toEqual([{ role: 'user', parts: [{ text: 'Turn 2' }] }]);
+      });
+
+      it("starts the turn at another agent's last event (lastEventIsOtherAgent)", async () => {
+        const contents = await contentsOf((ctx) => {
+          say(ctx, 'user', 'Turn 1');
+          say(ctx, 'a', 'Reply 1');
+          say(ctx, 'other_agent', 'Other Agent Turn');
+        });
+        expect(contents).toEqual([
+          {
+            role: 'user',
+            parts: [{ text: 'For context:' }, { text: '[other_agent] said: Other Agent Turn' }],
+          },
+        ]);
+      });
+
+      it('sends no history when this agent wrote every event (noUserMessage)', async () => {
+        const contents = await contentsOf((ctx) => {
+          say(ctx, 'a', 'Reply 1');
+          ctx.session.commit(
+            ctx.newEvent({
+              author: 'a',
+              branch: 'a',
+              content: { role: 'model', parts: [{ functionCall: { id: 'call1', name: 'tool1', args: {} } }] },
+            }),
+          );
+          ctx.session.commit(
+            ctx.newEvent({
+              author: 'a',
+              branch: 'a',
+              content: {
+                role: 'user',
+                parts: [{ functionResponse: { id: 'call1', name: 'tool1', response: {} } }],
+              },
+            }),
+          );
+        });
+        expect(contents).toEqual([]);
+      });
+
+      it("keeps this agent's own events after the turn's start", async () => {
+        const contents = await contentsOf((ctx) => {
+          say(ctx, 'user', 'Query 1');
+          say(ctx, 'a', 'thinking');
+        });
+        expect(contents.map((c) => c.parts)).toEqual([[{ text: 'Query 1' }], [{ text: 'thinking' }]]);
+      });
+
+      it('starts the turn at a user event without content (a state-only message): nothing before it', async () => {
+        const contents = await contentsOf((ctx) => {
+          say(ctx, 'user', 'old question');
+          say(ctx, 'a', 'old answer');
+          ctx.session.commit(ctx.newEvent({ author: 'user', branch: '', actions: { stateDelta: { k: 1 } } }));
+        });
+        expect(contents).toEqual([]);
+      });
     });
   });
 

@@ -19,6 +19,7 @@ import {
   type JsonValue,
   type Part,
   ReplayDivergedError,
+  stateKeyProblem,
   textOf,
 } from '@rxagents/core';
 import {
@@ -30,6 +31,7 @@ import {
   EMPTY,
   filter,
   finalize,
+  forkJoin,
   from,
   map,
   merge,
@@ -41,16 +43,18 @@ import {
   throwError,
   toArray,
 } from 'rxjs';
-import { z } from 'zod';
 import { LlmCallsLimitExceededError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { callModel } from './internal/callModel.js';
 import { buildContents } from './internal/history.js';
-import { fillInstruction } from './internal/instructionTemplate.js';
+import { checkInstruction, fillInstruction } from './internal/instructionTemplate.js';
+import { parseOutput } from './internal/outputSchema.js';
 import { messageOf } from './internal/toJsonResult.js';
 import { type MaybeAsync, toObservable } from './internal/toObservable.js';
+import { type ZodSchema, zodJsonSchema } from './internal/zodSchema.js';
 import type { LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
 import type { Tool, ToolArgs, ToolResult } from './Tool.js';
 import { ToolContext } from './ToolContext.js';
+import { isToolset, type Toolset } from './Toolset.js';
 import { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';
 
 // An object filled in field by field before it is handed on as its readonly type.
@@ -91,18 +95,25 @@ type OneOrMany<T> = T | readonly T[];
 /** Options of {@link LlmAgent}. */
 export interface LlmAgentOptions extends BaseAgentOptions {
   readonly model: Model;
-  /** System instruction; in a string, `{key}` is filled from state (missing → error), `{key?}` may be absent. */
+  /**
+   * System instruction; in a string, `{key}` (or `{ key }`, as in ADK) is filled from state
+   * (missing → error), `{key?}` may be absent; `{artifact.…}` is refused when the agent is built.
+   */
   readonly instruction?: Instruction;
   /** State key that receives the final text (or, with `outputSchema`, the parsed object). */
   readonly outputKey?: string;
   /**
-   * zod schema the final text must satisfy, as JSON. A mismatch yields an event with
+   * zod 4 schema (zod 3.25+: from `zod/v4`) the final text must satisfy, as JSON. A mismatch yields an event with
    * `errorCode: 'OUTPUT_SCHEMA_MISMATCH'` and no state change; the run goes on.
    */
-  readonly outputSchema?: z.ZodType;
-  /** `'default'`: the visible session history; `'none'`: only the current turn. Default `'default'`. */
+  readonly outputSchema?: ZodSchema;
+  /**
+   * `'default'`: the visible session history; `'none'`: only the current turn, from the last event
+   * the user or another agent wrote (no history when there is none). Default `'default'`.
+   */
   readonly includeContents?: 'default' | 'none';
-  readonly tools?: readonly Tool[];
+  /** Tools, and toolsets whose tools are listed before each model call (e.g. an MCP server's). */
+  readonly tools?: readonly (Tool | Toolset)[];
   /** Ask the model to stream: partial events (`partial: true`) precede each complete one. Default false. */
   readonly stream?: boolean;
   /** Sampling settings passed to the model. */
@@ -135,6 +146,16 @@ function firstResult<T>(
   );
 }
 
+// Two tools of one agent may not share a name: the model could not tell them apart.
+function uniqueNames(agent: string, tools: readonly Tool[]): void {
+  const names = new Set<string>();
+  for (const tool of tools) {
+    if (names.has(tool.name))
+      throw new InvalidAgentConfigError(agent, 'tools', `two tools are named '${tool.name}'`);
+    names.add(tool.name);
+  }
+}
+
 function functionCalls(content: Content | undefined): FunctionCallPart['functionCall'][] {
   const calls: FunctionCallPart['functionCall'][] = [];
   if (content !== undefined)
@@ -151,12 +172,6 @@ function isToolAnswer(event: Event): boolean {
     parts.length > 0 &&
     parts.every((p) => 'functionResponse' in p)
   );
-}
-
-// Strips one surrounding Markdown code fence, which models like to add around JSON.
-function unfence(value: string): string {
-  const match = /^\s*```[A-Za-z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(value);
-  return match === null ? value : match[1]!;
 }
 
 interface ToolOutcome {
@@ -193,9 +208,11 @@ export class LlmAgent extends BaseAgent {
   readonly model: Model;
   readonly instruction: Instruction | undefined;
   readonly outputKey: string | undefined;
-  readonly outputSchema: z.ZodType | undefined;
+  readonly outputSchema: ZodSchema | undefined;
   readonly includeContents: 'default' | 'none';
+  /** The plain tools; see `toolsets` for the others. */
   readonly tools: readonly Tool[];
+  readonly toolsets: readonly Toolset[];
   readonly stream: boolean;
   readonly generateContentConfig: LlmRequest['config'] | undefined;
   readonly disallowTransferToParent: boolean;
@@ -212,19 +229,25 @@ export class LlmAgent extends BaseAgent {
     if (typeof model !== 'object' || model === null || typeof (model as Model).generate !== 'function') {
       throw new InvalidAgentConfigError(this.name, 'model', 'a Model (with a generate method) is required');
     }
-    const toolNames = new Set<string>();
-    for (const tool of options.tools ?? []) {
-      if (toolNames.has(tool.name)) {
-        throw new InvalidAgentConfigError(this.name, 'tools', `two tools are named '${tool.name}'`);
-      }
-      toolNames.add(tool.name);
+    // Checked now rather than at the first reply: the commit would reject it after the model call.
+    const outputKeyProblem = options.outputKey === undefined ? undefined : stateKeyProblem(options.outputKey);
+    if (outputKeyProblem !== undefined)
+      throw new InvalidAgentConfigError(this.name, 'outputKey', outputKeyProblem);
+    if (typeof options.instruction === 'string') checkInstruction(options.instruction, this.name);
+    const tools: Tool[] = [];
+    const toolsets: Toolset[] = [];
+    for (const entry of options.tools ?? []) {
+      if (isToolset(entry)) toolsets.push(entry);
+      else tools.push(entry);
     }
+    uniqueNames(this.name, tools);
     this.model = options.model;
     this.instruction = options.instruction;
     this.outputKey = options.outputKey;
     this.outputSchema = options.outputSchema;
     this.includeContents = options.includeContents ?? 'default';
-    this.tools = Object.freeze([...(options.tools ?? [])]);
+    this.tools = Object.freeze(tools);
+    this.toolsets = Object.freeze(toolsets);
     this.stream = options.stream ?? false;
     this.generateContentConfig = options.generateContentConfig;
     this.disallowTransferToParent = options.disallowTransferToParent ?? false;
@@ -234,7 +257,9 @@ export class LlmAgent extends BaseAgent {
     this.beforeToolCallbacks = list(options.beforeToolCallback);
     this.afterToolCallbacks = list(options.afterToolCallback);
     this.responseSchema =
-      options.outputSchema === undefined ? undefined : (z.toJSONSchema(options.outputSchema) as JsonObject);
+      options.outputSchema === undefined
+        ? undefined
+        : zodJsonSchema(options.outputSchema, this.name, 'outputSchema');
   }
 
   /** The Runner may give this agent the next message after a transfer, unless it may not transfer back up. */
@@ -256,28 +281,31 @@ export class LlmAgent extends BaseAgent {
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
     return defer(() => {
-      // ADK's BaseLlmFlow.run: one model turn (and its tool calls) after another until a final
-      // answer, then the transfer if the last turn asked for one. Per-run state lives here.
+      // ADK's BaseLlmFlow.run: one model turn (and its tool calls, and the transfer it asked for)
+      // after another until the last event is a final answer. After a transfer that is the
+      // target's last event: when it is not final (a loop left by a tool that only escalates),
+      // this agent takes another turn, so the user still gets an answer. Per-run state lives here.
       let last: Event | undefined;
       let steps = 0;
       let transferred = false;
+      const track = tap((event: Event) => {
+        if (event.partial !== true) last = event;
+      });
       return concatLazy(() => {
         if (steps > 0) {
-          if (last === undefined || ctx.ended || transferred) return undefined;
-          const target = last.actions.transferToAgent;
+          if (last === undefined || ctx.ended) return undefined;
+          const target = transferred ? undefined : last.actions.transferToAgent;
           if (target !== undefined) {
+            // The function response stays the last event if the target emits nothing, as in ADK.
             transferred = true;
-            return this.transfer(ctx, target);
+            return this.transfer(ctx, target).pipe(track);
           }
           if (last.errorCode !== undefined || isFinalResponse(last)) return undefined;
         }
         steps++;
         last = undefined;
-        return this.step(ctx).pipe(
-          tap((event) => {
-            if (event.partial !== true) last = event;
-          }),
-        );
+        transferred = false;
+        return this.step(ctx).pipe(track);
       });
     });
   }
@@ -289,8 +317,24 @@ export class LlmAgent extends BaseAgent {
   }
 
   private step(ctx: InvocationContext): Observable<Event> {
+    if (this.toolsets.length === 0) return this.stepWith(ctx, this.tools);
+    // Toolsets are asked afresh for every model call, so a changed tool list is seen next time.
+    return forkJoin(
+      this.toolsets.map((toolset) =>
+        toolset.tools$(ctx).pipe(take(1), defaultIfEmpty<readonly Tool[], readonly Tool[]>([])),
+      ),
+    ).pipe(
+      mergeMap((lists) => {
+        const tools = [...this.tools, ...lists.flat()];
+        uniqueNames(this.name, tools);
+        return this.stepWith(ctx, tools);
+      }),
+    );
+  }
+
+  private stepWith(ctx: InvocationContext, offered: readonly Tool[]): Observable<Event> {
     return defer(() => {
-      const tools = this.toolsFor();
+      const tools = this.toolsFor(offered);
       // A resumed invocation: the model's answer of this turn is in the log; the model is not
       // called again (the call still counts against maxLlmCalls, as it did).
       const recorded = ctx.replay?.peek(ctx.branch);
@@ -384,9 +428,9 @@ export class LlmAgent extends BaseAgent {
     });
   }
 
-  private toolsFor(): ReadonlyMap<string, Tool> {
+  private toolsFor(list: readonly Tool[]): ReadonlyMap<string, Tool> {
     const tools = new Map<string, Tool>();
-    for (const tool of this.tools) tools.set(tool.name, tool);
+    for (const tool of list) tools.set(tool.name, tool);
     const targets = this.transferTargets;
     if (targets.length > 0 && !tools.has(TRANSFER_TO_AGENT)) {
       tools.set(TRANSFER_TO_AGENT, transferToAgentTool(targets));
@@ -478,22 +522,7 @@ export class LlmAgent extends BaseAgent {
 
   private output(value: string): { value: JsonValue } | { error: string } {
     const schema = this.outputSchema;
-    if (schema === undefined) return { value };
-    let json: unknown;
-    try {
-      json = JSON.parse(unfence(value));
-    } catch (error) {
-      return {
-        error: `Agent '${this.name}': outputSchema: the final text is not JSON (${messageOf(error)})`,
-      };
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      return {
-        error: `Agent '${this.name}': outputSchema: the final text does not match: ${z.prettifyError(parsed.error)}`,
-      };
-    }
-    return { value: JSON.parse(JSON.stringify(parsed.data)) as JsonValue };
+    return schema === undefined ? { value } : parseOutput(schema, this.name, value);
   }
 
   // Gives every function call an id (from the invocation's id generator) so responses can name it.

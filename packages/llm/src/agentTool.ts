@@ -8,6 +8,9 @@ import {
   textOf,
 } from '@rxagents/core';
 import { defer, filter, map, type Observable, reduce } from 'rxjs';
+import { parseOutput } from './internal/outputSchema.js';
+import { toJsonResult } from './internal/toJsonResult.js';
+import { LlmAgent } from './LlmAgent.js';
 import type { Tool, ToolResult } from './Tool.js';
 
 /** Options of {@link agentTool}. */
@@ -16,11 +19,23 @@ export interface AgentToolOptions {
   readonly skipSummarization?: boolean;
 }
 
+// ADK's AgentTool: an LlmAgent with an outputSchema answers with the parsed object (a value
+// that is not an object as `{ result }`, as any tool's), any other agent, or no text at all,
+// with `{ result: text }`.
+function resultOf(agent: BaseAgent, answer: string): ToolResult {
+  if (!(agent instanceof LlmAgent) || agent.outputSchema === undefined || answer === '')
+    return { result: answer };
+  const output = parseOutput(agent.outputSchema, agent.name, answer);
+  return 'error' in output ? { error: output.error } : toJsonResult(output.value);
+}
+
 /**
  * Runs an agent as a tool (ADK's `AgentTool`): the model sends `{ request }`, the agent runs in a
  * scratch session holding a copy of the current state, and its last final text comes back as
- * `{ result }`. State keys the agent wrote are forwarded to the caller's state with the function
- * response. The inner run has its own model-call count.
+ * `{ result }` — or, when the agent is an `LlmAgent` with an `outputSchema`, the object parsed
+ * from it, as ADK's `AgentTool` answers (a text that does not match gives `{ error }`). State
+ * keys the agent wrote are forwarded to the caller's state with the function response. The inner
+ * run has its own model-call count.
  *
  * @example
  * ```ts
@@ -75,7 +90,7 @@ export function agentTool(agent: BaseAgent, options: AgentToolOptions = {}): Too
               const value = after[key] as JsonValue;
               if (before[key] !== value) toolContext.set(key, value);
             }
-            return { result: answer };
+            return resultOf(agent, answer);
           }),
         );
       }),

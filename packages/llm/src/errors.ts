@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 
 /**
  * An invocation made more model calls than `runConfig.maxLlmCalls` allows (ADK's
@@ -49,3 +49,28 @@ export class MissingStateKeyError extends RxAgentsError {
 
 /** `errorCode` of the event an `LlmAgent` emits when its final text does not match `outputSchema`. */
 export const OUTPUT_SCHEMA_MISMATCH = 'OUTPUT_SCHEMA_MISMATCH';
+
+/**
+ * A tool was built with options that cannot work: a name the model APIs reject, no `execute`
+ * function, no parameters schema. Code `INVALID_AGENT_CONFIG` (a tool is part of an agent's
+ * configuration); `tool` names the tool and `field` the option.
+ *
+ * @example
+ * ```ts
+ * import { InvalidToolConfigError } from '@rxagents/llm';
+ * // functionTool({ name: 'bad name', … }) throws InvalidToolConfigError { tool: 'bad name', field: 'name' }
+ * ```
+ */
+export class InvalidToolConfigError extends RxAgentsError {
+  /** The name of the tool at fault, as given. */
+  readonly tool: string;
+  constructor(tool: string, field: string, message: string) {
+    super('INVALID_AGENT_CONFIG', `Tool '${tool}': ${field}: ${message}`, { field });
+    this.tool = tool;
+  }
+}
+
+// Rebuilt as their own classes when they cross a process boundary (see registerErrorClass).
+registerErrorClass('LLM_CALLS_LIMIT_EXCEEDED', LlmCallsLimitExceededError);
+registerErrorClass('INVALID_STATE', MissingStateKeyError);
+registerErrorClass('INVALID_AGENT_CONFIG', InvalidToolConfigError);

@@ -1,6 +1,6 @@
 // The Runner hands the next user message to the agent the conversation was transferred to, as
 // ADK's Runner does (`_find_agent_to_run`), when that agent and its ancestors are LLM agents that
-// may transfer back up.
+// may transfer back up; otherwise to an older author that may (see agentTransfer.test.ts).
 import { InMemorySessionService, Runner, SequentialAgent } from '@rxagents/core';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('Runner follow-ups after a transfer', () => {
     expect(model.requests.map((r) => r.agentName)).toEqual(['root', 'billing', 'billing']);
   });
 
-  it('starts from the root again when the agent spoken to last may not transfer back up', async () => {
+  it('passes over the agent spoken to last when it may not transfer back up, to the root before it', async () => {
     const { model, say } = helpdesk({ disallowTransferToParent: true });
     await say('my invoice is wrong');
     const second = await say('thanks');

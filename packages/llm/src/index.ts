@@ -1,5 +1,10 @@
 export { type AgentToolOptions, agentTool } from './agentTool.js';
-export { LlmCallsLimitExceededError, MissingStateKeyError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
+export {
+  InvalidToolConfigError,
+  LlmCallsLimitExceededError,
+  MissingStateKeyError,
+  OUTPUT_SCHEMA_MISMATCH,
+} from './errors.js';
 export { exitLoopTool } from './exitLoopTool.js';
 export { type FunctionToolOptions, functionTool, type ToolConfirmation } from './functionTool.js';
 export type { MaybeAsync } from './internal/toObservable.js';
@@ -25,4 +30,5 @@ export {
 } from './scriptedModel.js';
 export type { Tool, ToolArgs, ToolResult } from './Tool.js';
 export { ToolContext } from './ToolContext.js';
+export { isToolset, type Toolset } from './Toolset.js';
 export { TRANSFER_TO_AGENT, transferToAgentTool } from './transferToAgentTool.js';

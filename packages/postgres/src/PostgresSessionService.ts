@@ -21,13 +21,19 @@ import {
 import pg from 'pg';
 import { defer, from, type Observable, of } from 'rxjs';
 import { restoreEvent, splitDelta, storedEventJson } from './internal/events.js';
+import { isConnectionLost } from './internal/isConnectionLost.js';
 import { migrationSql, quoteIdentifier } from './schema.js';
 
 /** Options of {@link PostgresSessionService}. */
 export interface PostgresSessionServiceOptions {
   /** `postgres://…` URL; ignored when `pool` is given. Default: the `PG*` environment variables. */
   readonly connectionString?: string;
-  /** A pool to use instead of creating one; {@link PostgresSessionService.close} leaves it open. */
+  /**
+   * A pool to use instead of creating one; {@link PostgresSessionService.close} leaves it open.
+   * Give it an `'error'` listener: an idle client whose server went away reports it there, and
+   * unhandled that ends the process (the service listens on the pools it creates, and on every
+   * client while it holds it).
+   */
   readonly pool?: pg.Pool;
   /** Schema holding the tables (created by the migration). Default `'rxagents'`. */
   readonly schema?: string;
@@ -62,8 +68,11 @@ const WHERE = 'app_name = $1 AND user_id = $2 AND session_id = $3';
  * - **Reads**: `getSession` restores the events (replaying their deltas, so `session.stateAt(i)`
  *   works) and brings the state to the stored snapshot plus the shared `app:`/`user:` state;
  *   {@link PostgresSessionService.stateAt} computes a past state in the database from the log.
- * - **Errors**: a server that cannot be reached fails quickly with `BackendUnavailableError`;
- *   other database failures are `SessionStoreError`s.
+ * - **Errors**: a server that cannot be reached, or a connection lost during a call (backend
+ *   terminated, server restarted, socket reset), is a `BackendUnavailableError`; other database
+ *   failures are `SessionStoreError`s. After a lost connection the event may or may not be
+ *   stored (never half of it): `runner.run({ invocationId, resume: true })` finishes the run
+ *   with each event stored once.
  *
  * The schema is created by {@link PostgresSessionService.migrate}, which also runs on first use.
  *
@@ -498,6 +507,10 @@ export class PostgresSessionService implements SessionService {
     }
   }
 
+  // Runs `work` on a pooled client. While the client is held, an 'error' it emits (its backend was
+  // terminated between two statements, the socket reset) is recorded instead of crashing the
+  // process — the pool only listens to its idle clients — and a broken client is destroyed
+  // rather than pooled. A lost connection is a BackendUnavailableError, whatever pg called it.
   private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
@@ -506,16 +519,21 @@ export class PostgresSessionService implements SessionService {
       throw new BackendUnavailableError(BACKEND, `cannot connect: ${messageOf(error)}`, error);
     }
     let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (error: unknown) {
-      if (isConnectionLost(error)) {
-        broken = error as Error;
+      if (isConnectionLost(error) || (broken !== undefined && !(error instanceof RxAgentsError))) {
+        broken ??= error as Error;
         throw new BackendUnavailableError(BACKEND, `connection lost: ${messageOf(error)}`, error);
       }
       throw error;
     } finally {
-      // A client whose connection broke is destroyed rather than pooled.
+      // A broken client keeps its listener: it may still report the socket closing while it ends.
+      if (broken === undefined) client.off('error', onError);
       client.release(broken);
     }
   }
@@ -535,17 +553,6 @@ function isUniqueViolation(error: unknown, table: string): boolean {
     (error as { code?: unknown }).code === '23505' &&
     (error as { table?: unknown }).table === table
   );
-}
-
-function isConnectionLost(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    // SQLSTATE class 08 (connection exception), 57P01-03 (server shutting down), socket errors.
-    if (code.startsWith('08') || /^57P0[123]$/.test(code)) return true;
-    if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
-  }
-  return /Connection terminated|connection timeout/i.test(error.message);
 }
 
 function messageOf(error: unknown): string {

@@ -1,3 +1,5 @@
+// The fluent assertions of one recorded run; each assertion is short, and they share the recording
+// and the failure formatting, so they stay in one class.
 import {
   type BaseAgent,
   type Event,
@@ -10,6 +12,7 @@ import { type EventView, type ExpectedEvent, eventView, expectedView } from './e
 import { deepEqual } from './internal/deepEqual.js';
 import { parseMarble } from './internal/parseMarble.js';
 import { listFrames, type MarbleMark, renderMarble } from './internal/renderMarble.js';
+import { pick, requestIdOf } from './internal/requestKeys.js';
 import { type AgentRecording, type RecordOptions, recordAgent } from './recordAgent.js';
 
 /**
@@ -393,26 +396,6 @@ function matches(event: Event, expected: ExpectedEvent): boolean {
   } catch {
     return false;
   }
-}
-
-function pick(request: PendingRequest, like: ExpectedRequest): ExpectedRequest {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(like)) out[key] = request[key as keyof PendingRequest];
-  return out as ExpectedRequest;
-}
-
-// A full request id, or the one pending request whose own part (`<key>#n`) is the key or, for a
-// key without `#n`, starts with `<key>#`.
-function requestIdOf(agent: string, pending: readonly PendingRequest[], key: string): string {
-  if (pending.some((p) => p.id === key)) return key;
-  const matching = pending.filter((p) => {
-    const own = p.id.slice(p.id.lastIndexOf('/') + 1);
-    return key.includes('#') ? own === key : own.slice(0, own.lastIndexOf('#')) === key;
-  });
-  if (matching.length === 1) return matching[0]!.id;
-  throw new Error(
-    `expectAgent(${agent}).resume(): '${key}' names ${matching.length === 0 ? 'no' : 'more than one'} pending request; pending: ${pending.map((p) => p.id).join(', ') || 'none'}`,
-  );
 }
 
 function count(n: number): string {

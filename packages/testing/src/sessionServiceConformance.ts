@@ -268,18 +268,29 @@ export function sessionServiceConformance(
         expect((await get(key('d', 'u1', 'other'))).state.snapshot()).toEqual({});
       });
 
-      it('temp: keys live for the invocation only: dropped on the next getSession, never stored', async () => {
+      it('temp: keys live for the invocation only: a getSession mid-run keeps them, a new session never has them', async () => {
         const made = await create('s', { 'temp:given': 1, kept: 2 });
         expect(made.state.snapshot()).toEqual({ kept: 2 });
         const session = await get(key('s'));
         await append(session, makeEvent('e1', { 'temp:scratch': 'x', own: true }));
-        // visible to the rest of the invocation
+        // visible to the rest of the invocation, also after someone (a polling UI) reads the session
         expect(session.state.get('temp:scratch')).toBe('x');
         const fresh = await get(key('s'));
-        expect(fresh.state.snapshot()).toEqual({ kept: 2, own: true });
+        expect(session.state.get('temp:scratch')).toBe('x');
+        const durable = Object.entries(fresh.state.snapshot()).filter(([k]) => !k.startsWith('temp:'));
+        expect(Object.fromEntries(durable)).toEqual({ kept: 2, own: true });
         expect(fresh.events.map((e) => e.id)).toEqual(['e1']);
         const sibling = await create('t');
         expect(sibling.state.snapshot()).toEqual({});
+      });
+
+      it('temp: keys are gone once a Runner invocation has ended', async () => {
+        const writer = agent('writer', (ctx) =>
+          of(ctx.newEvent({ actions: { stateDelta: { 'temp:scratch': 'x', own: 1 } } })),
+        );
+        const runner = new Runner({ appName: 'app', agent: writer, sessionService: service() });
+        await lastValueFrom(runner.run({ userId: 'u1', sessionId: 'r', newMessage: 'go' }).pipe(toArray()));
+        expect((await get(key('r'))).state.snapshot()).toEqual({ own: 1 });
       });
     });
 

@@ -47,6 +47,22 @@ describe('Workload', () => {
     });
   });
 
+  it('logs$ replays the lines written before it was subscribed, then the live ones, each once', () => {
+    virtual((scheduler) => {
+      const workload = workloadOn(scheduler);
+      const id = workload.deploy(config());
+      const lines: string[] = [];
+      workload.logs$(id).subscribe((l) => lines.push(l));
+      expect(lines).toEqual([
+        "[1970-01-01 00:00:00] Deployment 'deployment-id1' started: ship the app",
+        "[1970-01-01 00:00:00] Phase 'build' started",
+      ]);
+      scheduler.flush();
+      expect(lines).toEqual(workload.logs(id, 1000));
+      expect(lines.at(-1)).toBe('[1970-01-01 00:00:00] Goal reached: deployment completed');
+    });
+  });
+
   it('keeps deployments isolated: stopping one never affects another', () => {
     virtual((scheduler) => {
       const workload = workloadOn(scheduler);

@@ -5,7 +5,7 @@ import {
   randomIds,
   type SessionService,
 } from '@rxagents/core';
-import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, concat, defer, from, type Observable, type SchedulerLike } from 'rxjs';
 import type { ConfigProblem } from './ConfigProblem.js';
 import type { DeploymentConfig } from './DeploymentConfig.js';
 import type { StatusUpdate } from './DeploymentStatus.js';
@@ -131,9 +131,15 @@ export class Workload {
     return this.get(id).logs(lines);
   }
 
-  /** Live log lines. @throws DeploymentNotFoundError */
+  /**
+   * The lines written so far (up to the log's capacity), then live lines as they are written.
+   * `deploy` starts the deployment at once, so its first lines ("Deployment … started", "Phase …
+   * started") are written before anyone can subscribe: a live-only stream would never show them.
+   * @throws DeploymentNotFoundError
+   */
   logs$(id: string): Observable<string> {
-    return this.get(id).logs$;
+    const agent = this.get(id);
+    return defer(() => concat(from(agent.logs(agent.logCapacity)), agent.logs$));
   }
 
   /** Cancels a deployment; false when it is already completed, failed or stopped. @throws DeploymentNotFoundError */

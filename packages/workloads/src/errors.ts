@@ -1,4 +1,4 @@
-import { RxAgentsError } from '@rxagents/core';
+import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 import type { ConfigProblem } from './ConfigProblem.js';
 
 /**
@@ -58,3 +58,8 @@ export class DeploymentNotWaitingError extends RxAgentsError {
     this.status = status;
   }
 }
+
+// Rebuilt as their own classes when they cross a process boundary (see registerErrorClass).
+registerErrorClass('DEPLOYMENT_NOT_FOUND', DeploymentNotFoundError);
+registerErrorClass('INVALID_AGENT_CONFIG', InvalidDeploymentConfigError);
+registerErrorClass('DEPLOYMENT_NOT_WAITING', DeploymentNotWaitingError);

@@ -45,8 +45,13 @@ export interface ResumeDeps {
     replay: ReplayLog,
     invocationId: string,
     userContent: Content | undefined,
-    resumes: number,
+    attempt: string,
   ) => { readonly entry: BaseAgent; readonly ctx: InvocationContext };
+  /**
+   * Continue this paused-and-answered invocation after an interrupted resume (`resume: true`):
+   * no new answers, so no checks, no dry pass and no answers' event; only the replay.
+   */
+  readonly continueInvocation?: string;
   /** Turns a failed append into the Runner's typed error. */
   readonly storeError: (event: Event, error: unknown) => unknown;
 }
@@ -61,7 +66,11 @@ export interface ResumeDeps {
 export function resumeInvocation(deps: ResumeDeps): Observable<Event> {
   return defer(() => {
     const { session, answers, root } = deps;
-    const { invocationId, first } = checkAnswers(root.name, session, answers);
+    const going = deps.continueInvocation;
+    const { invocationId, first } =
+      going === undefined
+        ? checkAnswers(root.name, session, answers)
+        : { invocationId: going, first: session.firstIndexOf(going) };
     const events = session.events;
     const opening = events[first]!;
     const hasMessage = opening.author === 'user' && opening.actions.inputAnswers === undefined;
@@ -80,11 +89,13 @@ export function resumeInvocation(deps: ResumeDeps): Observable<Event> {
         replay,
         invocationId,
         hasMessage ? opening.content : undefined,
-        resumes + 1,
+        // Continuing after an interrupted resume: ids unlike those of the attempt it continues.
+        going === undefined ? `${resumes + 1}` : `${resumes}-${recorded.length}`,
       );
       return entry.runAsync(ctx);
     };
     const answerEvent = answersEvent(deps, invocationId, resumes + 1);
+    const replayed = going === undefined ? [...recorded, answerEvent] : recorded;
     const dry = defer(() => {
       const replay = new ReplayLog(recorded, answers, true);
       return run(replay).pipe(
@@ -124,7 +135,7 @@ export function resumeInvocation(deps: ResumeDeps): Observable<Event> {
         .pipe(catchError((error: unknown) => throwError(() => deps.storeError(answerEvent, error))));
     });
     const live = defer(() => {
-      const replay = new ReplayLog([...recorded, answerEvent]);
+      const replay = new ReplayLog(replayed);
       return run(replay).pipe(
         materialize(),
         concatMap((note) => {
@@ -139,7 +150,7 @@ export function resumeInvocation(deps: ResumeDeps): Observable<Event> {
         }),
       );
     });
-    return concat(dry, append, live);
+    return going === undefined ? concat(dry, append, live) : live;
   });
 }
 

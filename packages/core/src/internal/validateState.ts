@@ -1,81 +1,63 @@
 import { InvalidStateError } from '../errors.js';
 import type { JsonValue } from '../json.js';
-
-// Keys that would reach Object.prototype when a snapshot is materialised or a delta is spread.
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-const PREFIXES = ['app:', 'user:', 'temp:'] as const;
+import { stateKeyProblem } from '../stateKeyProblem.js';
+import { checkJson } from './checkJson.js';
 
 /** Checks one state key; throws an {@link InvalidStateError} naming the agent and key. */
 export function validateKey(agent: string | undefined, key: string): void {
-  if (key.length === 0) throw new InvalidStateError(agent, key, key, 'a state key must not be empty');
-  let bare = key;
-  // Most keys have no scope prefix: look for one only when there is a colon.
-  if (key.indexOf(':') !== -1) {
-    for (const prefix of PREFIXES) {
-      if (key.startsWith(prefix)) {
-        bare = key.slice(prefix.length);
-        break;
-      }
-    }
-  }
-  if (bare.length === 0)
-    throw new InvalidStateError(agent, key, key, 'a scoped key needs a name after its prefix');
-  if (FORBIDDEN.has(bare)) {
-    throw new InvalidStateError(agent, key, key, `'${bare}' is reserved and cannot be a state key`);
-  }
+  const problem = stateKeyProblem(key);
+  if (problem !== undefined) throw new InvalidStateError(agent, String(key), String(key), problem);
 }
 
 /**
- * Checks that a value is JSON-compatible and freezes it deeply in the same pass, so a committed
- * value can be shared between snapshots without copying. Like immer, it freezes in place.
+ * Checks that a delta is a plain object (prototype `Object.prototype` or null), so that its own
+ * keys are all it holds: an `Object.create(…)` delta would smuggle inherited keys past a
+ * `for…in`, a string delta would write keys `"0"`, `"1"`… Every commit route calls this first.
+ */
+export function assertPlainDelta(agent: string | undefined, delta: unknown): void {
+  if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) {
+    throw new InvalidStateError(agent, '', '', `must be a plain object, got ${describe(delta)}`);
+  }
+  const proto = Object.getPrototypeOf(delta);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new InvalidStateError(
+      agent,
+      '',
+      '',
+      'must be a plain object (its prototype is not Object.prototype)',
+    );
+  }
+}
+
+/** Validates a whole delta (shape, keys, values, freezing each value); returns its own keys. */
+export function validateDelta(agent: string | undefined, delta: unknown): readonly string[] {
+  assertPlainDelta(agent, delta);
+  const record = delta as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(record);
+  for (const key of keys) {
+    validateKey(agent, key);
+    validateAndFreeze(agent, key, record[key]);
+  }
+  return keys;
+}
+
+/**
+ * Checks that a value is JSON-compatible and at most {@link MAX_JSON_DEPTH} levels deep, and
+ * freezes it deeply in the same pass, so a committed value can be shared between snapshots
+ * without copying. Like immer, it freezes in place.
  */
 export function validateAndFreeze(agent: string | undefined, key: string, value: unknown): JsonValue {
-  // Primitives are the common case: check them without allocating the cycle-tracking set.
+  // Primitives are the common case: check them without walking.
   if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  visit(agent, key, key, value, new Set());
+  const fault = checkJson(value, key, true);
+  if (fault !== undefined) throw new InvalidStateError(agent, key, fault[0], fault[1]);
   return value as JsonValue;
 }
 
-function visit(
-  agent: string | undefined,
-  key: string,
-  path: string,
-  value: unknown,
-  seen: Set<object>,
-): void {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(value))
-        throw new InvalidStateError(agent, key, path, `${value} is not a JSON number`);
-      return;
-    case 'object':
-      break;
-    default:
-      throw new InvalidStateError(agent, key, path, `a ${typeof value} is not a JSON value`);
-  }
-  if (value === null) return;
-  if (seen.has(value)) throw new InvalidStateError(agent, key, path, 'the value contains a cycle');
-  if (Array.isArray(value)) {
-    seen.add(value);
-    for (let i = 0; i < value.length; i++) visit(agent, key, `${path}[${i}]`, value[i], seen);
-  } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new InvalidStateError(agent, key, path, `a ${kind} instance is not a plain JSON object`);
-    }
-    seen.add(value);
-    for (const k of Object.keys(value)) {
-      if (k === '__proto__')
-        throw new InvalidStateError(agent, key, `${path}.${k}`, "'__proto__' is reserved");
-      visit(agent, key, `${path}.${k}`, (value as Record<string, unknown>)[k], seen);
-    }
-  }
-  // A value reached twice without a cycle (a shared sub-object) is fine: only the active path counts.
-  seen.delete(value);
-  Object.freeze(value);
+/** A short description of a value's type for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }

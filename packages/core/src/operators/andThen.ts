@@ -1,6 +1,6 @@
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 
 /**
  * Runs `next` after the source agent completes, on the same level of the tree.
@@ -16,6 +16,7 @@ import { OperatorAgent } from '../internal/OperatorAgent.js';
  */
 export function andThen(next: BaseAgent): AgentOperator {
   return (source) => {
+    requireOption(source, 'andThen', next, 'agent');
     // `a.pipe(andThen(b), andThen(c), …)` is one flat run over [a, b, c, …], not a nest of
     // operator agents that every event of `a` would have to climb through.
     const steps =

@@ -2,7 +2,7 @@ import { catchError, concat, of, throwError } from 'rxjs';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { RxAgentsError } from '../errors.js';
 import { isPause } from '../InvocationPaused.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 
 /**
  * When the source agent fails, records the failure as an error event (authored by the source,
@@ -15,8 +15,9 @@ import { OperatorAgent } from '../internal/OperatorAgent.js';
  * ```
  */
 export function fallback(alternative: BaseAgent): AgentOperator {
-  return (source) =>
-    new OperatorAgent(source, [alternative], (ctx) =>
+  return (source) => {
+    requireOption(source, 'fallback', alternative, 'agent');
+    return new OperatorAgent(source, [alternative], (ctx) =>
       source.runAsync(ctx).pipe(
         catchError((error: unknown) =>
           isPause(error)
@@ -35,4 +36,5 @@ export function fallback(alternative: BaseAgent): AgentOperator {
         ),
       ),
     );
+  };
 }

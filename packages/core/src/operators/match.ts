@@ -1,7 +1,7 @@
 import { isMatching, type P } from 'ts-pattern';
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 import type { State } from '../StateStore.js';
 
 /** One case of {@link match}: a ts-pattern pattern and the agent to run when it matches. */
@@ -24,10 +24,17 @@ export function match<T>(
   cases: readonly MatchCase<T>[],
   otherwise?: BaseAgent,
 ): AgentOperator {
-  const operands = cases.map(([, agent]) => agent);
-  if (otherwise !== undefined) operands.push(otherwise);
-  return (source) =>
-    new OperatorAgent(source, operands, (ctx) =>
+  return (source) => {
+    requireOption(source, 'match.selector', selector, 'function');
+    requireOption(source, 'match.cases', cases, 'array');
+    cases.forEach((c, i) => {
+      requireOption(source, `match.cases[${i}]`, c, 'array');
+      requireOption(source, `match.cases[${i}][1]`, c[1], 'agent');
+    });
+    if (otherwise !== undefined) requireOption(source, 'match.otherwise', otherwise, 'agent');
+    const operands = cases.map(([, agent]) => agent);
+    if (otherwise !== undefined) operands.push(otherwise);
+    return new OperatorAgent(source, operands, (ctx) =>
       // concatLazy, not concat(source, defer(…)): the same order with a third of the subscribers.
       concatLazy((i) => {
         if (i === 0) return source.runAsync(ctx);
@@ -39,4 +46,5 @@ export function match<T>(
         return otherwise?.runAsync(ctx);
       }),
     );
+  };
 }

@@ -2,7 +2,7 @@ import { of, retry as retryStream, throwError, timer } from 'rxjs';
 import type { AgentOperator } from '../BaseAgent.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import { isPause } from '../InvocationPaused.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 
 /** Options of {@link retry}. */
 export interface RetryConfig {
@@ -23,8 +23,9 @@ export interface RetryConfig {
  * ```
  */
 export function retry(config: number | RetryConfig = 1): AgentOperator {
-  const { count = 1, delay = 0 } = typeof config === 'number' ? { count: config } : config;
   return (source) => {
+    if (typeof config !== 'number') requireOption(source, 'retry', config, 'object');
+    const { count = 1, delay = 0 } = typeof config === 'number' ? { count: config } : config;
     if (!Number.isInteger(count) || count < 0) {
       throw new InvalidAgentConfigError(source.name, 'retry.count', `must be an integer >= 0, got ${count}`);
     }

@@ -2,7 +2,7 @@ import { Observable, throwError, timeout as timeoutStream } from 'rxjs';
 import type { AgentOperator } from '../BaseAgent.js';
 import type { Event } from '../Event.js';
 import { AgentTimeoutError, InvalidAgentConfigError } from '../errors.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 
 /** Options of {@link timeout}: a deadline for the whole run, a limit on the gap between events, or both. */
 export type TimeoutConfig =
@@ -21,8 +21,12 @@ export type TimeoutConfig =
  * @param config total deadline in ms, or `{ total?, each? }`
  */
 export function timeout(config: number | TimeoutConfig): AgentOperator {
-  const { total, each } = typeof config === 'number' ? { total: config, each: undefined } : config;
   return (source) => {
+    if (typeof config !== 'number') requireOption(source, 'timeout', config, 'object');
+    const { total, each } = typeof config === 'number' ? { total: config, each: undefined } : config;
+    // `timeout({})` would otherwise apply no timeout at all.
+    if (total === undefined && each === undefined)
+      throw new InvalidAgentConfigError(source.name, 'timeout', 'give total or each (ms), or a number');
     for (const [field, value] of [
       ['timeout.total', total],
       ['timeout.each', each],

@@ -1,7 +1,7 @@
 import type { AgentOperator, BaseAgent } from '../BaseAgent.js';
 import { concatLazy } from '../concatLazy.js';
 import type { InvocationContext } from '../InvocationContext.js';
-import { OperatorAgent } from '../internal/OperatorAgent.js';
+import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
 import type { State } from '../StateStore.js';
 
 /**
@@ -20,8 +20,11 @@ export function when(
   otherwise?: BaseAgent,
 ): AgentOperator {
   const operands = otherwise === undefined ? [whenTrue] : [whenTrue, otherwise];
-  return (source) =>
-    new OperatorAgent(source, operands, (ctx) =>
+  return (source) => {
+    requireOption(source, 'when.predicate', predicate, 'function');
+    requireOption(source, 'when.whenTrue', whenTrue, 'agent');
+    if (otherwise !== undefined) requireOption(source, 'when.otherwise', otherwise, 'agent');
+    return new OperatorAgent(source, operands, (ctx) =>
       // concatLazy, not concat(source, defer(…)): the same order with a third of the subscribers.
       concatLazy((i) => {
         if (i === 0) return source.runAsync(ctx);
@@ -30,4 +33,5 @@ export function when(
         return otherwise?.runAsync(ctx);
       }),
     );
+  };
 }

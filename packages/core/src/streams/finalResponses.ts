@@ -2,7 +2,10 @@ import { filter, type OperatorFunction } from 'rxjs';
 import { type Event, isFinalResponse } from '../Event.js';
 
 /**
- * Keeps the events that are an agent's final word for its turn ({@link isFinalResponse}).
+ * Keeps the events that are an agent's final word for its turn ({@link isFinalResponse}) and say
+ * something: an event with no content (a loop's escalation, a status event carrying only a state
+ * delta) ends a turn for the framework but is not an answer to show a user. ADK's
+ * `is_final_response` is meant the same way: "the final response to display".
  * @example
  * ```ts
  * import { finalResponses } from '@rxagents/core';
@@ -10,5 +13,5 @@ import { type Event, isFinalResponse } from '../Event.js';
  * ```
  */
 export function finalResponses(): OperatorFunction<Event, Event> {
-  return filter(isFinalResponse);
+  return filter((event) => isFinalResponse(event) && (event.content?.parts.length ?? 0) > 0);
 }

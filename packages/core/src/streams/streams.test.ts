@@ -36,6 +36,13 @@ describe('event-stream operators', () => {
     expect(await all(events, (s) => s.pipe(finalResponses()))).toEqual([whole, critic, checksum]);
   });
 
+  it('finalResponses drops content-less events such as a loop escalation or a bare state change', async () => {
+    const escalation = ev({ author: 'judge', branch: 'flow.refine.judge', actions: { escalate: true } });
+    const empty = ev({ author: 'judge', branch: 'flow.refine.judge', content: { role: 'model', parts: [] } });
+    const status = ev({ author: 'x', branch: 'flow', actions: { stateDelta: { phase: 'done' } } });
+    expect(await all([escalation, whole, empty, status], (s) => s.pipe(finalResponses()))).toEqual([whole]);
+  });
+
   it('textDeltas yields streamed chunks once, and whole text of unstreamed events', async () => {
     expect((await all(events, (s) => s.pipe(textDeltas()))).map((d) => `${d.author}:${d.text}`)).toEqual([
       'writer:Once ',

@@ -1,6 +1,6 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import type { InvocationContext } from '@rxagents/core';
-import { Observable, type SchedulerLike } from 'rxjs';
+import { InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
+import { isObservable, Observable, type SchedulerLike } from 'rxjs';
 import type { GenerateOptions, LlmRequest, LlmResponse, Model } from '../Model.js';
 
 /**
@@ -20,7 +20,19 @@ export function callModel(
       'gen_ai.request.model': model.name,
     });
     let done = false;
-    const subscription = model.generate(request, options).subscribe({
+    const replies: unknown = model.generate(request, options);
+    if (!isObservable(replies)) {
+      span?.end();
+      subscriber.error(
+        new InvalidAgentOutputError(
+          ctx.agent.name,
+          `must return an Observable<LlmResponse>, got ${replies === null ? 'null' : typeof replies}`,
+          `model '${model.name}'.generate`,
+        ),
+      );
+      return;
+    }
+    const subscription = (replies as Observable<LlmResponse>).subscribe({
       next: (response) => {
         if (span !== undefined && response.partial !== true) traceResponse(span, response);
         subscriber.next(response);

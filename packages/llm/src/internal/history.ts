@@ -22,12 +22,21 @@ function asContext(event: Event, content: Content): Content {
   return { role: 'user', parts };
 }
 
+// Index of the event that starts the current turn: the last one this agent did not write; past
+// the end when it wrote them all.
+function turnStart(events: readonly Event[], agentName: string): number {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.author !== agentName) return i;
+  return events.length;
+}
+
 /**
  * The conversation an `LlmAgent` sends to its model, oldest first: committed, non-partial events
  * with content that the agent can see (`ctx.canSee`: everything but other branches of an
  * enclosing parallel run). The agent's own events and the user's are kept
- * as they are; other agents' are rewritten as context. With `'none'`, only the current turn: from
- * the last event not authored by this agent.
+ * as they are; other agents' are rewritten as context. With `'none'`, only the current turn, as
+ * ADK's `_get_current_turn_contents` draws it: from the last event of the session the user or
+ * another agent wrote (whether or not it has content or is visible here), and nothing when this
+ * agent wrote every event.
  */
 export function buildContents(
   events: readonly Event[],
@@ -35,25 +44,12 @@ export function buildContents(
   agentName: string,
   includeContents: 'default' | 'none',
 ): Content[] {
-  const visible: Event[] = [];
-  for (const event of events) {
-    if (event.partial === true || event.content === undefined || event.content.parts.length === 0) continue;
-    if (!canSee(event)) continue;
-    visible.push(event);
-  }
-  let start = 0;
-  if (includeContents === 'none') {
-    for (let i = visible.length - 1; i >= 0; i--) {
-      if (visible[i]!.author !== agentName) {
-        start = i;
-        break;
-      }
-    }
-  }
   const contents: Content[] = [];
-  for (let i = start; i < visible.length; i++) {
-    const event = visible[i]!;
-    const content = event.content!;
+  for (let i = includeContents === 'none' ? turnStart(events, agentName) : 0; i < events.length; i++) {
+    const event = events[i]!;
+    const content = event.content;
+    if (event.partial === true || content === undefined || content.parts.length === 0) continue;
+    if (!canSee(event)) continue;
     if (event.author === agentName) contents.push(content);
     else if (event.author === 'user')
       contents.push(content.role === 'user' ? content : { ...content, role: 'user' });

@@ -1,7 +1,7 @@
-import { StateStore } from '@rxagents/core';
+import { InvalidAgentConfigError, StateStore } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
 import { MissingStateKeyError } from '../errors.js';
-import { fillInstruction } from './instructionTemplate.js';
+import { checkInstruction, fillInstruction } from './instructionTemplate.js';
 
 describe('fillInstruction', () => {
   it('fills present keys: strings as they are, other values as JSON', () => {
@@ -57,5 +57,68 @@ describe('fillInstruction', () => {
 
   it('does not expand placeholders found inside substituted values', () => {
     expect(fillInstruction('{a}', { a: '{b}', b: 'secret' }, 'w')).toBe('{b}');
+  });
+});
+
+// ADK's placeholder rule, ported from ADK Python's test_instructions.py
+// (test_build_system_instruction, test_build_system_instruction_with_namespace) and ADK Java's
+// InstructionUtilsTest.
+describe('fillInstruction with ADK placeholders', () => {
+  it('ignores whitespace inside the braces and replaces a run of braces as one placeholder', () => {
+    // test_build_system_instruction, word for word.
+    const template =
+      'Use the echo_info tool to echo { customerId }, {{customer_int  }, {  non-identifier-float}}, ' +
+      "{'key1': 'value1'} and {{'key2': 'value2'}}.";
+    expect(fillInstruction(template, { customerId: '1234567890', customer_int: 30 }, 'agent')).toBe(
+      'Use the echo_info tool to echo 1234567890, 30, {  non-identifier-float}}, ' +
+        "{'key1': 'value1'} and {{'key2': 'value2'}}.",
+    );
+    // InstructionUtilsTest: ...PlaceholderWithSpaces_trimsAndReplacesVariable, ...WithMultipleBraces.
+    expect(fillInstruction('helping: {  name  }.', { name: 'James' }, 'a')).toBe('helping: James.');
+    expect(fillInstruction('name: {{user:name}}.', { 'user:name': 'Charlie' }, 'a')).toBe('name: Charlie.');
+  });
+
+  it('fills app:, user: and temp: keys and leaves any other prefix as written', () => {
+    // test_build_system_instruction_with_namespace.
+    const state = { customerId: '1234567890', 'app:key': 'app_value', 'user:key': 'user_value' };
+    expect(fillInstruction('echo { customerId }, {app:key}, {user:key}, {a:key}.', state, 'agent')).toBe(
+      'echo 1234567890, app_value, user_value, {a:key}.',
+    );
+    expect(fillInstruction('{ temp:mood }', { 'temp:mood': 'calm' }, 'a')).toBe('calm');
+    // ...WithInvalidPrefix_returnsPlaceholderAsIs, ...invalid identifier after a valid prefix.
+    expect(fillInstruction('Set: {invalidprefix:var}.', { 'invalidprefix:var': 'x' }, 'a')).toBe(
+      'Set: {invalidprefix:var}.',
+    );
+    expect(fillInstruction('say: {user:invalid-var}.', { 'user:invalid-var': 'x' }, 'a')).toBe(
+      'say: {user:invalid-var}.',
+    );
+  });
+
+  it('leaves names that are not state names as written (InstructionUtilsTest)', () => {
+    const template = 'Remember these values: {invalid-name!}, {another:bad:name},  {? }, and {}.';
+    expect(fillInstruction(template, {}, 'a')).toBe(template);
+  });
+
+  it("reads '?' after trimming: { key? } is optional, { key ? } is not a state name", () => {
+    expect(fillInstruction('[{ notes? }]', {}, 'a')).toBe('[]');
+    expect(fillInstruction('[{ notes? }]', { notes: 'ok' }, 'a')).toBe('[ok]');
+    expect(fillInstruction('[{notes ?}]', { notes: 'ok' }, 'a')).toBe('[{notes ?}]');
+    expect(() => fillInstruction('{ current_story }', {}, 'critic')).toThrow(MissingStateKeyError);
+  });
+
+  it('substitutes a key that holds null, optional or not, as ADK substitutes any present key', () => {
+    expect(fillInstruction('{a} {a?}', { a: null }, 'w')).toBe('null null');
+  });
+
+  it('refuses artifact placeholders (no artifact service) with a typed error naming agent and field', () => {
+    for (const template of ['Know {artifact.notes.txt}.', 'Extra: {{ artifact.more.txt? }}'])
+      expect(() => checkInstruction(template, 'reader')).toThrow(InvalidAgentConfigError);
+    try {
+      checkInstruction('Know {artifact.notes.txt}.', 'reader');
+    } catch (error) {
+      expect(error).toMatchObject({ agent: 'reader', field: 'instruction' });
+      expect((error as Error).message).toContain('{artifact.notes.txt}');
+    }
+    expect(() => checkInstruction('Write about {topic} and {x.y}.', 'writer')).not.toThrow();
   });
 });

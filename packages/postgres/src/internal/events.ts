@@ -18,7 +18,9 @@ export function splitDelta(delta: StateDelta): ScopedDelta {
   const user: Record<string, JsonValue> = {};
   const durable: Record<string, JsonValue> = {};
   let hadTemp = false;
-  for (const key in delta) {
+  // Own keys only: the delta was committed (checked plain) first, and this route must not be the
+  // one where an inherited key slips into a row.
+  for (const key of Object.keys(delta)) {
     const value = delta[key]!;
     if (key.startsWith(STATE_PREFIX.temp)) {
       hadTemp = true;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { errorFromCode, registerErrorClass } from './errorRegistry.js';
+import { InvalidAgentConfigError, InvalidStateError, RxAgentsError, SessionConflictError } from './errors.js';
+
+class ShelfLifeError extends RxAgentsError {
+  readonly days: number;
+  constructor(days: number) {
+    super('INVALID_STATE', `stale after ${days} days`, { field: 'days' });
+    this.days = days;
+  }
+}
+registerErrorClass('INVALID_STATE', ShelfLifeError);
+
+describe('errorFromCode', () => {
+  it('rebuilds a core error as its class, with the fields it is given', () => {
+    const error = errorFromCode('SESSION_CONFLICT', 'taken', {
+      name: 'SessionConflictError',
+      agent: 'a',
+      field: 'sequence',
+      fields: { sessionId: 's1', position: 3 },
+    });
+    expect(error).toBeInstanceOf(SessionConflictError);
+    expect(error).toMatchObject({
+      code: 'SESSION_CONFLICT',
+      message: 'taken',
+      agent: 'a',
+      sessionId: 's1',
+      position: 3,
+    });
+    expect(error.name).toBe('SessionConflictError');
+  });
+
+  it('picks the class by name among those of one code, and the first registered without a name', () => {
+    expect(
+      errorFromCode('INVALID_STATE', 'x', { name: 'ShelfLifeError', fields: { days: 2 } }),
+    ).toBeInstanceOf(ShelfLifeError);
+    expect(errorFromCode('INVALID_STATE', 'x', { name: 'InvalidStateError' })).not.toBeInstanceOf(
+      ShelfLifeError,
+    );
+    expect(errorFromCode('INVALID_STATE', 'x')).toBeInstanceOf(InvalidStateError);
+    expect(errorFromCode('INVALID_AGENT_CONFIG', 'x')).toBeInstanceOf(InvalidAgentConfigError);
+  });
+
+  it('an unregistered code or name gives a plain RxAgentsError carrying the code and the name', () => {
+    for (const error of [
+      errorFromCode('NOT_A_CODE', 'm', { name: 'ElsewhereError', fields: { n: 1 } }),
+      errorFromCode('SESSION_CONFLICT', 'm', { name: 'ElsewhereError', fields: { n: 1 } }),
+    ]) {
+      expect(Object.getPrototypeOf(error)).toBe(RxAgentsError.prototype);
+      expect(error).toMatchObject({ name: 'ElsewhereError', message: 'm', n: 1 });
+    }
+    expect(errorFromCode('NOT_A_CODE', 'm').code).toBe('NOT_A_CODE');
+  });
+
+  it('fields cannot overwrite the code, message, agent or field', () => {
+    const error = errorFromCode('AGENT_TIMEOUT', 'late', {
+      agent: 'a',
+      fields: { code: 'X', message: 'y', agent: 'z', field: 'w', milliseconds: 5 },
+    });
+    expect(error).toMatchObject({ code: 'AGENT_TIMEOUT', message: 'late', agent: 'a', milliseconds: 5 });
+    expect(error.field).toBeUndefined();
+  });
+});

@@ -1,0 +1,2 @@
+// Shared by every library package.
+export { default } from '../../tsup.package.js';

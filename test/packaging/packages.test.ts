@@ -100,7 +100,9 @@ describe('published packages', () => {
       'cli',
       'core',
       'llm',
+      'mcp',
       'postgres',
+      'server',
       'testing',
       'workloads',
     ]);

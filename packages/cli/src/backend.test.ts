@@ -69,7 +69,7 @@ afterAll(async () => {
   await client.end();
 });
 
-describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 30_000 }, () => {
+describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 90_000 }, () => {
   it('a worker runs what deploy enqueues; list, status, logs read it; stop cancels it on the worker; start resumes; cleanup removes it and its session', async () => {
     expect(worker.screen()).toMatch(
       /^worker w1 on redis:\/\/127\.0\.0\.1:6379 · prefix rxt-cli-\w+ · queue rxagents$/m,

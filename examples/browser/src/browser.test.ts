@@ -169,4 +169,37 @@ describe('examples/browser in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'browser-stopped.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('asks before the tone check: the run waits with Approve / Reject, and Approve resumes it to the end', async () => {
+    await page.check('#ask-approval');
+    await page.click('#run');
+    await page.waitForSelector('#status[data-status="waiting"]', { timeout: 30_000 });
+    expect(await page.isVisible('#request')).toBe(true);
+    expect(await page.textContent('#request-prompt')).toBe('Approve this story before the tone check?');
+    const story = (await page.textContent('#request-story')) ?? '';
+    expect(story.length).toBeGreaterThan(20);
+    const authorsAt = () =>
+      page.$$eval('#log li', (items) => items.map((li) => li.getAttribute('data-author')));
+    const beforeAnswer = await authorsAt();
+    expect(beforeAnswer).toContain('grammar_check');
+    expect(beforeAnswer.at(-1)).toBe('approval');
+    expect(beforeAnswer).not.toContain('tone_check');
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-waiting.png'), fullPage: true });
+
+    await page.click('#approve');
+    await page.waitForSelector('#status[data-status="completed"]', { timeout: 30_000 });
+    expect(await page.isVisible('#request')).toBe(false);
+    const after = await authorsAt();
+    // Nothing before the pause is rendered (or run) again: the resume adds the answer, the approval and the tone check.
+    expect(after.slice(0, beforeAnswer.length)).toEqual(beforeAnswer);
+    expect(after.slice(beforeAnswer.length, beforeAnswer.length + 2)).toEqual(['user', 'approval']);
+    expect(after).toContain('tone_check');
+    expect(after.filter((a) => a === 'grammar_check')).toHaveLength(1);
+    const approvedKey = await page.$$eval('#state-tree > .tree > li', (items) =>
+      items.map((li) => li.dataset.key),
+    );
+    expect(approvedKey).toContain('approved');
+    expect(await page.getAttribute('#final-story', 'data-ready')).toBe('true');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

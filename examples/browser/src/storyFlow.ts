@@ -3,6 +3,7 @@
  * model of its offline demo), paced in real time so the stream can be watched and stopped.
  */
 import type { BaseAgent } from '@rxagents/core';
+import { approvalFlow } from '../../storyflow/src/approval.js';
 import { storyFlowModel, TOPICS } from '../../storyflow/src/scenarios.js';
 import { storyFlowPipe } from '../../storyflow/src/storyFlows.js';
 
@@ -33,5 +34,20 @@ export function createStoryFlow(pacing: StoryFlowPacing = {}): BaseAgent {
       chunks: pacing.chunks ?? 20,
       chunkInterval: pacing.chunkInterval ?? 35,
     }),
+  );
+}
+
+/**
+ * StoryFlow with a person in the loop (`examples/storyflow`'s `approvalFlow`): after the grammar
+ * check the run pauses until the story is approved or rejected (the page's Approve / Reject).
+ */
+export function createApprovalFlow(pacing: StoryFlowPacing = {}): BaseAgent {
+  return approvalFlow(
+    storyFlowModel({
+      latency: pacing.latency ?? 120,
+      chunks: pacing.chunks ?? 20,
+      chunkInterval: pacing.chunkInterval ?? 35,
+    }),
+    true,
   );
 }

@@ -1,7 +1,10 @@
+// Over 350 lines on purpose: every method is one short Redis round trip of the same record, and
+// the class is the whole client side of distributed deployments.
 import { randomUUID } from 'node:crypto';
-import type { SessionService } from '@rxagents/core';
+import { type JsonValue, type SessionService, UnknownRequestError } from '@rxagents/core';
 import {
   DeploymentNotFoundError,
+  DeploymentNotWaitingError,
   InvalidDeploymentConfigError,
   isTerminalStatus,
   type StatusUpdate,
@@ -17,6 +20,7 @@ import {
   timer,
 } from 'rxjs';
 import { type QueueLocation, unavailable } from './connection.js';
+import { fromWire } from './errors.js';
 import {
   type DeploymentRecord,
   formatLogLine,
@@ -25,7 +29,7 @@ import {
   statusOf,
 } from './internal/deploymentRecord.js';
 import { QueueClient } from './internal/QueueClient.js';
-import type { DeploymentJobData } from './protocol.js';
+import type { DeploymentJobData, WireError } from './protocol.js';
 
 /** Options of {@link DistributedWorkload}. */
 export interface DistributedWorkloadOptions extends QueueLocation {
@@ -90,6 +94,9 @@ const ID = /^[A-Za-z0-9._-]+$/;
  * workload.status$(id).subscribe(({ phase, status }) => console.log(phase, status));
  * await workload.stop(id);   // true: stopped on whichever worker held it
  * await workload.start(id);  // resumes at the phase it was in
+ * // a phase asked for input (status 'waiting'): answer its request
+ * const [request] = (await workload.status(id)).requests ?? [];
+ * if (request !== undefined) await workload.respond(id, request.id, { approved: true });
  * console.log(await workload.logs(id, 20));
  * await workload.cleanup(id);
  * await workload.close();
@@ -239,6 +246,15 @@ export class DistributedWorkload {
   async stop(id: string): Promise<boolean> {
     const record = await this.record(id);
     if (isTerminalStatus(record.status)) return false;
+    if (record.status === 'waiting') {
+      // No run holds a waiting deployment: it stops here (`start` waits again on its requests).
+      const at = Date.now();
+      const keys = [this.client.keys.deployment(id), this.client.keys.logs(id)] as const;
+      const line = formatLogLine(at, `Stopped while waiting in phase '${record.phase}'`);
+      const { commands } = await this.client.ready();
+      await new RecordScripts(commands, this.capacity).finish(keys, 'stopped', at, line);
+      return true;
+    }
     await this.client.cancel(record.invocation);
     const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
     const { commands, queue } = await this.client.ready();
@@ -293,6 +309,60 @@ export class DistributedWorkload {
     };
     await queue.add('deployment', data, this.jobOptions(invocation));
     return true;
+  }
+
+  /**
+   * Answers a request of a `waiting` deployment (ids in `status(id).requests`): a worker resumes
+   * its run with the answer, where it paused. Resolves once a worker has committed the answer
+   * (or, when none takes the job within `stopTimeoutMillis`, with the answer still queued).
+   * Rejects, the deployment still waiting: `DeploymentNotFoundError`, `DeploymentNotWaitingError`
+   * (also for the loser of two racing responds), `UnknownRequestError`, and the worker's refusal
+   * as its own class (`InvalidAnswerError` for an answer failing the request's schema).
+   */
+  async respond(id: string, requestId: string, answer: JsonValue): Promise<void> {
+    const record = await this.record(id);
+    if (record.status !== 'waiting') throw new DeploymentNotWaitingError(id, record.status);
+    if (!record.requests.some((r) => r.id === requestId)) {
+      const author = record.requests[0]?.author ?? record.spec;
+      throw new UnknownRequestError(
+        author,
+        requestId,
+        record.requests.map((r) => r.id),
+      );
+    }
+    const { commands, queue } = await this.client.ready();
+    const keys = [this.client.keys.deployment(id), this.client.keys.logs(id)] as const;
+    const now = Date.now();
+    const taken = await new RecordScripts(commands, this.capacity).respond(
+      keys,
+      now,
+      formatLogLine(now, `Answering '${requestId}'`),
+    );
+    if (!taken.startsWith('=')) throw new DeploymentNotWaitingError(id, taken);
+    const invocation = taken.slice(1);
+    const data: DeploymentJobData = {
+      kind: 'deployment',
+      spec: record.spec,
+      deploymentId: id,
+      invocationId: invocation,
+      fresh: false,
+      answers: { [requestId]: answer },
+      ...(record.goal === '' ? {} : { goal: record.goal }),
+    };
+    await queue.add('deployment', data, this.jobOptions(invocation));
+    const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
+    while (Date.now() < deadline) {
+      const [answered, refused] = await commands.hmget(
+        keys[0],
+        `answered:${invocation}`,
+        `refused:${invocation}`,
+      );
+      if (refused !== null && refused !== undefined) throw fromWire(JSON.parse(refused) as WireError);
+      if (answered !== null && answered !== undefined) return;
+      const now = await this.record(id);
+      if (now.invocation !== invocation || now.status === 'stopped') return;
+      await sleep(50);
+    }
   }
 
   /**
@@ -372,6 +442,7 @@ function infoOf(record: DeploymentRecord): DistributedDeploymentInfo {
     phase: record.phase,
     status: record.status,
     at: record.at,
+    ...(record.status === 'waiting' ? { requests: record.requests } : {}),
     worker: record.worker,
     pickups: record.pickups,
     completions: record.completions,

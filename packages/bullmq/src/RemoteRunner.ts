@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Event, InvalidRequestError, type RunRequest, RxAgentsError } from '@rxagents/core';
+import {
+  type Event,
+  InvalidRequestError,
+  type JsonValue,
+  type RunRequest,
+  RxAgentsError,
+} from '@rxagents/core';
 import type { Redis } from 'ioredis';
 import { fromEvent, Observable, takeUntil } from 'rxjs';
 import type { QueueLocation } from './connection.js';
@@ -25,10 +31,17 @@ export interface RemoteRunnerOptions extends QueueLocation {
 }
 
 /**
- * One call of {@link RemoteRunner.run}: `Runner`'s request without `resume`, which the worker
- * decides. `newMessage` and `stateDelta` must be JSON (they travel in the job).
+ * One call of {@link RemoteRunner.run}: `Runner`'s request, where `resume` can only be answers
+ * to paused requests (resuming an interrupted invocation is the worker's own business).
+ * `newMessage`, `stateDelta` and the answers must be JSON (they travel in the job).
  */
-export type RemoteRunRequest = Omit<RunRequest, 'resume'>;
+export type RemoteRunRequest = Omit<RunRequest, 'resume'> & {
+  /**
+   * Answers for paused requests, by request id (see `pendingRequests`): the worker that takes the
+   * job resumes the paused invocation over the shared session, whichever worker paused it.
+   */
+  readonly resume?: Readonly<Record<string, JsonValue>>;
+};
 
 /**
  * A `Runner` whose invocations run on BullMQ workers ({@link startWorker}) instead of in this
@@ -43,7 +56,12 @@ export type RemoteRunRequest = Omit<RunRequest, 'resume'>;
  * are dropped here by id), and completes when the run does. A failed run errors with the worker's
  * error rebuilt by core's `errorFromCode`: an `RxAgentsError` of the same class (when its
  * package registered it in this process, else a plain `RxAgentsError`), `code`, `agent`, `field`
- * and other fields, or a {@link RemoteRunError}. Unsubscribing (or aborting `signal`) cancels the run on whichever
+ * and other fields, or a {@link RemoteRunError}. A run that pauses for input (see `requestInput`)
+ * completes like a local `Runner`'s, its request events last;
+ * `run({ userId, sessionId, resume: { [requestId]: answer } })` resumes it on whichever worker
+ * takes the job (the resume errors — `InvalidAnswerError`, `UnknownRequestError`,
+ * `RequestAlreadyAnsweredError`, … — arrive as their own classes). Unsubscribing (or aborting
+ * `signal`) cancels the run on whichever
  * worker holds it, or takes the job off the queue if none does yet. Redis unreachable:
  * `BackendUnavailableError('redis', …)` within `connectTimeoutMillis`.
  *
@@ -125,6 +143,7 @@ export class RemoteRunner {
           invocationId,
           ...(request.newMessage === undefined ? {} : { newMessage: request.newMessage }),
           ...(request.stateDelta === undefined ? {} : { stateDelta: request.stateDelta }),
+          ...(request.resume === undefined ? {} : { answers: request.resume }),
         };
         await queue.add('run', data, {
           jobId: invocationId,

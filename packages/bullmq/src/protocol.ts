@@ -10,6 +10,8 @@ export interface RunJobData {
   readonly invocationId: string;
   readonly newMessage?: Content | string;
   readonly stateDelta?: StateDelta;
+  /** Answers to paused requests: the run resumes the paused invocation (`Runner.run`'s `resume`). */
+  readonly answers?: Readonly<Record<string, JsonValue>>;
 }
 
 /** @internal Job data of one run of a deployment (its first, or a restart after `stop`). */
@@ -21,6 +23,8 @@ export interface DeploymentJobData {
   readonly invocationId: string;
   /** The first run sends the goal as the user's message; a restart resumes without one. */
   readonly fresh: boolean;
+  /** `respond()`'s answer: this run resumes the paused invocation with it. */
+  readonly answers?: Readonly<Record<string, JsonValue>>;
 }
 
 /** @internal */

@@ -1,3 +1,5 @@
+// Over 350 lines on purpose: the two job kinds share the worker's connections, cancellation and
+// activity stream, which the closure of startWorker holds together.
 import { randomUUID } from 'node:crypto';
 import {
   BaseAgent,
@@ -19,6 +21,7 @@ import {
   RecordScripts,
 } from './internal/deploymentRecord.js';
 import { deploymentProjector } from './internal/projector.js';
+import { WaitingDeployment } from './internal/waitingDeployment.js';
 import { Keys } from './keys.js';
 import {
   type DeploymentJobData,
@@ -314,8 +317,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       const events$ = runner.run({
         userId: data.userId,
         sessionId: data.sessionId,
-        invocationId: data.invocationId,
-        resume: true,
+        // Answers resume the paused invocation (its own id); else this job's invocation, resumed
+        // where a lost worker left it.
+        ...(data.answers === undefined
+          ? { invocationId: data.invocationId, resume: true }
+          : { resume: data.answers }),
         ...(data.newMessage === undefined ? {} : { newMessage: data.newMessage }),
         ...(data.stateDelta === undefined ? {} : { stateDelta: data.stateDelta }),
       });
@@ -341,6 +347,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const writes = pending();
     let lastPhase = record.phase;
     let outcome: 'completed' | 'cancelled';
+    let waiting: WaitingDeployment | undefined;
+    let answered = false;
     try {
       const entry = specs[data.spec];
       if (entry === undefined) {
@@ -400,22 +408,34 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         seeker.maxAttempts,
         seeker.evaluator !== undefined,
       );
+      const session = { appName, userId, sessionId: data.deploymentId };
+      waiting = new WaitingDeployment(sessionService, scripts, recordKeys, session, data.invocationId);
+      // Restarted after a stop while it waited for input: it waits again (running would ask anew).
+      if (data.answers === undefined && (await waiting.settle(lastPhase))) return { outcome: 'completed' };
       const runner = new Runner({ appName, agent: seeker, sessionService });
       const events$ = runner.run({
         userId,
         sessionId: data.deploymentId,
-        invocationId: data.invocationId,
-        resume: true,
-        ...(data.fresh ? { newMessage: goal } : {}),
+        // `respond()`'s answer resumes the paused invocation; else this job's, where a lost worker left it.
+        ...(data.answers === undefined
+          ? { invocationId: data.invocationId, resume: true, ...(data.fresh ? { newMessage: goal } : {}) }
+          : { resume: data.answers }),
       });
       let seq = 0;
       outcome = await execute(data.invocationId, events$, (event) => {
         if (event.partial === true) return;
+        if (event.actions.inputAnswers !== undefined) {
+          answered = true;
+          writes.fire(commands.hset(recordKeys[0], `answered:${data.invocationId}`, '1'));
+        }
         const { change, lines } = project(event);
         if (change !== undefined) lastPhase = change.phase;
         writes.fire(scripts.project(recordKeys, data.invocationId, ++seq, change, event.timestamp, lines));
       });
     } catch (error: unknown) {
+      if (data.answers !== undefined && !answered && (await waiting?.refuse(lastPhase, error))) {
+        return { outcome: 'completed' };
+      }
       const at = Date.now();
       const message = error instanceof Error ? error.message : String(error);
       await scripts.finish(recordKeys, 'failed', at, formatLogLine(at, `Failed: ${message}`));
@@ -423,6 +443,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     }
     // Same connection as the projections: this runs after all of them, so a run that reached a
     // final status is left alone, and one that ended without one is marked failed.
+    // A run that paused for input completed without a final status: the deployment waits.
+    if (outcome === 'completed' && (await waiting!.settle(lastPhase))) return { outcome };
     const at = Date.now();
     if (outcome === 'cancelled') {
       await scripts.finish(

@@ -1,4 +1,4 @@
-import type { BaseAgent, Event, Runner, RunRequest } from '@rxagents/core';
+import type { BaseAgent, Event, JsonValue, Runner } from '@rxagents/core';
 import type { StatusUpdate } from '@rxagents/workloads';
 import type { Observable } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -7,13 +7,17 @@ import type { RemoteRunner, RemoteRunRequest } from './RemoteRunner.js';
 import type { AgentEntry, DeploymentEntry, HostedDeploymentSpec } from './startWorker.js';
 
 describe('RemoteRunner', () => {
-  it('has Runner.run’s signature, without resume (the worker decides)', () => {
+  it('has Runner.run’s signature; resume only as answers (resuming an interrupted run is the worker’s)', () => {
     expectTypeOf<RemoteRunner['run']>().returns.toEqualTypeOf<Observable<Event>>();
-    expectTypeOf<RemoteRunRequest>().toEqualTypeOf<Omit<RunRequest, 'resume'>>();
+    expectTypeOf<RemoteRunRequest['resume']>().toEqualTypeOf<
+      Readonly<Record<string, JsonValue>> | undefined
+    >();
+    const answers: RemoteRunRequest = { userId: 'u', sessionId: 's', resume: { 'inv/a#1': true } };
+    void answers;
     // a RemoteRunner stands in wherever a Runner's run is called with a plain request
     const run: RemoteRunner['run'] = null as unknown as Runner['run'];
     void run;
-    // @ts-expect-error resume is not the caller's to set
+    // @ts-expect-error resume: true is not the caller's to set
     const withResume: RemoteRunRequest = { userId: 'u', sessionId: 's', resume: true };
     void withResume;
   });

@@ -1,8 +1,5 @@
 // Worker processes killed with SIGKILL mid-run: every deployment completes exactly once, every
 // run's events reach its caller once, and the durable log in PostgreSQL holds each event once.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Event } from '@rxagents/core';
 import { PostgresSessionService } from '@rxagents/postgres';
 import { Queue } from 'bullmq';
@@ -22,17 +19,9 @@ import {
   uniqueSchema,
   until,
 } from './helpers.js';
+import { kill, spawnWorker as spawnProcess, type WorkerProcess } from './workerProcess.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
 const DEPLOYMENTS = 200;
-
-interface WorkerProcess {
-  readonly id: string;
-  readonly child: ChildProcess;
-  readonly started: string[];
-  readonly stderr: string[];
-}
 
 const prefix = uniquePrefix('fault');
 const schema = uniqueSchema('fault');
@@ -40,50 +29,7 @@ const workers: WorkerProcess[] = [];
 let sessions: PostgresSessionService;
 
 function spawnWorker(id: string, concurrency: number): Promise<WorkerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@rxagents/source', '--import', 'tsx', resolve(here, 'fixtures/worker.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        RX_PREFIX: prefix,
-        RX_SCHEMA: schema,
-        RX_PG: postgresUrl(),
-        RX_WORKER_ID: id,
-        RX_CONCURRENCY: String(concurrency),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const worker: WorkerProcess = { id, child, started: [], stderr: [] };
-  workers.push(worker);
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => worker.stderr.push(chunk));
-  return new Promise((resolvePromise, reject) => {
-    let buffer = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line === 'ready') resolvePromise(worker);
-        else if (line.startsWith('started ')) worker.started.push(line.slice('started '.length));
-        newline = buffer.indexOf('\n');
-      }
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`worker ${id} exited (${code}): ${worker.stderr.join('')}`)),
-    );
-  });
-}
-
-function kill(worker: WorkerProcess): Promise<void> {
-  return new Promise((done) => {
-    if (worker.child.exitCode !== null || worker.child.signalCode !== null) return done();
-    worker.child.once('exit', () => done());
-    worker.child.kill('SIGKILL');
-  });
+  return spawnProcess({ prefix, schema }, id, concurrency, workers);
 }
 
 beforeAll(async () => {

@@ -270,4 +270,44 @@ describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 9
       worker: 'w2',
     });
   });
+
+  it('a deployment waiting for input on a worker: status shows its request, respond answers it there', async () => {
+    // A queue of its own (prefix), so no worker of the other tests takes its jobs.
+    const own = `${prefix}-ask`;
+    const asker = term(['worker', fixture('approval-deployment.ts'), '--prefix', own, '--worker-id', 'wa'], {
+      ...env,
+      FIXTURE_STEP_MS: '100',
+    });
+    await asker.waitFor('waiting for jobs', 20_000);
+    const at = (...args: string[]) => cliAsync([...args, '--prefix', own], env);
+    const deploy = await at(
+      'deploy',
+      fixture('approval-deployment.ts'),
+      '--goal',
+      'ship',
+      '--id',
+      'ask1',
+      '--detach',
+    );
+    expect(deploy.status).toBe(0);
+    let status = await at('status', 'ask1');
+    for (let i = 0; i < 100 && !status.stdout.includes('waiting'); i++) status = await at('status', 'ask1');
+    expect(status.stdout).toMatch(/^ask1 {2}waiting {2}phase review · worker wa$/m);
+    expect(status.stdout).toContain('? reviewer asks: Ship this build?');
+    const requestId = /rxagents respond ask1 '([^']+)'/.exec(status.stdout)![1]!;
+
+    const bad = await at('respond', 'ask1', requestId, '{"approved":"no"}');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("does not match the request's schema");
+    // `true` is no `{ approved }`: refused too; then the right shape.
+    expect((await at('respond', 'ask1', requestId, 'true')).status).toBe(1);
+    const ok = await at('respond', 'ask1', requestId, '{"approved":true}');
+    expect(ok.stdout.trim()).toBe(`ask1 answered ${requestId}`);
+    let done = await at('status', 'ask1');
+    for (let i = 0; i < 100 && !done.stdout.includes('completed'); i++) done = await at('status', 'ask1');
+    expect(done.stdout).toMatch(/^ask1 {2}completed {2}phase ship · worker wa$/m);
+    const logs = await at('logs', 'ask1');
+    expect(logs.stdout).toContain("Waiting for input in phase 'review'");
+    expect(logs.stdout).toContain('Answer refused');
+  }, 90_000);
 });

@@ -117,6 +117,29 @@ describe('rxagents run', { timeout: 20_000 }, () => {
     expect(screen).toContain(`saved to    ${file}`);
   });
 
+  it('asks on the terminal when a tool needs confirmation: y runs it and the run goes on', async () => {
+    const t = term(['run', fixture('confirm.ts'), '-i', 'mail ann']);
+    const asked = await t.waitFor('approve? [y/n]');
+    expect(asked).toContain('? mailer wants to call send_email({"to":"ann"})');
+    t.type('y\r');
+    const done = await t.waitFor('summary');
+    expect(await t.exitCode()).toBe(0);
+    expect(done).toContain('Sent to ann.');
+    expect(done).toContain('✔ completed summary');
+  });
+
+  it('n with a reason rejects the call: the model is told and answers without it', async () => {
+    const t = term(['run', fixture('confirm.ts'), '-i', 'mail ann']);
+    await t.waitFor('approve? [y/n]');
+    t.type('n\r');
+    await t.waitFor('reason');
+    t.type('not today\r');
+    const done = await t.waitFor('summary');
+    expect(await t.exitCode()).toBe(0);
+    expect(done).toContain('I did not send it.');
+    expect(done).not.toContain('Sent to ann.');
+  });
+
   it('runs an exported Runner in its own session service, as an append-only log when piped', () => {
     const r = spawnSync(node[0]!, [...node.slice(1), 'run', fixture('runner.mjs'), '--session', 's9'], {
       cwd: pkg,
@@ -238,6 +261,37 @@ describe('rxagents deploy, status, logs, stop, start, cleanup, list', { timeout:
     expect(await t.exitCode()).toBe(0);
     // The first two lines are written by deploy itself, before its terminal subscribes to the log.
     expect(t.screen()).toMatch(/Deployment 'web2' started: g\n.*Phase 'build' started\n/);
+  });
+
+  it('a deployment waiting for input shows its request in status and logs; respond answers it', async () => {
+    const t = term(
+      ['deploy', fixture('approval-deployment.ts'), '--goal', 'ship it', '--id', 'appr1', '--exit'],
+      {
+        ...env,
+        FIXTURE_STEP_MS: '300',
+      },
+    );
+    await t.waitFor('appr1 · phase review · waiting');
+    const status = cli('status', 'appr1');
+    expect(status.stdout).toContain('appr1  waiting  phase review');
+    expect(status.stdout).toContain('? reviewer asks: Ship this build?');
+    const requestId = /rxagents respond appr1 '([^']+)'/.exec(status.stdout)![1]!;
+    const asJson = JSON.parse(cli('status', 'appr1', '--json').stdout) as { requests: { id: string }[] };
+    expect(asJson.requests.map((r) => r.id)).toEqual([requestId]);
+    expect(cli('logs', 'appr1').stdout).toContain(
+      `Waiting for input in phase 'review': '${requestId}' (input)`,
+    );
+
+    const bad = cli('respond', 'appr1', requestId, '{"approved":"yes"}');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("does not match the request's schema");
+    expect(cli('respond', 'appr1', 'nope', 'true').stderr).toContain('no such request');
+
+    const good = cli('respond', 'appr1', requestId, '{"approved":true}');
+    expect(good.stdout.trim()).toBe(`appr1 answered ${requestId}`);
+    await t.waitFor('appr1 · phase ship · completed');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('[review] approved');
   });
 
   it('Ctrl-C on deploy stops the deployment and exits with 130', async () => {

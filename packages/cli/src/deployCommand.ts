@@ -76,7 +76,8 @@ export async function deployCommand(options: DeployOptions, io: CliIo): Promise<
 
   const statusOf = (): HostStatus => {
     const s = workload.status(id);
-    return { id, goal: spec.goal, phase: s.phase, status: s.status, at: s.at, pid: process.pid };
+    const base = { id, goal: spec.goal, phase: s.phase, status: s.status, at: s.at, pid: process.pid };
+    return s.requests === undefined ? base : { ...base, requests: s.requests };
   };
   const followers = new Set<Socket>();
   let ended = false;
@@ -117,6 +118,19 @@ export async function deployCommand(options: DeployOptions, io: CliIo): Promise<
           case 'start':
             reply({ ok: true, changed: workload.start(id) });
             socket.end();
+            return;
+          case 'respond':
+            // Replies once the answer is committed (or refused: the deployment still waits).
+            workload.respond(id, req.requestId, req.answer).subscribe({
+              complete: () => {
+                reply({ ok: true, changed: true });
+                socket.end();
+              },
+              error: (error: unknown) => {
+                reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
+                socket.end();
+              },
+            });
             return;
           case 'cleanup':
             cleanedBy = 'request';

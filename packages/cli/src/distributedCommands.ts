@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { DistributedDeploymentInfo } from '@rxagents/bullmq';
+import type { JsonValue } from '@rxagents/core';
 import type { StatusUpdate } from '@rxagents/workloads';
 import { type BackendConfig, describeQueue, withBackend } from './backend.js';
 import { pc } from './colors.js';
 import { columns } from './columns.js';
 import { FOLLOW_WINDOW, type FollowEnd, followDeployment } from './followDeployment.js';
 import { EXIT_BY_STATUS, liveStatusLine, statusMark } from './liveStatusLine.js';
+import { requestLines } from './requestLines.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
 
 // The workload commands when a Redis backend is configured: each one is a few round trips to
@@ -141,7 +143,24 @@ export function distributedStatus(
     else {
       const where = 'worker' in info && info.worker !== '' ? ` · worker ${info.worker}` : '';
       out(`${id}  ${pc.bold(status.status)}  phase ${status.phase || '-'}${where}`);
+      for (const line of requestLines(id, status.requests)) out(line);
     }
+    return 0;
+  });
+}
+
+/** `rxagents respond` against the backend: a worker resumes the deployment with the answer. */
+export function distributedRespond(
+  id: string,
+  requestId: string,
+  answer: JsonValue,
+  config: BackendConfig,
+  io: CliIo,
+): Promise<number> {
+  const out = writer(io);
+  return withBackend(config, async ({ workload }) => {
+    await workload.respond(id, requestId, answer);
+    out(`${id} answered ${requestId}`);
     return 0;
   });
 }

@@ -1,3 +1,4 @@
+export { askAnswer, describeRequest } from './askAnswer.js';
 export { type DeployOptions, deployCommand } from './deployCommand.js';
 export type { LifecycleSignal } from './lifecycleTracer.js';
 export { lifecycleTracer } from './lifecycleTracer.js';
@@ -11,6 +12,7 @@ export {
   renderTimeline,
   type SessionInfo,
 } from './renderTimeline.js';
+export { requestLines } from './requestLines.js';
 export { type RunTarget, resolveTarget } from './resolveTarget.js';
-export { type CliIo, EXIT_INTERRUPTED, type RunOptions, runCommand } from './runCommand.js';
+export { type CliIo, EXIT_INTERRUPTED, EXIT_PAUSED, type RunOptions, runCommand } from './runCommand.js';
 export { type RowNote, type RowStatus, type RunTotals, Timeline, type TimelineRow } from './Timeline.js';

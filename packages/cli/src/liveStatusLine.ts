@@ -15,7 +15,9 @@ export function statusMark(status: string, spinner: string): string {
       ? pc.red('✖')
       : status === 'stopped'
         ? pc.yellow('■')
-        : spinner;
+        : status === 'waiting'
+          ? pc.yellow('?')
+          : spinner;
 }
 
 /** @internal A status line kept live below printed lines (see {@link liveStatusLine}). */

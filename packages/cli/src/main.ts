@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import type { JsonValue } from '@rxagents/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
@@ -11,6 +13,36 @@ function positiveInt(value: string): number {
   return n;
 }
 
+// One line from the terminal (a paused run's answer); undefined when the input ends.
+function ask(question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    let answered = false;
+    lines.question(question, (answer) => {
+      answered = true;
+      lines.close();
+      resolve(answer);
+    });
+    lines.once('close', () => {
+      if (!answered) resolve(undefined);
+    });
+  });
+}
+
+/** `<requestId>=<json>` of `--answer` (a value that is no JSON is taken as a string), collected. */
+function answerOption(value: string, previous: Record<string, JsonValue> = {}): Record<string, JsonValue> {
+  const at = value.lastIndexOf('=');
+  if (at <= 0) throw new InvalidArgumentError('expected <requestId>=<json>');
+  const raw = value.slice(at + 1);
+  let answer: JsonValue;
+  try {
+    answer = JSON.parse(raw) as JsonValue;
+  } catch {
+    answer = raw;
+  }
+  return { ...previous, [value.slice(0, at)]: answer };
+}
+
 /** The real process's streams, terminal and Ctrl-C. */
 export function processIo(): CliIo {
   return {
@@ -19,6 +51,7 @@ export function processIo(): CliIo {
     interactive: process.stdout.isTTY === true && process.env.CI === undefined,
     columns: process.stdout.columns ?? 100,
     cwd: process.cwd(),
+    ...(process.stdin.isTTY === true ? { ask } : {}),
     onInterrupt: (handler) => {
       // The listener stays until the process exits: removing it inside the signal would let
       // signal-exit (used by log-update to restore the cursor) re-raise SIGINT and kill us before
@@ -121,36 +154,64 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     };
   };
 
-  program
-    .command('run')
-    .description('run an agent (or Runner) exported by a module and show its events live')
-    .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
-    .option('-i, --input <text>', "the user's message")
-    .option('-s, --state <json>', 'initial state, a JSON object')
-    .option('--json', 'print one JSON event per line and nothing else on stdout')
-    .option('-e, --export <name>', 'the export to run (default: default, agent, runner, rootAgent)')
-    .option('--session <id>', 'session id (default: cli-<time>)')
-    .option('--user <id>', 'user id', 'cli')
-    .option('--app <name>', 'app name when the module exports an agent', 'rxagents')
-    .option('--save <file>', 'write the session (state and committed events) to a JSON file at the end')
-    .action(async (module: string, opts: Record<string, string | boolean | undefined>) => {
-      const pick = (name: string): Record<string, string> =>
-        typeof opts[name] === 'string' ? { [name]: opts[name] } : {};
-      code = await runCommand(
-        {
-          module,
-          ...pick('input'),
-          ...pick('state'),
-          ...pick('export'),
-          ...pick('session'),
-          ...pick('user'),
-          ...pick('app'),
-          ...pick('save'),
-          json: opts.json === true,
-        },
-        io,
-      );
-    });
+  const runOptions = (command: Command): Command =>
+    command
+      .option('--json', 'print one JSON event per line and nothing else on stdout')
+      .option('-e, --export <name>', 'the export to run (default: default, agent, runner, rootAgent)')
+      .option('--user <id>', 'user id', 'cli')
+      .option('--app <name>', 'app name when the module exports an agent', 'rxagents')
+      .option('--save <file>', 'write the session (state and committed events) to a JSON file at the end');
+  const runWith = async (
+    module: string,
+    opts: Record<string, string | boolean | undefined>,
+    answers?: Record<string, JsonValue>,
+  ): Promise<void> => {
+    const pick = (name: string): Record<string, string> =>
+      typeof opts[name] === 'string' ? { [name]: opts[name] } : {};
+    const global = program.opts<{ postgres?: string; schema?: string }>();
+    code = await runCommand(
+      {
+        module,
+        ...pick('input'),
+        ...pick('state'),
+        ...pick('export'),
+        ...pick('session'),
+        ...pick('user'),
+        ...pick('app'),
+        ...pick('save'),
+        ...(global.postgres === undefined || global.postgres === '' ? {} : { postgres: global.postgres }),
+        ...(global.schema === undefined || global.schema === '' ? {} : { schema: global.schema }),
+        ...(answers === undefined ? {} : { answers }),
+        json: opts.json === true,
+      },
+      io,
+    );
+  };
+
+  runOptions(
+    program
+      .command('run')
+      .description(
+        'run an agent (or Runner) exported by a module and show its events live; a run that pauses for input asks on the terminal (with --json, or without a terminal, it exits with code 4)',
+      )
+      .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
+      .option('-i, --input <text>', "the user's message")
+      .option('-s, --state <json>', 'initial state, a JSON object')
+      .option('--session <id>', 'session id (default: cli-<time>)'),
+  ).action((module: string, opts: Record<string, string | boolean | undefined>) => runWith(module, opts));
+
+  runOptions(
+    program
+      .command('resume')
+      .description(
+        'answer the requests of a paused run and let it go on (the session must be durable: --postgres, or a Runner export with its own store)',
+      )
+      .argument('<module>', 'the module of the paused run')
+      .requiredOption('--session <id>', 'session id of the paused run')
+      .requiredOption('-a, --answer <requestId=json>', 'an answer, by request id (repeatable)', answerOption),
+  ).action((module: string, opts: Record<string, string | boolean | undefined>) =>
+    runWith(module, opts, opts.answer as unknown as Record<string, JsonValue>),
+  );
 
   program
     .command('mcp')

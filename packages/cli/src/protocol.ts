@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { JsonValue, PendingRequest } from '@rxagents/core';
 
 /** A request to a deployment host, one JSON line on its socket. */
 export type HostRequest =
@@ -7,7 +8,8 @@ export type HostRequest =
   | { readonly cmd: 'logs'; readonly lines: number; readonly follow: boolean }
   | { readonly cmd: 'stop' }
   | { readonly cmd: 'start' }
-  | { readonly cmd: 'cleanup' };
+  | { readonly cmd: 'cleanup' }
+  | { readonly cmd: 'respond'; readonly requestId: string; readonly answer: JsonValue };
 
 /** The status of one deployment as the host reports it. */
 export interface HostStatus {
@@ -19,6 +21,8 @@ export interface HostStatus {
   readonly at: number;
   /** Process id of the host. */
   readonly pid: number;
+  /** While `waiting`: what it waits for (answer with `rxagents respond`). */
+  readonly requests?: readonly PendingRequest[];
 }
 
 /** A reply line: the answer, a followed log line, the end of a follow, or an error. */

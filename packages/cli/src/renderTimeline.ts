@@ -113,7 +113,7 @@ export interface SessionInfo {
 
 /** The end-of-run summary: outcome, events, model calls, tokens, duration, session. */
 export function renderSummary(
-  outcome: 'completed' | 'error' | 'cancelled',
+  outcome: 'completed' | 'error' | 'cancelled' | 'paused',
   totals: RunTotals,
   durationMs: number,
   session: SessionInfo,
@@ -123,7 +123,9 @@ export function renderSummary(
       ? pc.green('✔ completed')
       : outcome === 'error'
         ? pc.red('✖ failed')
-        : pc.yellow('■ cancelled');
+        : outcome === 'paused'
+          ? pc.yellow('⏸ paused, waiting for input')
+          : pc.yellow('■ cancelled');
   const rows: [string, string][] = [
     [
       'events',

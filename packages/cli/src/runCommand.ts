@@ -1,9 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { trace } from '@opentelemetry/api';
-import { type Event, InMemorySessionService, Runner, type StateDelta } from '@rxagents/core';
+import {
+  type Event,
+  InMemorySessionService,
+  InvalidAnswerError,
+  type JsonValue,
+  type PendingRequest,
+  pendingRequests,
+  Runner,
+  type RunRequest,
+  type SessionService,
+  type StateDelta,
+} from '@rxagents/core';
 import spinners from 'cli-spinners';
 import { createLogUpdate } from 'log-update';
 import { firstValueFrom } from 'rxjs';
+import { askAnswer, describeRequest } from './askAnswer.js';
+import { openSessions } from './backend.js';
 import { pc } from './colors.js';
 import { type LifecycleSignal, lifecycleTracer } from './lifecycleTracer.js';
 import { loadModule } from './loadModule.js';
@@ -31,6 +44,16 @@ export interface RunOptions {
   readonly app?: string;
   /** Writes the session (state and committed events) to this JSON file when the run ends. */
   readonly save?: string;
+  /**
+   * Answers for the requests a paused run of this session waits for (`rxagents resume`): the run
+   * resumes instead of starting with a message. The session must outlive the earlier command:
+   * `postgres`, or an exported Runner with a durable session service.
+   */
+  readonly answers?: Readonly<Record<string, JsonValue>>;
+  /** Keeps the session in this PostgreSQL (when the module exports an agent), so a later `resume` finds it. */
+  readonly postgres?: string;
+  /** PostgreSQL schema of the sessions (default `rxagents`). */
+  readonly schema?: string;
 }
 
 /** Where `rxagents` writes and what it knows of the terminal. */
@@ -43,10 +66,18 @@ export interface CliIo {
   readonly cwd: string;
   /** Registers the Ctrl-C handler; returns its removal. */
   readonly onInterrupt: (handler: () => void) => () => void;
+  /** Reads one line from the person at the terminal (`undefined` at the end of input); absent when stdin is no terminal. */
+  readonly ask?: (question: string) => Promise<string | undefined>;
 }
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Exit code of a run that paused for input and was not answered here (`--json`, or no terminal
+ * to ask on): its requests are in the session; answer them with `rxagents resume`.
+ */
+export const EXIT_PAUSED = 4;
 
 /**
  * `rxagents run`: loads the module, runs its agent (or Runner) for one message and renders the
@@ -103,13 +134,19 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   const loaded = await loadModule(options.module, io.cwd);
   const target = resolveTarget(loaded.exports, options.export);
   let runner: Runner;
+  let durable: { close(): Promise<void> } | undefined;
   if (target.kind === 'agent') {
-    runner = new Runner({
-      appName: options.app ?? 'rxagents',
-      agent: target.agent,
-      sessionService: new InMemorySessionService(),
-      tracer,
-    });
+    let sessionService: SessionService = new InMemorySessionService();
+    if (options.postgres !== undefined) {
+      const opened = await openSessions({
+        redis: '',
+        postgres: options.postgres,
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
+      });
+      sessionService = opened;
+      durable = opened;
+    }
+    runner = new Runner({ appName: options.app ?? 'rxagents', agent: target.agent, sessionService, tracer });
   } else {
     runner = target.runner;
     // A Runner built by the module picks up the global provider (unless it was given a tracer or
@@ -126,8 +163,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   let dirty = true;
   let frame = 0;
   const spinner = spinners.dots;
-  const live =
-    mode === 'live' ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false }) : undefined;
+  let live: ReturnType<typeof createLogUpdate> | undefined;
   const draw = (): void => {
     if (live === undefined || !dirty) return;
     dirty = false;
@@ -138,14 +174,6 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       }),
     );
   };
-  const ticker =
-    live === undefined
-      ? undefined
-      : setInterval(() => {
-          frame++;
-          dirty = true;
-          draw();
-        }, spinner.interval);
 
   const onEvent = (event: Event): void => {
     if (mode === 'json') {
@@ -178,26 +206,31 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     }
   };
 
-  const outcome = await new Promise<{ kind: 'completed' | 'cancelled' } | { kind: 'error'; error: unknown }>(
-    (resolve) => {
+  // One run of the agent (the first, or a resume with answers), drawn live until it ends.
+  const runOnce = (request: RunRequest): Promise<Outcome> => {
+    live =
+      mode === 'live' ? createLogUpdate(io.stdout as NodeJS.WriteStream, { showCursor: false }) : undefined;
+    const ticker =
+      live === undefined
+        ? undefined
+        : setInterval(() => {
+            frame++;
+            dirty = true;
+            draw();
+          }, spinner.interval);
+    return new Promise<Outcome>((resolve) => {
       let removeInterrupt: () => void = () => {};
-      const subscription = runner
-        .run({
-          ...key,
-          ...(options.input === undefined ? {} : { newMessage: options.input }),
-          ...(stateDelta === undefined ? {} : { stateDelta }),
-        })
-        .subscribe({
-          next: onEvent,
-          error: (error: unknown) => {
-            removeInterrupt();
-            resolve({ kind: 'error', error });
-          },
-          complete: () => {
-            removeInterrupt();
-            resolve({ kind: 'completed' });
-          },
-        });
+      const subscription = runner.run(request).subscribe({
+        next: onEvent,
+        error: (error: unknown) => {
+          removeInterrupt();
+          resolve({ kind: 'error', error });
+        },
+        complete: () => {
+          removeInterrupt();
+          resolve({ kind: 'completed' });
+        },
+      });
       removeInterrupt = io.onInterrupt(() => {
         // Unsubscribing cancels everything beneath; nothing is emitted or committed after it.
         subscription.unsubscribe();
@@ -205,16 +238,43 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
         resolve({ kind: 'cancelled' });
       });
       if (subscription.closed) removeInterrupt();
-    },
+    }).then((outcome) => {
+      if (ticker !== undefined) clearInterval(ticker);
+      dirty = true;
+      draw();
+      live?.done();
+      live = undefined;
+      return outcome;
+    });
+  };
+
+  const sessionNow = () => firstValueFrom(runner.sessionService.getSession(key)).catch(() => undefined);
+  let outcome = await runOnce(
+    options.answers !== undefined
+      ? { ...key, resume: options.answers }
+      : {
+          ...key,
+          ...(options.input === undefined ? {} : { newMessage: options.input }),
+          ...(stateDelta === undefined ? {} : { stateDelta }),
+        },
   );
+  // A run that paused: ask on the terminal and resume, until it ends or cannot be asked here.
+  let paused: readonly PendingRequest[] = [];
+  for (;;) {
+    paused = outcome.kind === 'completed' ? pendingRequests((await sessionNow())?.events ?? []) : [];
+    if (paused.length === 0 || mode === 'json' || io.ask === undefined) break;
+    const request = paused[0]!;
+    const answer = await askAnswer(request, io.ask, out);
+    if (answer === undefined) break;
+    outcome = await runOnce({ ...key, resume: { [request.id]: answer } });
+    if (outcome.kind === 'error' && outcome.error instanceof InvalidAnswerError) {
+      err(pc.red(`  ${outcome.error.issues.join('; ')}: try again`));
+      outcome = { kind: 'completed' };
+    }
+  }
 
-  if (ticker !== undefined) clearInterval(ticker);
   timeline.finish(outcome.kind === 'completed' ? 'completed' : outcome.kind);
-  dirty = true;
-  draw();
-  live?.done();
-
-  const session = await firstValueFrom(runner.sessionService.getSession(key)).catch(() => undefined);
+  const session = await sessionNow();
   let savedTo: string | undefined;
   if (options.save !== undefined && session !== undefined) {
     const file = options.save;
@@ -234,13 +294,23 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     const error = outcome.error;
     err(pc.red(`error: ${error instanceof Error ? error.message : String(error)}`));
   }
+  const resumeHint = (request: PendingRequest): string =>
+    `rxagents resume ${options.module} --session ${key.sessionId} --answer '${request.id}=<json>'`;
+  for (const request of paused) {
+    err(`paused: ${request.author} ${describeRequest(request)} — answer with: ${resumeHint(request)}`);
+  }
+  if (paused.length > 0 && target.kind === 'agent' && durable === undefined) {
+    err(
+      '  this session was in memory and ends with this process: run with --postgres <url> to resume it later',
+    );
+  }
   if (mode === 'json') {
     if (outcome.kind === 'cancelled') {
       err(`cancelled: session ${key.sessionId} kept ${info.committed ?? 0} committed events`);
     }
   } else {
     out('');
-    out(renderSummary(outcome.kind, timeline.totals(), duration, info));
+    out(renderSummary(paused.length > 0 ? 'paused' : outcome.kind, timeline.totals(), duration, info));
     if (outcome.kind !== 'completed' && savedTo === undefined) {
       out(
         pc.dim(
@@ -250,8 +320,14 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     }
   }
   await provider.shutdown();
+  await durable?.close();
+  if (paused.length > 0) return EXIT_PAUSED;
   return outcome.kind === 'completed' ? 0 : outcome.kind === 'error' ? 1 : EXIT_INTERRUPTED;
 }
+
+type Outcome =
+  | { readonly kind: 'completed' | 'cancelled' }
+  | { readonly kind: 'error'; readonly error: unknown };
 
 /** `--state`'s JSON, or an error naming the option (JSON.parse's own message says only where it failed). */
 function parseStateOption(json: string): unknown {

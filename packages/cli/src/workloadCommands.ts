@@ -1,3 +1,4 @@
+import type { JsonValue } from '@rxagents/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
@@ -8,11 +9,13 @@ import {
   distributedDeploy,
   distributedList,
   distributedLogs,
+  distributedRespond,
   distributedStatus,
   distributedStopStart,
 } from './distributedCommands.js';
 import type { HostStatus } from './protocol.js';
 import { stateDir } from './protocol.js';
+import { requestLines } from './requestLines.js';
 import type { CliIo } from './runCommand.js';
 import { workerCommand } from './workerCommand.js';
 import { ask, listDeployments, request } from './workloadClient.js';
@@ -132,7 +135,32 @@ export function registerWorkloadCommands(
       const reply = await ask(dir, id, { cmd: 'status' });
       if (!('status' in reply)) throw new Error('unexpected reply');
       if (opts.json === true) json(reply.status);
-      else out(`${reply.status.id}  ${pc.bold(reply.status.status)}  phase ${reply.status.phase}`);
+      else {
+        out(`${reply.status.id}  ${pc.bold(reply.status.status)}  phase ${reply.status.phase}`);
+        for (const line of requestLines(id, reply.status.requests)) out(line);
+      }
+    });
+
+  program
+    .command('respond')
+    .description('answer the request a waiting deployment asks (see its status); it goes on where it paused')
+    .argument('<id>', 'deployment id')
+    .argument('<requestId>', 'the request id, from `rxagents status <id>`')
+    .argument('<json>', 'the answer, JSON (a value that is no JSON is taken as a string)')
+    .action(async (id: string, requestId: string, text: string) => {
+      let answer: JsonValue;
+      try {
+        answer = JSON.parse(text) as JsonValue;
+      } catch {
+        answer = text;
+      }
+      const config = backend();
+      if (config !== undefined) {
+        setCode(await distributedRespond(id, requestId, answer, config, io));
+        return;
+      }
+      await ask(stateDir(), id, { cmd: 'respond', requestId, answer });
+      out(`${id} answered ${requestId}`);
     });
 
   program

@@ -26,6 +26,8 @@ export interface Term {
   /** Resolves with the exit code once the output is drawn. */
   exitCode(timeoutMs?: number): Promise<number>;
   ctrlC(): void;
+  /** Types into the terminal (`\r` is Enter). */
+  type(text: string): void;
 }
 
 export function term(args: readonly string[], env: Record<string, string> = {}): Term {
@@ -84,6 +86,9 @@ export function term(args: readonly string[], env: Record<string, string> = {}):
       ),
     ctrlC: () => {
       child.stdin!.write('\u0003');
+    },
+    type: (text) => {
+      child.stdin!.write(text);
     },
   };
 }

@@ -114,6 +114,7 @@ export {
 } from './requestInput.js';
 export {
   InvalidAnswerError,
+  isResumeFault,
   NothingPendingError,
   ReplayDivergedError,
   RequestAlreadyAnsweredError,

@@ -83,3 +83,23 @@ export class ReplayDivergedError extends RxAgentsError {
     );
   }
 }
+
+/**
+ * Whether an error is a fault of the resume itself (a bad answer, a diverged replay, colliding
+ * request ids) rather than of the agent's work: code that turns an agent's errors into a result
+ * (a tool error, a failed phase) lets these through, so the resume fails with nothing committed.
+ *
+ * @example
+ * ```ts
+ * import { isPause, isResumeFault } from '@rxagents/core';
+ * import { catchError, throwError } from 'rxjs';
+ * source.pipe(catchError((e) => (isPause(e) || isResumeFault(e) ? throwError(() => e) : recover(e))));
+ * ```
+ */
+export function isResumeFault(error: unknown): boolean {
+  return (
+    error instanceof InvalidAnswerError ||
+    error instanceof ReplayDivergedError ||
+    error instanceof RequestIdCollisionError
+  );
+}

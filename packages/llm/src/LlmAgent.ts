@@ -10,16 +10,15 @@ import {
   type EventInit,
   type FunctionCallPart,
   InvalidAgentConfigError,
-  InvalidAnswerError,
   type InvocationContext,
   InvocationPaused,
   isFinalResponse,
   isPause,
+  isResumeFault,
   type JsonObject,
   type JsonValue,
   type Part,
   ReplayDivergedError,
-  RequestIdCollisionError,
   stateKeyProblem,
   textOf,
 } from '@rxagents/core';
@@ -162,14 +161,6 @@ function functionCalls(content: Content | undefined): FunctionCallPart['function
   if (content !== undefined)
     for (const part of content.parts) if ('functionCall' in part) calls.push(part.functionCall);
   return calls;
-}
-
-function isResumeFault(error: unknown): boolean {
-  return (
-    error instanceof InvalidAnswerError ||
-    error instanceof ReplayDivergedError ||
-    error instanceof RequestIdCollisionError
-  );
 }
 
 // A recorded event answering function calls (the second half of a tool step).

@@ -1,9 +1,12 @@
+import type { PendingRequest } from '@rxagents/core';
+
 /**
- * Where a deployment stands: `pending` (not started), `running`, or one of the terminal states
- * `completed` (goal reached), `failed` (a phase or the evaluation failed) and `stopped` (cancelled;
- * a stopped deployment can be resumed with `start()`).
+ * Where a deployment stands: `pending` (not started), `running`, `waiting` (a phase asked for a
+ * person's input with `requestInput`: the run is paused until `respond()` answers it), or one of
+ * the terminal states `completed` (goal reached), `failed` (a phase or the evaluation failed) and
+ * `stopped` (cancelled; a stopped deployment can be resumed with `start()`).
  */
-export type DeploymentStatus = 'pending' | 'running' | 'completed' | 'failed' | 'stopped';
+export type DeploymentStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'stopped';
 
 /**
  * One value of `status$`: the phase the deployment is in (or ended in), its status, and the
@@ -21,6 +24,8 @@ export interface StatusUpdate {
   readonly status: DeploymentStatus;
   /** Milliseconds from the deployment's scheduler. */
   readonly at: number;
+  /** While `waiting`: the requests it waits for (answer one with `respond(requestId, answer)`). */
+  readonly requests?: readonly PendingRequest[];
 }
 
 /**

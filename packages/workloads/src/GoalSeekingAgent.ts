@@ -1,14 +1,19 @@
+// One class on purpose, over 350 lines: the agent and the handle on its deployment share one
+// run's lifecycle (start, stop, respond, the projection of its events), which reads best whole.
 import {
   BaseAgent,
   type Event,
   InMemorySessionService,
   InvocationContext,
   type JsonValue,
+  type PendingRequest,
+  pendingRequests,
   Runner,
   type Session,
   type SessionKey,
   type SessionService,
   textOf,
+  UnknownRequestError,
 } from '@rxagents/core';
 import {
   asyncScheduler,
@@ -18,7 +23,7 @@ import {
   defer,
   EMPTY,
   ignoreElements,
-  type Observable,
+  Observable,
   of,
   type SchedulerLike,
   Subject,
@@ -27,7 +32,7 @@ import {
   tap,
 } from 'rxjs';
 import { type DeploymentStatus, isTerminalStatus, type StatusUpdate } from './DeploymentStatus.js';
-import { InvalidDeploymentConfigError } from './errors.js';
+import { DeploymentNotWaitingError, InvalidDeploymentConfigError } from './errors.js';
 import type { GoalSeekerSnapshot } from './GoalSeekerSnapshot.js';
 import type { GoalSeekingAgentOptions } from './GoalSeekingAgentOptions.js';
 import { readGoalVerdict } from './GoalVerdict.js';
@@ -39,6 +44,12 @@ import { DEPLOYMENT_KEYS, EVALUATION_PHASE } from './stateKeys.js';
 import { validateConfig } from './validateConfig.js';
 
 const DEFAULT_LOG_CAPACITY = 1000;
+
+/** What a resume tells the `respond()` that started it. */
+interface AnswerHooks {
+  readonly committed: () => void;
+  readonly refused: (error: unknown) => void;
+}
 const DEFAULT_MAX_ATTEMPTS = 3;
 const MAX_LOGGED_TEXT = 200;
 
@@ -60,6 +71,10 @@ const MAX_LOGGED_TEXT = 200;
  * beneath has been torn down, and no further status or log line appears. That is why `stop()` is
  * synchronous rather than an `Observable<void>`: there is nothing left to wait for (the `stopped`
  * status event is then appended to the session through the session service).
+ *
+ * A phase that asks for input (`requestInput`) pauses the run: the status becomes `waiting`, with
+ * the pending requests in `status.requests`, and `respond(requestId, answer)` resumes the run
+ * where it paused (the phases and the attempt before it are not done again).
  *
  * The evaluator reports its verdict through state: `goal:verdict` = `{ met, reason }` (what an
  * `LlmAgent` with `outputKey: 'goal:verdict'` and a zod `outputSchema` writes), or `goal:met` =
@@ -170,7 +185,8 @@ export class GoalSeekingAgent extends BaseAgent {
         ? { phase: this.phases[0]!.name, status: 'pending', at: this.scheduler.now() }
         : {
             phase: snapshot.phase,
-            status: snapshot.status === 'running' ? 'stopped' : snapshot.status,
+            status:
+              snapshot.status === 'running' || snapshot.status === 'waiting' ? 'stopped' : snapshot.status,
             at: snapshot.at,
           };
     this.started = snapshot !== undefined && snapshot.status !== 'pending';
@@ -194,44 +210,81 @@ export class GoalSeekingAgent extends BaseAgent {
     if (status !== 'pending' && status !== 'stopped') return false;
     const resuming = this.started;
     this.started = true;
-    const signal = new Subject<void>();
-    this.active = signal;
     this.log(
       resuming
         ? `Resuming at phase '${phase}' (attempt ${this.attempt})`
         : `Deployment '${this.deploymentId}' started: ${this.goal}`,
     );
-    const run = concat(
-      this.prepareSession(),
-      defer(() =>
+    this.launch(
+      concat(
+        this.prepareSession(),
+        defer(() =>
+          // Stopped while waiting for input: it waits again (running it would ask anew).
+          this.session !== undefined && pendingRequests(this.session).length > 0
+            ? EMPTY
+            : this.runner.run({
+                userId: this.sessionKey.userId,
+                sessionId: this.sessionKey.sessionId,
+                ...(resuming ? {} : { newMessage: this.goal }),
+              }),
+        ),
+      ),
+    );
+    return true;
+  }
+
+  /**
+   * Answers a request the deployment is `waiting` for; the run goes on where it paused (the
+   * phases and attempts it had done are not done again). Cold: subscribing resumes the run; the
+   * Observable completes once the answer is committed (status `running` again), after which the
+   * run goes on without this subscriber. Errors, with nothing changed and the deployment still
+   * waiting: `DeploymentNotWaitingError`, `UnknownRequestError` (not one of `status.requests`),
+   * `InvalidAnswerError` (the answer fails the request's schema). Unsubscribing before the
+   * answer is committed cancels the resume.
+   */
+  respond(requestId: string, answer: JsonValue): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      const { status, phase, requests = [] } = this.status;
+      if (this.cleaned || status !== 'waiting' || this.active !== undefined) {
+        const now = this.cleaned ? 'cleaned up' : this.active !== undefined ? 'busy' : status;
+        subscriber.error(new DeploymentNotWaitingError(this.deploymentId, now));
+        return;
+      }
+      if (!requests.some((r) => r.id === requestId)) {
+        subscriber.error(
+          new UnknownRequestError(
+            this.name,
+            requestId,
+            requests.map((r) => r.id),
+          ),
+        );
+        return;
+      }
+      let committed = false;
+      const signal = this.launch(
         this.runner.run({
           userId: this.sessionKey.userId,
           sessionId: this.sessionKey.sessionId,
-          ...(resuming ? {} : { newMessage: this.goal }),
+          resume: { [requestId]: answer },
         }),
-      ),
-    );
-    const project = this.projector();
-    run.pipe(takeUntil(signal)).subscribe({
-      next: (event) => {
-        if (this.active === signal) project(event);
-      },
-      error: (error: unknown) => {
-        if (this.active !== signal) return;
+        {
+          committed: () => {
+            committed = true;
+            this.log(`Answered '${requestId}'`);
+            this.setStatus(phase, 'running', this.scheduler.now());
+            subscriber.next();
+            subscriber.complete();
+          },
+          refused: (error) => subscriber.error(error),
+        },
+      );
+      return () => {
+        if (committed || this.active !== signal) return;
         this.active = undefined;
-        this.log(`Failed: ${error instanceof Error ? error.message : String(error)}`);
-        this.setStatus(this.status.phase, 'failed', this.scheduler.now());
-      },
-      complete: () => {
-        if (this.active !== signal) return;
-        this.active = undefined;
-        if (!isTerminalStatus(this.status.status)) {
-          this.log('Failed: the run ended before reaching a final status');
-          this.setStatus(this.status.phase, 'failed', this.scheduler.now());
-        }
-      },
+        signal.next();
+        signal.complete();
+      };
     });
-    return true;
   }
 
   /**
@@ -312,6 +365,60 @@ export class GoalSeekingAgent extends BaseAgent {
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
     return goalSeekerRun(this.plan, ctx);
+  }
+
+  // Runs `run` as the deployment's run: its events become status changes and log lines. With
+  // `answer`, the run is a resume: nothing is projected before the answer is committed, and an
+  // error before that refuses the answer (the deployment stays waiting).
+  private launch(run: Observable<Event>, answer?: AnswerHooks): Subject<void> {
+    const signal = new Subject<void>();
+    this.active = signal;
+    let project = answer === undefined ? this.projector() : undefined;
+    run.pipe(takeUntil(signal)).subscribe({
+      next: (event) => {
+        if (this.active !== signal) return;
+        if (project !== undefined) project(event);
+        else if (event.actions.inputAnswers !== undefined) {
+          answer!.committed();
+          project = this.projector();
+        }
+      },
+      error: (error: unknown) => {
+        if (this.active !== signal) return;
+        this.active = undefined;
+        if (project === undefined) return answer!.refused(error);
+        this.log(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.setStatus(this.status.phase, 'failed', this.scheduler.now());
+      },
+      complete: () => {
+        if (this.active === signal) this.settle(signal);
+      },
+    });
+    return signal;
+  }
+
+  // A run that completed without a final status paused for input (its requests are pending in
+  // the session): the deployment waits. Otherwise it failed.
+  private settle(signal: Subject<void>): void {
+    const done = (requests: readonly PendingRequest[]): void => {
+      if (this.active !== signal) return;
+      this.active = undefined;
+      const { phase, status } = this.status;
+      if (requests.length > 0) {
+        const asked = requests.map((r) => `'${r.id}' (${r.kind})`).join(', ');
+        this.log(`Waiting for input in phase '${phase}': ${asked}`);
+        this.setStatus(phase, 'waiting', this.scheduler.now(), requests);
+      } else if (!isTerminalStatus(status)) {
+        this.log('Failed: the run ended before reaching a final status');
+        this.setStatus(phase, 'failed', this.scheduler.now());
+      }
+    };
+    this.writes.add(
+      this.sessionService.getSession(this.sessionKey).subscribe({
+        next: (session) => done(session === undefined ? [] : pendingRequests(session)),
+        error: () => done([]),
+      }),
+    );
   }
 
   // Loads or creates the deployment's session; on the first start after a restore, writes the
@@ -407,10 +514,16 @@ export class GoalSeekingAgent extends BaseAgent {
     };
   }
 
-  private setStatus(phase: string, status: DeploymentStatus, at: number): void {
+  private setStatus(
+    phase: string,
+    status: DeploymentStatus,
+    at: number,
+    requests?: readonly PendingRequest[],
+  ): void {
     const current = this.status;
-    if (current.phase === phase && current.status === status) return;
-    this.statusSubject.next({ phase, status, at });
+    const same = current.phase === phase && current.status === status;
+    if (same && requests === undefined && current.requests === undefined) return;
+    this.statusSubject.next(requests === undefined ? { phase, status, at } : { phase, status, at, requests });
     const callback = this.onStatusChange;
     if (callback === undefined) return;
     try {

@@ -1,4 +1,10 @@
-import { type IdGenerator, InMemorySessionService, randomIds, type SessionService } from '@rxagents/core';
+import {
+  type IdGenerator,
+  InMemorySessionService,
+  type JsonValue,
+  randomIds,
+  type SessionService,
+} from '@rxagents/core';
 import { asyncScheduler, concat, defer, from, type Observable, type SchedulerLike } from 'rxjs';
 import type { ConfigProblem } from './ConfigProblem.js';
 import type { DeploymentConfig } from './DeploymentConfig.js';
@@ -41,6 +47,9 @@ export interface DeploymentInfo extends StatusUpdate {
  * workload.stop(id);  // true: it was running
  * workload.start(id); // resumes at the phase it was in
  * workload.logs(id, 20).forEach((line) => console.log(line));
+ * // a phase that asked for input (status 'waiting'): answer it
+ * const [request] = workload.status(id).requests ?? [];
+ * if (request !== undefined) workload.respond(id, request.id, { approved: true }).subscribe();
  * workload.cleanup(id); // { status: 'cleaned' }
  * ```
  * @see GoalSeekingAgent for one deployment on its own
@@ -141,6 +150,16 @@ export class Workload {
   /** Resumes a stopped deployment; false when it is not stopped. @throws DeploymentNotFoundError */
   start(id: string): boolean {
     return this.get(id).start();
+  }
+
+  /**
+   * Answers a request of a `waiting` deployment (its ids are in `status(id).requests`); the run
+   * goes on where it paused. Completes once the answer is committed. Errors, nothing changed:
+   * `DeploymentNotFoundError`, `DeploymentNotWaitingError`, `UnknownRequestError`,
+   * `InvalidAnswerError` (see `GoalSeekingAgent.respond`).
+   */
+  respond(id: string, requestId: string, answer: JsonValue): Observable<void> {
+    return defer(() => this.get(id).respond(requestId, answer));
   }
 
   /** Stops the deployment, deletes its session and forgets it. @throws DeploymentNotFoundError */

@@ -38,6 +38,28 @@ export class InvalidDeploymentConfigError extends RxAgentsError {
   }
 }
 
+/**
+ * `respond()` was called on a deployment that is not waiting for input (it is running, finished,
+ * stopped, or an answer is being committed); nothing was changed.
+ *
+ * @example
+ * ```ts
+ * workload.respond('d1', requestId, true).subscribe({ error: (e) => e instanceof DeploymentNotWaitingError && console.log(e.status) });
+ * ```
+ */
+export class DeploymentNotWaitingError extends RxAgentsError {
+  readonly deploymentId: string;
+  readonly status: string;
+  constructor(deploymentId: string, status: string) {
+    super('DEPLOYMENT_NOT_WAITING', `Deployment '${deploymentId}' is ${status}, not waiting for input`, {
+      field: 'status',
+    });
+    this.deploymentId = deploymentId;
+    this.status = status;
+  }
+}
+
 // Rebuilt as their own classes when they cross a process boundary (see registerErrorClass).
 registerErrorClass('DEPLOYMENT_NOT_FOUND', DeploymentNotFoundError);
 registerErrorClass('INVALID_AGENT_CONFIG', InvalidDeploymentConfigError);
+registerErrorClass('DEPLOYMENT_NOT_WAITING', DeploymentNotWaitingError);

@@ -1,7 +1,11 @@
 export type { ConfigProblem } from './ConfigProblem.js';
 export type { DeploymentConfig } from './DeploymentConfig.js';
 export { type DeploymentStatus, isTerminalStatus, type StatusUpdate } from './DeploymentStatus.js';
-export { DeploymentNotFoundError, InvalidDeploymentConfigError } from './errors.js';
+export {
+  DeploymentNotFoundError,
+  DeploymentNotWaitingError,
+  InvalidDeploymentConfigError,
+} from './errors.js';
 export type { GoalSeekerSnapshot } from './GoalSeekerSnapshot.js';
 export { GoalSeekingAgent } from './GoalSeekingAgent.js';
 export type {

@@ -26,7 +26,7 @@ describe('DeploymentConfig', () => {
     expectTypeOf(workload.deploy).returns.toEqualTypeOf<string>();
     expectTypeOf(workload.status).returns.toEqualTypeOf<StatusUpdate>();
     expectTypeOf<StatusUpdate['status']>().toEqualTypeOf<
-      'pending' | 'running' | 'completed' | 'failed' | 'stopped'
+      'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'stopped'
     >();
     expectTypeOf(workload.cleanup).returns.toEqualTypeOf<{ readonly status: 'cleaned' }>();
   });

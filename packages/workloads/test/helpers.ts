@@ -1,6 +1,7 @@
 // Test-only agents for the workloads tests (not exported).
-import { agent, type FunctionAgent, text } from '@rxagents/core';
-import { map, Observable, timer } from 'rxjs';
+import { agent, type FunctionAgent, requestInput, text } from '@rxagents/core';
+import { map, Observable, of, timer } from 'rxjs';
+import { z } from 'zod';
 
 /** Counts live subscriptions of the agents made with it. */
 export function liveCounter(): { live: number; track<T>(source: Observable<T>): Observable<T> } {
@@ -60,4 +61,33 @@ export function judge(name: string, verdicts: readonly boolean[], ms = 0): Funct
       }),
     ),
   );
+}
+
+/** A phase agent that asks `id` (schema `{ approved: boolean }`) and records the answer in state. */
+export function asking(name: string, id = 'approve'): FunctionAgent {
+  return agent(name, (ctx) =>
+    requestInput(ctx, {
+      id,
+      payload: { prompt: `Approve ${name}?` },
+      schema: z.object({ approved: z.boolean() }),
+    }).pipe(
+      map(({ approved }) =>
+        ctx.newEvent({
+          content: text(approved ? 'approved' : 'rejected'),
+          actions: { stateDelta: { approved } },
+        }),
+      ),
+    ),
+  );
+}
+
+/** An evaluator that is met from attempt `from` on (a pure function of the state, so a resume replays it). */
+export function metFrom(name: string, from: number): FunctionAgent {
+  return agent(name, (ctx) => {
+    const attempt = Number(ctx.state.get('deployment:attempt'));
+    const met = attempt >= from;
+    return of(
+      ctx.newEvent({ actions: { stateDelta: { 'goal:met': met, 'goal:reason': met ? 'ok' : 'not yet' } } }),
+    );
+  });
 }

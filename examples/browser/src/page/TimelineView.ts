@@ -8,7 +8,7 @@ export type RunUpdate =
   | { readonly kind: 'completed' };
 
 /** Where a run stands, as shown in the header (and read by the browser test). */
-export type RunStatus = 'idle' | 'running' | 'completed' | 'stopped' | 'failed';
+export type RunStatus = 'idle' | 'running' | 'waiting' | 'completed' | 'stopped' | 'failed';
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);

@@ -1,3 +1,4 @@
+import type { PendingRequest } from '@rxagents/core';
 import type { DeploymentStatus, StatusUpdate } from '@rxagents/workloads';
 import type { Redis } from 'ioredis';
 
@@ -26,9 +27,18 @@ export interface DeploymentRecord {
   readonly started: boolean;
   /** Log lines ever written (the list keeps the last `logCapacity`): how `logs$` finds new ones. */
   readonly lines: number;
+  /** While `waiting`: the requests it waits for. */
+  readonly requests: readonly PendingRequest[];
 }
 
-const STATUSES: ReadonlySet<string> = new Set(['pending', 'running', 'completed', 'failed', 'stopped']);
+const STATUSES: ReadonlySet<string> = new Set([
+  'pending',
+  'running',
+  'waiting',
+  'completed',
+  'failed',
+  'stopped',
+]);
 
 /** @internal */
 export function parseRecord(hash: Readonly<Record<string, string>>): DeploymentRecord | undefined {
@@ -48,12 +58,14 @@ export function parseRecord(hash: Readonly<Record<string, string>>): DeploymentR
     completions: Number(hash.completions ?? 0),
     started: hash.started === '1',
     lines: Number(hash.lines ?? 0),
+    requests: hash.requests === undefined ? [] : (JSON.parse(hash.requests) as PendingRequest[]),
   };
 }
 
 /** @internal */
 export function statusOf(record: DeploymentRecord): StatusUpdate {
-  return { phase: record.phase, status: record.status, at: record.at };
+  const { phase, status, at, requests } = record;
+  return status === 'waiting' ? { phase, status, at, requests } : { phase, status, at };
 }
 
 // Applies the k-th committed event of an invocation's run to the record, once: a resumed attempt
@@ -72,6 +84,7 @@ if ARGV[4] ~= '' then
   local current = redis.call('HGET', KEYS[1], 'status')
   if current ~= 'stopped' and redis.call('HGET', KEYS[1], 'invocation') == ARGV[1] then
     redis.call('HSET', KEYS[1], 'phase', ARGV[3], 'status', ARGV[4], 'at', ARGV[5])
+    redis.call('HDEL', KEYS[1], 'requests')
     if ARGV[4] == 'completed' then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
   end
 end
@@ -95,6 +108,36 @@ redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 return 1
 `;
 
+// A run of the current invocation paused for input: the deployment waits with its requests,
+// unless it already ended. KEYS: record, logs. ARGV: invocation, phase, at, capacity, requests, line
+const WAIT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local current = redis.call('HGET', KEYS[1], 'status')
+if current == 'completed' or current == 'failed' or current == 'stopped' then return 0 end
+if redis.call('HGET', KEYS[1], 'invocation') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'waiting', 'phase', ARGV[2], 'at', ARGV[3], 'requests', ARGV[5])
+redis.call('RPUSH', KEYS[2], ARGV[6])
+redis.call('HINCRBY', KEYS[1], 'lines', 1)
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+return 1
+`;
+
+// Takes a waiting deployment's answer: it becomes pending under a new invocation (a racing
+// respond or stop finds it no longer waiting). KEYS: record, logs. ARGV: at, capacity, line
+// Returns the new invocation, or the status it had.
+const RESPOND = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+local current = redis.call('HGET', KEYS[1], 'status')
+if current ~= 'waiting' then return current end
+local n = redis.call('HINCRBY', KEYS[1], 'restarts', 1)
+local invocation = redis.call('HGET', KEYS[1], 'id') .. '-r' .. n
+redis.call('HSET', KEYS[1], 'status', 'pending', 'at', ARGV[1], 'invocation', invocation)
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'lines', 1)
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+return '=' .. invocation
+`;
+
 // Appends one line to a deployment's log (if it still exists).
 // KEYS: record, logs. ARGV: capacity, line
 const LOG = `
@@ -108,7 +151,7 @@ return 1
 /** @internal Runs the record scripts (EVAL; they are short, and EVALSHA caching is ioredis'). */
 export class RecordScripts {
   constructor(
-    private readonly redis: Redis,
+    readonly redis: Redis,
     private readonly capacity: number,
   ) {}
 
@@ -142,6 +185,23 @@ export class RecordScripts {
     phase?: string,
   ): Promise<unknown> {
     return this.redis.eval(FINISH, 2, ...keys, status, String(at), String(this.capacity), line, phase ?? '');
+  }
+
+  wait(
+    keys: readonly [string, string],
+    invocation: string,
+    phase: string,
+    at: number,
+    requests: readonly PendingRequest[],
+    line: string,
+  ): Promise<unknown> {
+    const args = [invocation, phase, String(at), String(this.capacity), JSON.stringify(requests), line];
+    return this.redis.eval(WAIT, 2, ...keys, ...args);
+  }
+
+  /** The new invocation (`=<id>`), or the status the deployment had instead of `waiting`. */
+  respond(keys: readonly [string, string], at: number, line: string): Promise<string> {
+    return this.redis.eval(RESPOND, 2, ...keys, String(at), String(this.capacity), line) as Promise<string>;
   }
 
   log(keys: readonly [string, string], line: string): Promise<unknown> {

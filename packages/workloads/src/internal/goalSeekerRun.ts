@@ -3,6 +3,7 @@ import {
   type Event,
   type InvocationContext,
   isPause,
+  isResumeFault,
   type JsonValue,
   type StateStore,
 } from '@rxagents/core';
@@ -166,9 +167,10 @@ export function goalSeekerRun(plan: GoalSeekerPlan, ctx: InvocationContext): Obs
     };
 
     return attemptFrom(start.phaseIndex, start.attempt).pipe(
-      // A phase that asks for input pauses the run (it is not a failure): the pause goes on up.
+      // A phase that asks for input pauses the run (it is not a failure): the pause goes on up,
+      // as does a fault of a resume (a bad answer), which must fail the resume, not the phase.
       catchError((error: unknown) =>
-        isPause(error)
+        isPause(error) || isResumeFault(error)
           ? throwError(() => error)
           : of(
               statusEvent(

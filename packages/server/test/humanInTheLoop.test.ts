@@ -100,6 +100,23 @@ describe('createHandler human in the loop', () => {
     expect(done.liveRun).toBeNull();
   });
 
+  it('holds a resumed run in the registry: Last-Event-ID replays what followed, nothing re-run', async () => {
+    const { id } = await pause();
+    const response = await post(`${session}/runs`, { resume: { [id]: { approved: true } } });
+    const runId = response.headers.get('x-run-id')!;
+    const [answers, verdict] = eventsOf(await readAll(response));
+    const runs = writerRuns;
+    const status = await (await fetch(`${served.url}/runs/${runId}`)).json();
+    expect(status).toMatchObject({ runId, status: 'completed', eventCount: 2 });
+    const again = await fetch(`${served.url}/runs/${runId}/events`, {
+      headers: { 'last-event-id': answers!.id },
+    });
+    const replayed = await readAll(again);
+    expect(eventsOf(replayed).map((e) => e.id)).toEqual([verdict!.id]);
+    expect(endOf(replayed)).toEqual({ status: 'completed' });
+    expect(writerRuns).toBe(runs);
+  });
+
   it('refuses an unknown request id with 404 UNKNOWN_REQUEST before any stream', async () => {
     const { id } = await pause();
     const response = await post(`${session}/runs`, { resume: { [`${id}x`]: { approved: true } } });

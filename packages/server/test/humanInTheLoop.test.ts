@@ -1,5 +1,6 @@
 import { agent, type Event, InMemorySessionService, requestInput, sequence, text } from '@rxagents/core';
-import { map, of } from 'rxjs';
+import type { EventSourceMessage } from 'eventsource-parser/stream';
+import { map, of, switchMap, timer } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHandler } from '../src/index.js';
@@ -22,9 +23,13 @@ beforeEach(async () => {
     requestInput(ctx, {
       id: 'approve',
       payload: { prompt: 'Publish?', story: String(ctx.state.get('story')) },
-      schema: z.object({ approved: z.boolean() }),
+      schema: z.object({ approved: z.boolean(), slowly: z.boolean().optional() }),
     }).pipe(
-      map(({ approved }) =>
+      // `slowly` keeps the resumed run going long enough to be cancelled.
+      switchMap(({ approved, slowly }) =>
+        (slowly === true ? timer(60_000) : of(0)).pipe(map(() => approved)),
+      ),
+      map((approved) =>
         ctx.newEvent({
           content: text(approved ? 'published' : 'dropped'),
           actions: { stateDelta: { approved } },
@@ -48,10 +53,9 @@ const post = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 const getSession = async () => (await fetch(`${served.url}${session}`)).json();
-const eventsOf = (messages: { event?: string; data: string }[]) =>
+const eventsOf = (messages: EventSourceMessage[]) =>
   messages.filter((m) => m.event === undefined).map((m) => JSON.parse(m.data) as Event);
-const endOf = (messages: { event?: string; data: string }[]) =>
-  JSON.parse(messages.find((m) => m.event === 'end')!.data);
+const endOf = (messages: EventSourceMessage[]) => JSON.parse(messages.find((m) => m.event === 'end')!.data);
 
 // Runs the flow to its pause and returns the id of the request it waits for.
 async function pause(): Promise<{ id: string; events: Event[] }> {
@@ -115,6 +119,26 @@ describe('createHandler human in the loop', () => {
     expect(eventsOf(replayed).map((e) => e.id)).toEqual([verdict!.id]);
     expect(endOf(replayed)).toEqual({ status: 'completed' });
     expect(writerRuns).toBe(runs);
+  });
+
+  it('cancels a resumed run from another connection: nothing after the answers is committed', async () => {
+    const { id } = await pause();
+    const response = await post(`${session}/runs`, {
+      resume: { [id]: { approved: true, slowly: true } },
+      onDisconnect: 'detach',
+    });
+    expect(response.status).toBe(200);
+    const runId = response.headers.get('x-run-id')!;
+    expect((await getSession()).liveRun).toBe(runId);
+    const cancelled = await post(`/runs/${runId}/cancel`, {});
+    expect((await cancelled.json()).status).toBe('cancelled');
+    const messages = await readAll(response);
+    expect(endOf(messages)).toEqual({ status: 'cancelled' });
+    expect(eventsOf(messages).map((e) => e.author)).toEqual(['user']);
+    const after = await getSession();
+    expect(after.liveRun).toBeNull();
+    expect(after.state.approved).toBeUndefined();
+    expect(after.events.at(-1).actions.inputAnswers).toEqual({ [id]: { approved: true, slowly: true } });
   });
 
   it('refuses an unknown request id with 404 UNKNOWN_REQUEST before any stream', async () => {

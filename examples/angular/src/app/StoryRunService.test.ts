@@ -105,6 +105,7 @@ describe('StoryRunService', () => {
     function pauseThen(answer: (s: StoryRunService) => void) {
       let paused: RunView | undefined;
       let atPause: readonly Event[] = [];
+      let storyAtPause: unknown;
       const delivered: Event[] = [];
       const service = inVirtualTime((s, at) => {
         s.updates$.subscribe((u) => u.kind === 'event' && delivered.push(u.event));
@@ -112,20 +113,20 @@ describe('StoryRunService', () => {
         at(30_000, () => {
           paused = s.view();
           atPause = [...s.session!.events];
+          storyAtPause = s.session!.state.get('current_story');
           answer(s);
         });
       });
-      return { service, paused: paused!, atPause, delivered };
+      return { service, paused: paused!, atPause, storyAtPause, delivered };
     }
 
     it('pauses after the grammar check with the story, and approve() resumes it through the tone check', () => {
-      const { service, paused, atPause, delivered } = pauseThen((s) => s.approve());
+      const { service, paused, atPause, storyAtPause, delivered } = pauseThen((s) => s.approve());
       expect(paused.status).toBe('waiting');
       expect(paused.pending?.author).toBe('approval');
       expect(paused.pending?.payload).toEqual({
         prompt: 'Approve this story before the tone check?',
-        story: atPause.findLast((e) => 'current_story' in e.actions.stateDelta)?.actions.stateDelta
-          .current_story,
+        story: storyAtPause,
       });
       expect(paused.log.map((e) => e.author)).not.toContain('tone_check');
       expect(service.activeRuns).toBe(0);

@@ -1,5 +1,5 @@
 import type { Event, Runner, RunRequest } from '@rxagents/core';
-import { Observable, Subject, type Subscription } from 'rxjs';
+import { firstValueFrom, Observable, Subject, type Subscription } from 'rxjs';
 import { HttpError } from '../HttpError.js';
 
 /** Where a run is: still producing events, or ended one of three ways. */
@@ -40,6 +40,7 @@ export class LiveRun {
   private subscription: Subscription | undefined;
   private connections = 0;
   private ending: RunMessage | undefined;
+  private first: RunMessage | undefined;
 
   constructor(
     readonly runId: string,
@@ -56,7 +57,9 @@ export class LiveRun {
       next: (event) => {
         if (event.partial !== true) this.committed.push(event);
         this.positions.set(event.id, this.committed.length);
-        this.live.next({ kind: 'event', event });
+        const message: RunMessage = { kind: 'event', event };
+        this.first ??= message;
+        this.live.next(message);
       },
       error: (error: unknown) => this.end({ kind: 'end', status: 'failed', error }),
       complete: () => this.end({ kind: 'end', status: 'completed' }),
@@ -111,6 +114,15 @@ export class LiveRun {
     });
   }
 
+  /**
+   * The run's first message: its first event, or its end when it ends before any. A resume
+   * checks its answers (ids, schemas, a dry replay) before its first event, so this tells a
+   * refused resume from one under way without opening a stream.
+   */
+  opening(): Promise<RunMessage> {
+    return this.first === undefined ? firstValueFrom(this.live) : Promise.resolve(this.first);
+  }
+
   /** Whether a connection that saw `lastEventId` has every committed event of the run. */
   caughtUp(lastEventId: string): boolean {
     return this.positions.get(lastEventId) === this.committed.length;
@@ -125,6 +137,7 @@ export class LiveRun {
     if (this.ending !== undefined) return;
     this.status = message.status;
     this.ending = message;
+    this.first ??= message;
     this.onEnd(this);
     this.live.next(message);
     this.live.complete();

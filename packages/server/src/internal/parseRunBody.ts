@@ -1,4 +1,4 @@
-import type { Content, StateDelta } from '@rxagents/core';
+import type { Content, JsonValue, StateDelta } from '@rxagents/core';
 import { HttpError } from '../HttpError.js';
 import type { DisconnectPolicy } from './LiveRun.js';
 
@@ -6,19 +6,26 @@ import type { DisconnectPolicy } from './LiveRun.js';
 export interface RunBody {
   readonly newMessage?: Content | string;
   readonly stateDelta?: StateDelta;
+  /** Answers to the session's pending requests, by request id: the run resumes the paused invocation. */
+  readonly resume?: Readonly<Record<string, JsonValue>>;
   readonly onDisconnect: DisconnectPolicy;
 }
 
 /** Checks a run request's body field by field, naming the first wrong one. */
 export function parseRunBody(body: unknown): RunBody {
   const record = asRecord(body, 'body');
-  const { message, stateDelta, onDisconnect } = record;
+  const { message, stateDelta, onDisconnect, resume } = record;
   if (onDisconnect !== undefined && onDisconnect !== 'cancel' && onDisconnect !== 'detach') {
     throw invalid('onDisconnect', "must be 'cancel' or 'detach'");
   }
   const out: { -readonly [K in keyof RunBody]: RunBody[K] } = { onDisconnect: onDisconnect ?? 'cancel' };
   if (message !== undefined) out.newMessage = parseMessage(message);
   if (stateDelta !== undefined) out.stateDelta = asRecord(stateDelta, 'stateDelta') as StateDelta;
+  if (resume !== undefined) {
+    // A resume replays the paused invocation from its log: a new delta has no place in it.
+    if (stateDelta !== undefined) throw invalid('stateDelta', 'cannot be given with resume');
+    out.resume = asRecord(resume, 'resume') as Record<string, JsonValue>;
+  }
   return out;
 }
 

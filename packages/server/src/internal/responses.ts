@@ -20,6 +20,12 @@ const STATUS: Partial<Record<RxAgentsErrorCode, number>> = {
   INVALID_STATE: 400,
   INVALID_REQUEST: 400,
   INVALID_AGENT_CONFIG: 400,
+  // A resume's refusals (human in the loop): checked before anything is committed.
+  NOTHING_PENDING: 409,
+  UNKNOWN_REQUEST: 404,
+  REQUEST_ALREADY_ANSWERED: 409,
+  INVALID_ANSWER: 400,
+  REPLAY_DIVERGED: 409,
 };
 
 /** A JSON response. */

@@ -1,4 +1,4 @@
-import type { BaseAgent, Runner, Session, SessionKey } from '@rxagents/core';
+import { type BaseAgent, pendingRequests, type Runner, type Session, type SessionKey } from '@rxagents/core';
 import { firstValueFrom } from 'rxjs';
 import type { HandlerContext } from '../createHandler.js';
 import { HttpError } from '../HttpError.js';
@@ -156,7 +156,11 @@ async function stateAt(route: Route, runner: Runner, key: SessionKey): Promise<R
   return json(200, { at, eventId, state: session.stateAt(at) }, route.headers);
 }
 
-/** A session as JSON: its identity, current state, committed events and live run. */
+/**
+ * A session as JSON: its identity, current state, committed events, live run and the requests
+ * it waits for (id, kind, payload, JSON schema, asking agent, branch): what a UI renders and
+ * answers with `POST …/runs { resume }`.
+ */
 export function sessionJson(session: Session, liveRun: string | undefined) {
   return {
     id: session.id,
@@ -166,5 +170,6 @@ export function sessionJson(session: Session, liveRun: string | undefined) {
     state: session.state.snapshot(),
     events: session.events,
     liveRun: liveRun ?? null,
+    pendingRequests: pendingRequests(session),
   };
 }

@@ -9,7 +9,11 @@ import { json } from './responses.js';
 import type { Route } from './routes.js';
 import { runMessageToSse, sseHeaders, sseMessage, streamResponse } from './sse.js';
 
-/** `POST …/sessions/:id/runs`: starts a run held by the server and streams it as SSE. */
+/**
+ * `POST …/sessions/:id/runs`: starts a run held by the server and streams it as SSE. With
+ * `resume` (answers by request id) the run resumes the paused invocation; its answers are checked
+ * before the response is sent, so a refused resume is a 4xx JSON error, not a stream.
+ */
 export async function startRun(
   context: HandlerContext,
   route: Route,
@@ -36,8 +40,21 @@ export async function startRun(
   };
   if (body.newMessage !== undefined) request.newMessage = body.newMessage;
   if (body.stateDelta !== undefined) request.stateDelta = body.stateDelta;
+  if (body.resume !== undefined) request.resume = body.resume;
   run.start(runner, request);
+  if (body.resume !== undefined) await refusedResume(run, response);
   return response;
+}
+
+// A resume that ends before its first event was refused (no pending request, an unknown or
+// answered id, an answer off its schema, a diverging replay): nothing was committed, so the
+// client gets the error itself. The stream already attached ends with the run; drop it.
+async function refusedResume(run: LiveRun, response: Response): Promise<void> {
+  const opening = await run.opening();
+  if (opening.kind === 'end' && opening.status === 'failed') {
+    await response.body?.cancel();
+    throw opening.error;
+  }
 }
 
 /**

@@ -139,7 +139,8 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
     await page.click('#run');
     await page.waitForFunction(() => window.storyflowAngular!.renderedEvents() >= 5);
     await page.click('#stop');
-    expect(await page.getAttribute('#status', 'data-status')).toBe('stopped');
+    // Zoneless change detection renders after the click's task: wait for it, under load too.
+    await page.waitForSelector('#status[data-status="stopped"]');
 
     const atStop = await counts(page);
     expect(atStop.rendered).toBeLessThan(total);
@@ -163,7 +164,10 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
     const firstRun = Number(await page.textContent('#run-id'));
     await page.fill('#topic', SECOND);
     await page.click('#run');
-    expect(Number(await page.textContent('#run-id'))).toBe(firstRun + 1);
+    await page.waitForFunction(
+      (id) => document.getElementById('run-id')!.textContent === String(id),
+      firstRun + 1,
+    );
     expect(await page.textContent('#run-topic')).toBe(SECOND);
     // One run subscribed, not two: switchMap unsubscribed the first.
     expect((await counts(page)).active).toBe(1);

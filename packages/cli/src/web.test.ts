@@ -8,56 +8,74 @@ import { fixture, node, pkg } from '../test/terminal.js';
 
 const ARTIFACTS = join(pkg, '..', '..', 'test-artifacts');
 
-// The real binary as a child process, its page driven in headless Chromium.
+interface Served {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  readonly url: string;
+}
+
+// The real binary as a child process; resolves once it printed its URL.
+async function startWeb(module: string, env: Record<string, string> = {}): Promise<Served> {
+  const [command, ...rest] = node;
+  const child = spawn(command!, [...rest, 'web', fixture(module)], {
+    cwd: pkg,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const url = await new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /rxagents web: \S+ on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (match !== null) resolve(match[1]!);
+    });
+  });
+  return { child, exited, url };
+}
+
+function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: ensureChromium(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+let browser: Browser;
+const served: Served[] = [];
+beforeAll(async () => {
+  // Installs Debian's chromium with apt-get when missing: allow minutes for that.
+  browser = await launchBrowser();
+  await mkdir(ARTIFACTS, { recursive: true });
+}, 600_000);
+afterAll(async () => {
+  await browser?.close();
+  for (const { child } of served) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+// The page of the real binary, driven in headless Chromium.
 describe('rxagents web', { timeout: 60_000 }, () => {
-  let child: ChildProcess;
-  let exited: Promise<number | null>;
-  let url: string;
-  let browser: Browser;
+  let web: Served;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const executablePath = ensureChromium();
-    const [command, ...rest] = node;
     // Slow steps, so a run is still streaming when the test cancels it.
-    child = spawn(command!, [...rest, 'web', fixture('flow.ts')], {
-      cwd: pkg,
-      env: { ...process.env, FIXTURE_STEP_MS: '300' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    exited = new Promise((resolve) => child.on('exit', resolve));
-    url = await new Promise<string>((resolve) => {
-      let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /rxagents web: story_flow on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (match !== null) resolve(match[1]!);
-      });
-    });
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    web = await startWeb('flow.ts', { FIXTURE_STEP_MS: '300' });
+    served.push(web);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.goto(url);
-  }, 600_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
-  });
+    await page.goto(web.url);
+  }, 60_000);
 
   it("lists the module's agent and its tree", async () => {
     await expect.poll(() => page.locator('#agent option').allTextContents()).toEqual(['story_flow']);
@@ -116,7 +134,29 @@ describe('rxagents web', { timeout: 60_000 }, () => {
   });
 
   it('exits 0 on SIGINT', async () => {
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    web.child.kill('SIGINT');
+    expect(await web.exited).toBe(0);
+  });
+});
+
+describe('rxagents web with a paused run', { timeout: 60_000 }, () => {
+  it('answers the pending confirmation, and the resumed run completes', async () => {
+    const web = await startWeb('confirm.ts');
+    served.push(web);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(web.url);
+    await expect.poll(() => page.locator('#agent option').allTextContents()).toEqual(['mailer']);
+    await page.fill('#message', 'mail ann');
+    await page.click('#send');
+    const pending = page.locator('#pending .ev.request');
+    await pending.filter({ hasText: 'mailer asks (confirmation)' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'cli-web-pending.png') });
+    await pending.locator('textarea').fill('true');
+    await pending.locator('button').click();
+    await page.locator('.ev.text', { hasText: 'Sent to ann.' }).waitFor();
+    await expect.poll(() => page.textContent('#status')).toBe('completed');
+    expect(await page.locator('#pending .ev.request').count()).toBe(0);
+    web.child.kill('SIGINT');
+    expect(await web.exited).toBe(0);
   });
 });

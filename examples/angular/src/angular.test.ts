@@ -139,7 +139,8 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
     await page.click('#run');
     await page.waitForFunction(() => window.storyflowAngular!.renderedEvents() >= 5);
     await page.click('#stop');
-    expect(await page.getAttribute('#status', 'data-status')).toBe('stopped');
+    // Zoneless change detection renders after the click's task: wait for it, under load too.
+    await page.waitForSelector('#status[data-status="stopped"]');
 
     const atStop = await counts(page);
     expect(atStop.rendered).toBeLessThan(total);
@@ -163,7 +164,10 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
     const firstRun = Number(await page.textContent('#run-id'));
     await page.fill('#topic', SECOND);
     await page.click('#run');
-    expect(Number(await page.textContent('#run-id'))).toBe(firstRun + 1);
+    await page.waitForFunction(
+      (id) => document.getElementById('run-id')!.textContent === String(id),
+      firstRun + 1,
+    );
     expect(await page.textContent('#run-topic')).toBe(SECOND);
     // One run subscribed, not two: switchMap unsubscribed the first.
     expect((await counts(page)).active).toBe(1);
@@ -177,6 +181,45 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
     expect(await page.textContent('#final-story')).toBe(second.story);
     expect((await counts(page)).active).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'angular-switched.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('"ask me" pauses the run for approval; Approve resumes it through the tone check to the end', async () => {
+    await page.fill('#topic', FOX);
+    await page.check('#ask-approval');
+    await page.click('#run');
+    await page.waitForSelector('#status[data-status="waiting"]', { timeout: 30_000 });
+    expect(await page.textContent('#request-prompt')).toBe('Approve this story before the tone check?');
+    const story = (await page.textContent('#request-story')) ?? '';
+    expect(story.length).toBeGreaterThan(0);
+    expect(await page.getAttribute('#request', 'data-request-id')).toMatch(/approve_story#1$/);
+    const atPause = await counts(page);
+    expect(atPause.active).toBe(0);
+    const authorsAtPause = (await logOf(page)).map((e) => e.author);
+    expect(authorsAtPause).toContain('grammar_check');
+    expect(authorsAtPause).not.toContain('tone_check');
+    await page.screenshot({ path: join(ARTIFACTS, 'angular-approval.png'), fullPage: true });
+
+    await page.click('#approve');
+    await page.waitForSelector('#status[data-status="completed"]', { timeout: 30_000 });
+    expect(await page.locator('#request').count()).toBe(0);
+    const log = await logOf(page);
+    // The log goes on from the paused one (nothing before the pause shown or run again).
+    expect(log.slice(0, authorsAtPause.length).map((e) => e.author)).toEqual(authorsAtPause);
+    expect(
+      log
+        .slice(authorsAtPause.length)
+        .map((e) => e.author)
+        .slice(0, 3),
+    ).toEqual(['user', 'approval', 'tone_check']);
+    expect(await page.getAttribute('#final-story', 'data-ready')).toBe('true');
+    const stateKeys = await page.$$eval('#state-tree > .tree > li', (items) =>
+      items.map((li) => li.dataset.key),
+    );
+    expect(stateKeys).toContain('approved');
+    expect((await counts(page)).active).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'angular-approved.png'), fullPage: true });
+    await page.uncheck('#ask-approval');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -26,6 +26,10 @@ export const CONNECT_TIMEOUT_MS = 3000;
 type BullmqModule = typeof import('@rxagents/bullmq');
 type PostgresModule = typeof import('@rxagents/postgres');
 type McpModule = typeof import('@rxagents/mcp');
+type ServerModules = {
+  readonly server: typeof import('@rxagents/server');
+  readonly node: typeof import('@rxagents/server/node');
+};
 
 // Only a missing package itself becomes the install hint; a package that is installed but fails
 // to load (a missing transitive dependency, a syntax error) keeps its own error.
@@ -71,6 +75,18 @@ export async function loadMcp(): Promise<McpModule> {
   } catch (error: unknown) {
     if (missing(error, '@rxagents/mcp'))
       throw new Error('rxagents mcp needs @rxagents/mcp: npm i @rxagents/mcp');
+    throw error;
+  }
+}
+
+/** `@rxagents/server` and its node adapter, loaded on demand: an optional peer dependency of the CLI. */
+export async function loadServer(): Promise<ServerModules> {
+  try {
+    const [server, node] = await Promise.all([import('@rxagents/server'), import('@rxagents/server/node')]);
+    return { server, node };
+  } catch (error: unknown) {
+    if (missing(error, '@rxagents/server') || missing(error, '@rxagents/server/node'))
+      throw new Error('rxagents web needs @rxagents/server: npm i @rxagents/server');
     throw error;
   }
 }

@@ -16,3 +16,4 @@ export { requestLines } from './requestLines.js';
 export { type RunTarget, resolveTarget } from './resolveTarget.js';
 export { type CliIo, EXIT_INTERRUPTED, EXIT_PAUSED, type RunOptions, runCommand } from './runCommand.js';
 export { type RowNote, type RowStatus, type RunTotals, Timeline, type TimelineRow } from './Timeline.js';
+export { type WebOptions, webCommand } from './webCommand.js';

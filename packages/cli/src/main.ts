@@ -5,6 +5,7 @@ import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
 import { mcpServeCommand } from './mcpServeCommand.js';
 import { type CliIo, runCommand } from './runCommand.js';
+import { webCommand } from './webCommand.js';
 import { registerWorkloadCommands } from './workloadCommands.js';
 
 function positiveInt(value: string): number {
@@ -229,6 +230,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           module,
           host: opts.host,
           app: opts.app,
+          ...(opts.export === undefined ? {} : { export: opts.export }),
+          ...(opts.port === undefined ? {} : { port: opts.port }),
+        },
+        io,
+      );
+    });
+
+  program
+    .command('web')
+    .description('serve a dev UI for the agent (or Runner) a module exports: chat, cancel, sessions, state')
+    .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
+    .option('-e, --export <name>', 'the export to serve (default: default, agent, runner, rootAgent)')
+    .option('-p, --port <port>', 'port to listen on (default: any free one)', positiveInt)
+    .option('--host <host>', 'host to listen on', '127.0.0.1')
+    .action(async (module: string, opts: { export?: string; port?: number; host: string }) => {
+      code = await webCommand(
+        {
+          module,
+          host: opts.host,
           ...(opts.export === undefined ? {} : { export: opts.export }),
           ...(opts.port === undefined ? {} : { port: opts.port }),
         },

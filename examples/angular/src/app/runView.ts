@@ -1,4 +1,4 @@
-import { type Event, type State, textOf } from '@rxagents/core';
+import { type Event, type PendingRequest, type State, textOf } from '@rxagents/core';
 
 /** One step of a run, as the service emits it: the start, an event, a state snapshot, the end. */
 export type RunUpdate =
@@ -6,11 +6,15 @@ export type RunUpdate =
   | { readonly kind: 'event'; readonly event: Event }
   | { readonly kind: 'state'; readonly state: State }
   | { readonly kind: 'completed' }
+  /** The run ended paused: it waits for a person's answer to `request`. */
+  | { readonly kind: 'paused'; readonly request: PendingRequest }
+  /** The answer is on its way: the paused run goes on in the same view. */
+  | { readonly kind: 'resumed' }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'failed'; readonly message: string };
 
 /** Where a run stands. */
-export type RunStatus = 'idle' | 'running' | 'completed' | 'stopped' | 'failed';
+export type RunStatus = 'idle' | 'running' | 'waiting' | 'completed' | 'stopped' | 'failed';
 
 /** One agent turn in a lane: its streamed text grows until the complete event arrives. */
 export interface Card {
@@ -55,6 +59,8 @@ export interface RunView {
   readonly state: State | undefined;
   readonly story: string;
   readonly storyReady: boolean;
+  /** What the paused run asks (status `waiting`), until it is answered. */
+  readonly pending: PendingRequest | undefined;
 }
 
 /** The view before the first run. */
@@ -70,6 +76,7 @@ export const IDLE_VIEW: RunView = {
   state: undefined,
   story: '',
   storyReady: false,
+  pending: undefined,
 };
 
 function short(value: unknown, max = 48): string {
@@ -173,6 +180,10 @@ export function reduceRunView(view: RunView, update: RunUpdate): RunView {
         storyReady: true,
       };
     }
+    case 'paused':
+      return { ...view, status: 'waiting', detail: update.request.author, pending: update.request };
+    case 'resumed':
+      return { ...view, status: 'running', detail: '', pending: undefined };
     case 'stopped':
       return view.status === 'running' ? interrupt(view, 'stopped') : view;
     case 'failed':

@@ -25,7 +25,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'rxagents', exclude: [...configDefaults.exclude, 'examples/angular/**'] },
+        test: {
+          name: 'rxagents',
+          exclude: [...configDefaults.exclude, 'examples/angular/**', 'examples/nestjs/**'],
+        },
       },
       // Angular's decorators (@Component, @Injectable) are TC39 decorators, which Node 20 cannot run:
       // the Angular example's tests compile them as TypeScript's legacy decorators, as Angular's JIT
@@ -35,6 +38,15 @@ export default defineConfig({
         ssr: { resolve: { conditions: ['@rxagents/source', 'module', 'default'] } },
         oxc: { decorator: { legacy: true } },
         test: { name: 'angular', include: ['examples/angular/src/**/*.test.ts'], pool: 'threads' },
+      },
+      // NestJS's decorators (@Controller, @Sse, @Param, @Inject) are TypeScript's legacy decorators,
+      // parameter decorators included: its example compiles them so, like the Angular one. Explicit
+      // `@Inject` tokens mean no `emitDecoratorMetadata` is needed.
+      {
+        resolve: { conditions: ['@rxagents/source', 'module', 'import', 'default'] },
+        ssr: { resolve: { conditions: ['@rxagents/source', 'default'] } },
+        oxc: { decorator: { legacy: true } },
+        test: { name: 'nestjs', include: ['examples/nestjs/src/**/*.test.ts'], pool: 'threads' },
       },
       // The bench loads @google/adk, whose OpenTelemetry dependencies publish `module` builds with
       // extensionless imports that Node cannot load: its project resolves without that condition.

@@ -135,6 +135,26 @@ describe('README test files', () => {
   });
 });
 
+describe('README copies of files', () => {
+  // A ```typescript block is code the root tsconfig cannot compile (NestJS's legacy decorators):
+  // it names the file it copies, which its own tsconfig compiles, and must equal that file.
+  const COPY = /^\/\/ The file (\S+), verbatim: .+\n/;
+  const copies = readmeFiles(root).flatMap((file) => tsBlocks(root, file, 'typescript'));
+  it('every ```typescript block names the file it copies and equals it', () => {
+    expect(copies.length).toBeGreaterThan(0);
+    const problems = copies.flatMap((b) => {
+      const header = COPY.exec(b.code);
+      if (header === null)
+        return [`${where(b)}: a \`\`\`typescript block must start with "// The file <path>, verbatim: …"`];
+      const body = readFileSync(join(root, header[1]!), 'utf8').trimEnd();
+      return b.code.slice(header[0].length).trimEnd() === body
+        ? []
+        : [`${where(b)}: differs from ${header[1]}`];
+    });
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+});
+
 describe('README links', () => {
   it('every relative link of every README resolves to a file or directory', () => {
     const broken = readmeFiles(root)

@@ -31,17 +31,21 @@ export function readmeFiles(root: string): string[] {
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*(.*)$/;
 
-/** Every fenced block whose info string starts with `ts` (```ts, ```ts no-run). */
-export function tsBlocks(root: string, file: string): TsBlock[] {
+/**
+ * Every fenced block whose language is `lang` (by default `ts`: ```ts, ```ts no-run). Blocks of
+ * ```typescript are code the root tsconfig cannot compile (legacy decorators), each a verbatim copy
+ * of a file that its own tsconfig compiles.
+ */
+export function tsBlocks(root: string, file: string, lang: 'ts' | 'typescript' = 'ts'): TsBlock[] {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
   const blocks: TsBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = FENCE.exec(lines[i]!);
     if (open === null) continue;
-    const [, , fence, lang, rest] = open;
+    const [, , fence, blockLang, rest] = open;
     const end = lines.findIndex((l, j) => j > i && l.trim().startsWith(fence!) && l.trim() === fence);
     const close = end === -1 ? lines.length : end;
-    if (lang === 'ts') {
+    if (blockLang === lang) {
       const flags = rest!.split(/\s+/);
       blocks.push({
         file,

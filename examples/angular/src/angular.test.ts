@@ -1,12 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Event, InMemorySessionService, Runner } from '@rxagents/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { TestScheduler } from 'rxjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PageServer, servePage } from '../../browser/src/server.js';
 import { createStoryFlow, STORY_TOPICS } from '../../browser/src/storyFlow.js';
-import { ensureChromium } from '../../browser/src/testSupport/ensureChromium.js';
+import { launchChromium } from '../../browser/src/testSupport/launchChromium.js';
 import { buildApp } from './testSupport/buildApp.js';
 
 const [FOX, SECOND] = [STORY_TOPICS[0]!, STORY_TOPICS[1]!];
@@ -57,23 +57,10 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // Installs Debian's chromium with apt-get when missing, and runs `ng build`: allow minutes.
-    const executablePath = ensureChromium();
+    // Runs `ng build`, and launchChromium installs Debian's chromium when missing: allow minutes.
     await rm(OUT, { recursive: true, force: true });
     server = await servePage(await buildApp(OUT));
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {

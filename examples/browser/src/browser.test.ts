@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Event, InMemorySessionService, Runner } from '@rxagents/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { TestScheduler } from 'rxjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage } from './build.js';
 import { type PageServer, servePage } from './server.js';
 import { createStoryFlow, STORY_TOPICS } from './storyFlow.js';
-import { ensureChromium } from './testSupport/ensureChromium.js';
+import { launchChromium } from './testSupport/launchChromium.js';
 
 const TOPIC = STORY_TOPICS[0]!;
 const ARTIFACTS = join(new URL('../../..', import.meta.url).pathname, 'test-artifacts');
@@ -52,22 +52,9 @@ describe('examples/browser in headless Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // Installs Debian's chromium with apt-get when missing: allow minutes for that.
-    const executablePath = ensureChromium();
+    // launchChromium installs Debian's chromium with apt-get when missing: allow minutes for that.
     server = await servePage(await buildPage());
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {

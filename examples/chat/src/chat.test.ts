@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium } from '../../browser/src/testSupport/ensureChromium.js';
+import { launchChromium } from '../../browser/src/testSupport/launchChromium.js';
 import { type ChatServer, startChatServer } from './server.js';
 
 const ARTIFACTS = join(new URL('../../..', import.meta.url).pathname, 'test-artifacts');
@@ -14,21 +14,8 @@ describe('examples/chat: useChat in headless Chromium against @rxagents/server',
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const executablePath = ensureChromium();
     server = await startChatServer();
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await mkdir(ARTIFACTS, { recursive: true });

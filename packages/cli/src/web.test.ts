@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium } from '../../../examples/browser/src/testSupport/ensureChromium.js';
+import { launchChromium } from '../../../examples/browser/src/testSupport/launchChromium.js';
 import { fixture, node, pkg } from '../test/terminal.js';
 
 const ARTIFACTS = join(pkg, '..', '..', 'test-artifacts');
@@ -35,19 +35,7 @@ async function startWeb(module: string, env: Record<string, string> = {}): Promi
 }
 
 function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: ensureChromium(),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 let browser: Browser;

@@ -1,7 +1,7 @@
 // The graph as an agent: state schema, node options, nesting, the Runner, construction, Mermaid.
 import { defer as deferStream, firstValueFrom, lastValueFrom, map, of, throwError, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { counting, increment, testScheduler } from '../../test/graphFixtures.js';
 import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import { InvalidAgentOutputError, StateSchemaError } from '../errors.js';
@@ -12,23 +12,7 @@ import { Runner } from '../Runner.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import type { State } from '../StateStore.js';
 import { graph } from './graph.js';
-import { END, type NodeFn } from './graphTypes.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const increment: NodeFn = (s) => ({ n: Number(s.n ?? 0) + 1 });
-
-/** A graph that counts `n` up and routes back to `count` until `n` reaches `until`. */
-function counting(until: number, maxSteps?: number) {
-  return graph('g', {
-    nodes: { count: increment, check: say('check') },
-    start: 'count',
-    edges: [
-      { from: 'count', to: 'check' },
-      { from: 'check', route: (s) => (Number(s.n) < until ? 'count' : END) },
-    ],
-    ...(maxSteps === undefined ? {} : { maxSteps }),
-  });
-}
+import { END } from './graphTypes.js';
 
 describe('graph', () => {
   describe('state schema', () => {

@@ -1,7 +1,7 @@
 import { map, of, takeWhile } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { match as matchValue } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
+import { counting, testScheduler } from '../../test/graphFixtures.js';
 import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
 import type { Event } from '../Event.js';
 import { GraphStepsExceededError, InvalidAgentConfigError } from '../errors.js';
@@ -9,24 +9,9 @@ import { exitLoop } from '../exitLoop.js';
 import { agent } from '../FunctionAgent.js';
 import { LoopAgent } from '../LoopAgent.js';
 import { graph } from './graph.js';
-import { END, type NodeFn } from './graphTypes.js';
+import { END } from './graphTypes.js';
 
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const where = map((e: Event) => `${e.author}@${e.branch}`);
-const increment: NodeFn = (s) => ({ n: Number(s.n ?? 0) + 1 });
-
-/** A graph that counts `n` up and routes back to `count` until `n` reaches `until`. */
-function counting(until: number, maxSteps?: number) {
-  return graph('g', {
-    nodes: { count: increment, check: say('check') },
-    start: 'count',
-    edges: [
-      { from: 'count', to: 'check' },
-      { from: 'check', route: (s) => (Number(s.n) < until ? 'count' : END) },
-    ],
-    ...(maxSteps === undefined ? {} : { maxSteps }),
-  });
-}
 
 describe('graph', () => {
   describe('edges', () => {

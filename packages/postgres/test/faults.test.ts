@@ -61,8 +61,10 @@ describe('isConnectionLost', () => {
     client.on('error', (error) => reported.push(error));
     await client.connect();
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // Listened for before the terminate: the client can end before pg_terminate_backend's answer.
+    const ended = new Promise((resolve) => client.once('end', resolve));
     await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-    await new Promise((resolve) => client.once('end', resolve));
+    await ended;
     const error = await client.query('SELECT 1').catch((e: unknown) => e);
     expect((error as Error).message).toBe('Client has encountered a connection error and is not queryable');
     expect(reported.map((e) => (e as { code?: string }).code)).toContain('57P01');

@@ -13,11 +13,6 @@ const dir = join(root, '.tmp', 'tsdoc-examples');
 
 // Packages whose examples are still being written (issue 21): remove each as it is done.
 const PENDING = new Set([
-  '@rxagents/testing',
-  '@rxagents/server',
-  '@rxagents/mcp',
-  '@rxagents/angular',
-  '@rxagents/ai-sdk',
   '@rxagents/postgres',
   '@rxagents/llm',
   '@rxagents/workloads',

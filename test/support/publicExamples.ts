@@ -40,27 +40,27 @@ function isTypeOnlyExport(symbol: ts.Symbol): boolean {
   );
 }
 
-const FENCE = /```ts\s*\n([\s\S]*?)\n\s*```/g;
+const FENCE = /```ts(?:[ \t][^\n]*)?\n([\s\S]*?)\n\s*```/;
 
-/** The ```ts blocks of the `@example` tags of a declaration, each with the line of its first code line. */
+/** The ```ts block of each `@example` tag of a declaration, with the line of its first code line. */
 function examplesOf(root: string, declaration: ts.Declaration): PublicSymbol['examples'] {
   const file = declaration.getSourceFile();
-  const tags = ts
-    .getJSDocCommentsAndTags(declaration)
-    .flatMap((doc) => (ts.isJSDoc(doc) ? (doc.tags ?? []) : [doc]));
-  return tags
-    .filter((tag) => tag.tagName.text === 'example')
-    .flatMap((tag) => {
-      // The tag's source text, its lines stripped of the comment's leading ` * `.
-      const start = tag.getStart(file);
-      const text = file.text.slice(start, tag.end).replace(/^[ \t]*\*[ \t]?/gm, '');
-      const first = file.getLineAndCharacterOfPosition(start).line;
-      return [...text.matchAll(FENCE)].map((m) => ({
-        code: m[1]!,
-        file: relative(root, file.fileName),
-        line: first + text.slice(0, m.index + m[0].indexOf('\n') + 1).split('\n').length - 1,
-      }));
-    });
+  return ts.getJSDocCommentsAndTags(declaration).flatMap((doc) => {
+    if (!ts.isJSDoc(doc)) return [];
+    return (doc.tags ?? [])
+      .filter((tag) => tag.tagName.text === 'example')
+      .flatMap((tag) => {
+        // From the tag to the end of the comment, lines stripped of the leading ` * `: the parser
+        // ends a tag at the next `@` at a line start, which a decorator in the code would be.
+        const start = tag.getStart(file);
+        const text = file.text.slice(start, doc.end).replace(/^[ \t]*\*[ \t]?/gm, '');
+        const fence = FENCE.exec(text);
+        if (fence === null) return [];
+        const first = file.getLineAndCharacterOfPosition(start).line;
+        const before = text.slice(0, fence.index + fence[0].indexOf('\n') + 1);
+        return [{ code: fence[1]!, file: relative(root, file.fileName), line: first + before.split('\n').length - 1 }];
+      });
+  });
 }
 
 /**

@@ -123,9 +123,16 @@ const ON_REQUEST = [
  *
  * @example
  * ```ts
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
  * import { eventView } from '@rxagents/testing';
- * expect(session.events.map((e) => eventView(e))).toEqual([
- *   { author: 'writer', branch: 'flow.writer', content: 'draft', stateDelta: { draft: 'v1' } },
+ * import { lastValueFrom, of, toArray } from 'rxjs';
+ * import { expect } from 'vitest';
+ *
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('draft'), actions: { stateDelta: { draft: 'v1' } } })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * const events = await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).pipe(toArray()));
+ * expect(events.map((e) => eventView(e))).toEqual([
+ *   { author: 'writer', branch: 'writer', content: 'draft', stateDelta: { draft: 'v1' } },
  * ]);
  * ```
  * @param event the event to project

@@ -85,7 +85,12 @@ export type ExpectAgentOptions = RecordOptions & {
  *
  * @example
  * ```ts
- * expectAgent(flow).unsubscribeAt('---!').toEmit('--d', { d }).toHaveCommitted([d]).toHaveNoPendingTimers();
+ * import { type ExpectedEvent, expectAgent, scriptedAgent } from '@rxagents/testing';
+ *
+ * const writer = scriptedAgent('writer', '--d-e', { d: 'draft', e: 'second draft' });
+ * const d: ExpectedEvent = { branch: 'writer', content: 'draft' };
+ * // Cancelled at frame 3: the second draft never comes, and no timer is left behind.
+ * expectAgent(writer).unsubscribeAt('---!').toEmit('--d', { d }).toHaveCommitted([d]).toHaveNoPendingTimers();
  * ```
  */
 export class AgentExpectation {

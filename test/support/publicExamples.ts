@@ -58,7 +58,13 @@ function examplesOf(root: string, declaration: ts.Declaration): PublicSymbol['ex
         if (fence === null) return [];
         const first = file.getLineAndCharacterOfPosition(start).line;
         const before = text.slice(0, fence.index + fence[0].indexOf('\n') + 1);
-        return [{ code: fence[1]!, file: relative(root, file.fileName), line: first + before.split('\n').length - 1 }];
+        return [
+          {
+            code: fence[1]!,
+            file: relative(root, file.fileName),
+            line: first + before.split('\n').length - 1,
+          },
+        ];
       });
   });
 }

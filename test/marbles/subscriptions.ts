@@ -33,8 +33,9 @@ export function expectSubscriptionsOf<K extends string>(
   scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
     const names = Object.keys(sources) as K[];
     const colds = new Map(names.map((name) => [name, cold<Event>(sources[name], {}, failure(name))]));
-    const agents = Object.fromEntries(names.map((name) => [name, agent(name, () => colds.get(name)!)]));
-    const root = build(agents as Record<K, BaseAgent>);
+    const agents = {} as Record<K, BaseAgent>;
+    for (const name of names) agents[name] = agent(name, () => colds.get(name)!);
+    const root = build(agents);
     const run = root.runAsync(testContext({ agent: root, scheduler })).pipe(map((e) => e.author));
     expectObservable(run, spec.run).toBe(spec.authors, spec.authorValues, spec.error);
     for (const name of names) {

@@ -15,7 +15,7 @@ let log: ModelLog;
 const sessions = new InMemorySessionService();
 
 beforeEach(async () => {
-  log = { calls: 0, aborts: 0 };
+  log = { calls: 0, aborts: 0, ends: 0 };
   const writer = new LlmAgent({ name: 'writer', model: slowModel(log, 10, 50), stream: true });
   handler = createHandler({
     agents: { forecaster: forecaster(), writer },

@@ -1,6 +1,6 @@
 // The fluent assertions of one recorded run; each assertion is short, and they share the recording
 // and the failure formatting, so they stay in one class.
-import { type BaseAgent, type Event, type JsonValue, pendingRequests } from '@rxagents/core';
+import { type BaseAgent, type JsonValue, pendingRequests } from '@rxagents/core';
 import { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
 import { type ExpectedEvent, eventView, expectedView } from './eventView.js';
 import type { ExpectedError, ExpectedRequest, TimelineEntry } from './expectedOutcomes.js';

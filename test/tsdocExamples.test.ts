@@ -11,16 +11,7 @@ import { typeCheckSnippets, writeSnippets } from './support/typeCheckSnippets.js
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, '.tmp', 'tsdoc-examples');
 
-// Packages whose examples are still being written (issue 21): remove each as it is done.
-const PENDING = new Set([
-  '@rxagents/postgres',
-  '@rxagents/llm',
-  '@rxagents/workloads',
-  '@rxagents/bullmq',
-  '@rxagents/cli',
-]);
-const everySymbol = publicSymbols(root);
-const symbols = everySymbol.filter((s) => !PENDING.has(s.pkg));
+const symbols = publicSymbols(root);
 const snippets = symbols.flatMap((symbol) =>
   symbol.examples.map((example, i) => ({
     symbol,
@@ -34,7 +25,7 @@ beforeAll(() => writeSnippets(dir, snippets));
 
 describe('TSDoc examples', () => {
   it('finds the runtime exports of every package entry', () => {
-    expect(new Set(everySymbol.map((s) => s.entry))).toContain('@rxagents/server/node');
+    expect(new Set(symbols.map((s) => s.entry))).toContain('@rxagents/server/node');
     expect(symbols.map((s) => s.name)).toEqual(expect.arrayContaining(['BaseAgent', 'agent', 'Runner']));
     expect(symbols.map((s) => s.name)).not.toContain('Event');
   });

@@ -25,6 +25,18 @@ export type LifecycleSignal =
  * (`invoke_agent <name>`, `call_llm <model>`, `execute_tool <name>`) into {@link LifecycleSignal}s:
  * the event stream says what agents said, the spans say when they started and stopped.
  *
+ * @example
+ * ```ts
+ * import { lifecycleTracer } from '@rxagents/cli';
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const flow = agent('flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
+ * const { tracer } = lifecycleTracer((signal) => console.log(signal.type, signal.branch));
+ * new Runner({ appName: 'app', agent: flow, sessionService: new InMemorySessionService(), tracer })
+ *   .run({ userId: 'u', sessionId: 's', newMessage: 'hi' })
+ *   .subscribe(); // agentStart flow, agentEnd flow
+ * ```
  * @param listener called synchronously as spans start and end
  */
 export function lifecycleTracer(listener: (signal: LifecycleSignal) => void): {

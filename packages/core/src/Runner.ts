@@ -95,6 +95,9 @@ export interface RunRequest {
  * import { of } from 'rxjs';
  * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
  * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: text('a story about a fox') })
+ *   .subscribe((e) => console.log(e.author, e.actions.stateDelta));
  * ```
  */
 export class Runner {

@@ -11,6 +11,7 @@ import {
   startServer,
   startSse,
   type TestServer,
+  toolCallChunk,
   usageChunk,
   writeSse,
 } from '../test/openAICompatibleServer.js';
@@ -122,17 +123,7 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
     server = await startServer((_req, res) => {
       if (server?.requests.length === 1) {
         sse(res, [
-          chunk({
-            role: 'assistant',
-            tool_calls: [
-              {
-                index: 0,
-                id: 'call_42',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"ci' },
-              },
-            ],
-          }),
+          toolCallChunk('call_42', 'get_weather', '{"ci'),
           chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Oslo"}' } }] }),
           chunk({}, 'tool_calls'),
           usageChunk(20, 5),

@@ -141,7 +141,12 @@ export interface WorkerHandle {
  * @example
  * ```ts
  * import { startWorker } from '@rxagents/bullmq';
+ * import { agent, text } from '@rxagents/core';
  * import { PostgresSessionService } from '@rxagents/postgres';
+ * import { of } from 'rxjs';
+ *
+ * const storyFlow = agent('story_flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
+ * const build = agent('build', (ctx) => of(ctx.newEvent({ content: text('built') })));
  * const worker = await startWorker({
  *   connection: 'redis://127.0.0.1:6379',
  *   sessionService: new PostgresSessionService({ connectionString: 'postgres://127.0.0.1/app' }),

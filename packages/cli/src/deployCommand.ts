@@ -58,6 +58,13 @@ function resolveSpec(
  * foreground: live status and log lines on the terminal, and a control socket in the state
  * directory that `status`, `logs`, `stop`, `start`, `cleanup` and `list` talk to. The deployment
  * lives as long as this process: until `cleanup`, Ctrl-C (which stops it), or its end with `--exit`.
+ *
+ * @example
+ * ```ts
+ * import { deployCommand, processIo } from '@rxagents/cli';
+ * // `rxagents deploy ./site.ts --goal 'a deployed site'`, from a script of your own.
+ * process.exitCode = await deployCommand({ module: './site.ts', goal: 'a deployed site', exit: true }, processIo());
+ * ```
  */
 export async function deployCommand(options: DeployOptions, io: CliIo): Promise<number> {
   const { Workload: WorkloadClass } = (await import('@rxagents/workloads').catch(() => {

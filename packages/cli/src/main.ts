@@ -44,7 +44,15 @@ function answerOption(value: string, previous: Record<string, JsonValue> = {}): 
   return { ...previous, [value.slice(0, at)]: answer };
 }
 
-/** The real process's streams, terminal and Ctrl-C. */
+/**
+ * The real process's streams, terminal and Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * import { processIo, runCommand } from '@rxagents/cli';
+ * process.exitCode = await runCommand({ module: './agent.ts', input: 'a story about a fox' }, processIo());
+ * ```
+ */
 export function processIo(): CliIo {
   return {
     stdout: process.stdout,

@@ -40,7 +40,11 @@ export interface DeploymentInfo extends StatusUpdate {
  *
  * @example
  * ```ts
+ * import { agent, text } from '@rxagents/core';
  * import { Workload } from '@rxagents/workloads';
+ * import { of } from 'rxjs';
+ *
+ * const build = agent('build', (ctx) => of(ctx.newEvent({ content: text('built') })));
  * const workload = new Workload();
  * const id = workload.deploy({ goal: 'a deployed web app', phases: [{ name: 'build', agent: build }] });
  * workload.status$(id).subscribe(({ phase, status }) => console.log(phase, status));

@@ -7,8 +7,10 @@
  * (`W7_PG` overrides the server; it uses a database `bench_w7` of its own, one schema per system).
  *
  * Reported per system: time per run and per event (the run's time over its events), and the
- * latency of each append (rxagents: from the moment the Runner hands the event over to the moment
- * it is durable; `single`: each INSERT; `multi`: the statement, for each of its rows), p50/p99.
+ * latency of each append, from the moment the event is there to the moment it is durable
+ * (rxagents: from the Runner handing it over; `single`: from the first INSERT of the run to the
+ * event's own; `multi`: the statement, for each of its rows), p50/p99. Runs of the systems
+ * alternate one by one, so a drift in the machine's load reaches all of them alike.
  * At the end every system's last session of each workload must hold the same rows and state.
  */
 import { type BaseAgent, type Event, InMemorySessionService, Runner, type Session } from '@rxagents/core';
@@ -134,8 +136,10 @@ async function floor(
 function singleFloor(url: string, events: readonly Event[]): Promise<System> {
   return floor(url, 'single', events, async (client, key, jsons, latencies) => {
     const text = `INSERT INTO "w7_single".events (app_name, user_id, session_id, seq, event_id, event) VALUES ($1, $2, $3, $4, $5, $6)`;
+    // An event's latency: from the moment the run's events are there until it is durable, as
+    // for the Runner's appends (which count the wait behind the statement in flight).
+    const start = performance.now();
     for (let i = 0; i < jsons.length; i++) {
-      const start = performance.now();
       await client.query(text, [...key, i, events[i]!.id, jsons[i]]);
       latencies.push(performance.now() - start);
     }
@@ -220,14 +224,19 @@ async function measure(url: string, admin: pg.Client, workload: Workload): Promi
   const last: Record<string, string> = {};
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < systems.length; k++) {
-        const system = systems[(round + k) % systems.length]!;
-        // Each block starts on empty tables, so no system pays for another's rows.
+      // Each round starts on empty tables, so no system pays for rows of earlier rounds.
+      for (const system of systems)
         await admin.query(`TRUNCATE "${system.schema}".events, "${system.schema}".sessions`);
-        (globalThis as { gc?: () => void }).gc?.();
-        for (let i = 0; i < workload.warmup; i++) await system.run(`w${counter++}`, []);
-        const mine = figures[system.name]!;
-        for (let i = 0; i < workload.runs; i++) {
+      (globalThis as { gc?: () => void }).gc?.();
+      for (let i = 0; i < workload.warmup; i++) {
+        for (const system of systems) await system.run(`w${counter++}`, []);
+      }
+      // One run of each system in turn (the first one rotating): the load of the machine and the
+      // server's state (WAL, checkpoints, caches) drift, and every system sees the same drift.
+      for (let i = 0; i < workload.runs; i++) {
+        for (let k = 0; k < systems.length; k++) {
+          const system = systems[(round + i + k) % systems.length]!;
+          const mine = figures[system.name]!;
           const sessionId = `s${counter++}`;
           const start = performance.now();
           const n = await system.run(sessionId, mine.latencies);

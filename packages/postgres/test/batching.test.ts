@@ -8,6 +8,7 @@ import {
   Runner,
   type RunRequest,
   SequentialAgent,
+  type Session,
   SessionConflictError,
   text,
 } from '@rxagents/core';
@@ -104,6 +105,25 @@ async function rows(schema: string, sessionId: string) {
   return { authors: events.rows.map((r) => r.author), head: head.rows[0] };
 }
 
+// A new session loaded twice: two Session objects of one key, as two processes would hold it.
+async function twoCopies(service: PostgresSessionService): Promise<[Session, Session]> {
+  const key = { appName: 'app', userId: 'u1', sessionId: 's' };
+  await firstValueFrom(service.createSession(key));
+  const one = await firstValueFrom(service.getSession(key));
+  const other = await firstValueFrom(service.getSession(key));
+  if (one === undefined || other === undefined) throw new Error('no session');
+  return [one, other];
+}
+
+const event = (id: string, author = id, stateDelta: Record<string, string> = {}): Event => ({
+  id,
+  invocationId: 'inv',
+  author,
+  branch: author,
+  timestamp: 1,
+  actions: { stateDelta },
+});
+
 describe('PostgresSessionService: batched appends', () => {
   it('a 1,000-way fan-out is stored in one statement after the user event, every row and delta as one at a time would', async () => {
     const { service, schema, appends } = counted('fan');
@@ -134,19 +154,7 @@ describe('PostgresSessionService: batched appends', () => {
 
   it('a concurrent writer got there first: every event of the batch fails with the same SessionConflictError, nothing of it is stored', async () => {
     const { service, schema, appends } = counted('conflict');
-    const key = { appName: 'app', userId: 'u1', sessionId: 's' };
-    await firstValueFrom(service.createSession(key));
-    const mine = await firstValueFrom(service.getSession(key));
-    const theirs = await firstValueFrom(service.getSession(key));
-    if (mine === undefined || theirs === undefined) throw new Error('no session');
-    const event = (id: string, author: string, stateDelta: Record<string, string>): Event => ({
-      id,
-      invocationId: 'inv',
-      author,
-      branch: author,
-      timestamp: 1,
-      actions: { stateDelta },
-    });
+    const [mine, theirs] = await twoCopies(service);
     await firstValueFrom(service.appendEvent(theirs, event('t0', 'them', { who: 'them' })));
     const outcomes = await Promise.all(
       ['m0', 'm1', 'm2'].map((id, i) =>
@@ -237,27 +245,15 @@ describe('PostgresSessionService: batched appends', () => {
 
   it('appends of one session through two Session objects are never mixed into one statement', async () => {
     const { service, schema, appends } = counted('two');
-    const key = { appName: 'app', userId: 'u1', sessionId: 's' };
-    await firstValueFrom(service.createSession(key));
-    const one = await firstValueFrom(service.getSession(key));
-    const other = await firstValueFrom(service.getSession(key));
-    if (one === undefined || other === undefined) throw new Error('no session');
-    const e = (id: string): Event => ({
-      id,
-      invocationId: 'inv',
-      author: id,
-      branch: id,
-      timestamp: 1,
-      actions: { stateDelta: {} },
-    });
+    const [one, other] = await twoCopies(service);
     const outcomes = await Promise.all(
       [
-        service.appendEvent(one, e('x0')),
-        service.appendEvent(other, e('y0')),
-        service.appendEvent(one, e('x1')),
+        service.appendEvent(one, event('x0')),
+        service.appendEvent(other, event('y0')),
+        service.appendEvent(one, event('x1')),
       ].map((append) =>
         firstValueFrom(append).then(
-          (event) => event.id,
+          (stored) => stored.id,
           (error: unknown) => error,
         ),
       ),

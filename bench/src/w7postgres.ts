@@ -51,6 +51,13 @@ interface System {
 // subscribed to it (the event was handed over) until it was durable.
 class TimedPostgresSessionService extends PostgresSessionService {
   latencies: number[] = [];
+  // W7_UNBATCHED=1 adds the Runner as it was before batching: one append after the other.
+  constructor(
+    options: ConstructorParameters<typeof PostgresSessionService>[0],
+    override readonly appendsInOrder: boolean,
+  ) {
+    super(options);
+  }
   override appendEvent(session: Session, event: Event): Observable<Event> {
     return defer(() => {
       const start = performance.now();
@@ -61,13 +68,14 @@ class TimedPostgresSessionService extends PostgresSessionService {
   }
 }
 
-async function rxagents(url: string, root: BaseAgent): Promise<System> {
-  const schema = 'w7_rxagents';
-  const sessions = new TimedPostgresSessionService({ connectionString: url, schema });
+async function rxagents(url: string, root: BaseAgent, batched = true): Promise<System> {
+  const name = batched ? 'rxagents' : 'rxagents-unbatched';
+  const schema = `w7_${name.replace('-', '_')}`;
+  const sessions = new TimedPostgresSessionService({ connectionString: url, schema }, batched);
   await lastValueFrom(sessions.migrate(), { defaultValue: undefined });
   const runner = new Runner({ appName: APP, agent: root, sessionService: sessions });
   return {
-    name: 'rxagents',
+    name,
     schema,
     run: async (sessionId, latencies) => {
       sessions.latencies = latencies;
@@ -217,6 +225,7 @@ async function measure(url: string, admin: pg.Client, workload: Workload): Promi
     await rxagents(url, workload.root()),
     await singleFloor(url, events),
     await multiFloor(url, events),
+    ...(process.env.W7_UNBATCHED === '1' ? [await rxagents(url, workload.root(), false)] : []),
   ];
   const figures: Record<string, Figures> = {};
   for (const system of systems) figures[system.name] = { perRun: [], perEvent: [], latencies: [] };

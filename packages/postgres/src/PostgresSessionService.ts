@@ -90,7 +90,7 @@ export class PostgresSessionService implements SessionService {
   /** The schema, as given (unquoted). */
   readonly schema: string;
   /** Appends may be subscribed ahead: they are stored in order, those queued up in one statement. */
-  readonly appendsInOrder = true;
+  readonly appendsInOrder: boolean = true;
   private readonly db: Database;
   private readonly sql: Statements;
   private readonly appends: AppendQueue;

@@ -29,6 +29,8 @@ interface SessionAppends {
  */
 export class AppendQueue {
   private readonly sessions = new Map<string, SessionAppends>();
+  // The key of each Session object, made once rather than per append.
+  private readonly keys = new WeakMap<Session, string>();
 
   constructor(
     private readonly db: Database,
@@ -38,7 +40,7 @@ export class AppendQueue {
   /** Stores a committed event at its position in `session`; emits it once it is durable. */
   append(session: Session, event: Event): Observable<Event> {
     return new Observable<Event>((subscriber) => {
-      const key = keyOf(session.appName, session.userId, session.id);
+      const key = this.keyOf(session);
       let queue = this.sessions.get(key);
       if (queue === undefined) {
         queue = { waiting: [], running: false, idle: [] };
@@ -61,6 +63,15 @@ export class AppendQueue {
     const queue = this.sessions.get(keyOf(key.appName, key.userId, key.sessionId));
     if (queue === undefined) return undefined;
     return new Promise((resolve) => queue.idle.push(resolve));
+  }
+
+  private keyOf(session: Session): string {
+    let key = this.keys.get(session);
+    if (key === undefined) {
+      key = keyOf(session.appName, session.userId, session.id);
+      this.keys.set(session, key);
+    }
+    return key;
   }
 
   private async drain(key: string, queue: SessionAppends): Promise<void> {

@@ -23,7 +23,6 @@ interface Encoded {
   readonly app: Record<string, JsonValue>;
   readonly user: Record<string, JsonValue>;
   readonly events: string;
-  readonly deltas: string;
 }
 
 function encode(run: readonly Append[]): Encoded {
@@ -31,17 +30,15 @@ function encode(run: readonly Append[]): Encoded {
   const app: Record<string, JsonValue> = {};
   const user: Record<string, JsonValue> = {};
   const events: string[] = [];
-  const deltas: string[] = [];
   for (const { event } of run) {
-    const split = splitDelta(event.actions.stateDelta);
-    Object.assign(own, split.own);
-    Object.assign(app, split.app);
-    Object.assign(user, split.user);
-    events.push(storedEventJson(event, split));
-    deltas.push(JSON.stringify(split.durable));
+    events.push(storedEventJson(event, splitDelta(event.actions.stateDelta, own, app, user)));
   }
-  return { own, app, user, events: `[${events.join(',')}]`, deltas: `[${deltas.join(',')}]` };
+  return { own, app, user, events: `[${events.join(',')}]` };
 }
+
+// The events' stored deltas, as the check of a failed append compares them with the log's.
+const durableDeltas = (run: readonly Append[]) =>
+  JSON.stringify(run.map((a) => splitDelta(a.event.actions.stateDelta).durable));
 
 /**
  * Stores appends at consecutive positions of one session in one statement: every event row, the
@@ -63,7 +60,7 @@ export async function storeAppends(
     const encoded = encode(run);
     if ((await insert(client, sql, run, encoded)) === run.length) return;
     // The optimistic check failed: find out why. Throws unless a prefix was already stored.
-    run = run.slice(await alreadyStored(client, sql, run, encoded));
+    run = run.slice(await alreadyStored(client, sql, run));
   }
 }
 
@@ -130,7 +127,6 @@ async function alreadyStored(
   client: pg.PoolClient,
   sql: Statements,
   run: readonly Append[],
-  encoded: Encoded,
 ): Promise<number> {
   const { session, position } = run[0]!;
   const { rows } = await client.query<{
@@ -139,7 +135,7 @@ async function alreadyStored(
     author: string | null;
     delta: Record<string, JsonValue> | null;
     same_delta: boolean | null;
-  }>(sql.appendDiagnosis, [session.appName, session.userId, session.id, position, encoded.deltas]);
+  }>(sql.appendDiagnosis, [session.appName, session.userId, session.id, position, durableDeltas(run)]);
   if (rows.length === 0) throw new SessionNotFoundError(session.appName, session.userId, session.id);
   let k = 0;
   for (; k < run.length; k++) {

@@ -10,6 +10,7 @@ import {
   ignoreElements,
   materialize,
   Observable,
+  type ObservableNotification,
   of,
   type SchedulerLike,
   Subscriber,
@@ -25,6 +26,7 @@ import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { concatMapEager } from './internal/concatMapEager.js';
 import { answersOf, userContentOf } from './internal/requestAnswers.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
 import { validateRequest } from './internal/validateRequest.js';
@@ -232,11 +234,14 @@ export class Runner {
         events.subscribe(new AppendSync(subscriber, session, sync));
       });
     }
+    // A service that orders a session's appends itself is handed each one as its event arrives,
+    // so those queuing behind one in flight reach it together (it may store them in one go).
+    const appendEach: typeof concatMapEager = service.appendsInOrder === true ? concatMapEager : concatMap;
     const appended = events.pipe(
       // Materialised so an agent's error waits behind the appends already queued: events
       // committed in memory before the failure still become durable before the run fails.
       materialize(),
-      concatMap((note) => {
+      appendEach((note: ObservableNotification<Event>): Observable<Event> => {
         // A pause ends the run cleanly: its requests were the last events of their branches.
         if (note.kind === 'E') return isPause(note.error) ? EMPTY : throwError(() => note.error);
         if (note.kind === 'C') return EMPTY;

@@ -1,3 +1,4 @@
+export { asWorkloadClient } from './asWorkloadClient.js';
 export type { ConfigProblem } from './ConfigProblem.js';
 export type { DeploymentConfig } from './DeploymentConfig.js';
 export { type DeploymentStatus, isTerminalStatus, type StatusUpdate } from './DeploymentStatus.js';
@@ -28,3 +29,4 @@ export type { Phase } from './Phase.js';
 export { DEPLOYMENT_KEYS, EVALUATION_PHASE, GOAL_KEYS } from './stateKeys.js';
 export { validateConfig } from './validateConfig.js';
 export { type DeploymentInfo, Workload, type WorkloadOptions } from './Workload.js';
+export type { WorkloadClient } from './WorkloadClient.js';

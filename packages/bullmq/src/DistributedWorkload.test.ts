@@ -1,6 +1,6 @@
-import { agent, InMemorySessionService, text } from '@rxagents/core';
+import { agent, InMemorySessionService, sequentialIds, text } from '@rxagents/core';
 import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents/workloads';
-import { finalize, firstValueFrom, lastValueFrom, map, timer, toArray } from 'rxjs';
+import { asyncScheduler, finalize, firstValueFrom, lastValueFrom, map, timer, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, ensureServices, REDIS, uniquePrefix, until } from '../test/helpers.js';
 import { DistributedWorkload } from './DistributedWorkload.js';
@@ -135,7 +135,7 @@ describe('DistributedWorkload', () => {
     expect(ran).toEqual(['builder', 'deployer', 'deployer']);
     const messages = (await f.workload.logs(id)).map((line) => line.replace(/^\[[^\]]+\] /, ''));
     expect(messages).toContain("Stopped during phase 'deploy'");
-    expect(messages).toContain("Resuming at phase 'deploy'");
+    expect(messages).toContain("Resuming at phase 'deploy' (attempt 1)");
     expect(messages.at(-1)).toBe('Goal reached: deployment completed');
 
     expect(await f.workload.cleanup(id)).toEqual({ status: 'cleaned' });
@@ -223,5 +223,27 @@ describe('DistributedWorkload', () => {
     ]) {
       await expect(call()).rejects.toBeInstanceOf(DeploymentNotFoundError);
     }
+  });
+  it("takes its clock and ids from the options: the record's times and the generated ids are theirs", async () => {
+    const prefix = uniquePrefix('runtime');
+    cleanups.push(() => dropPrefix(prefix));
+    const day = 86_400_000;
+    // The wall clock's scheduling, a day after the epoch as its time.
+    const scheduler = { now: () => day, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
+    const workload = new DistributedWorkload({
+      connection: REDIS,
+      prefix,
+      scheduler,
+      idGenerator: sequentialIds('n'),
+    });
+    cleanups.push(() => workload.close());
+    expect(await workload.deploy({ spec: 'site', goal: 'g' })).toBe('deployment-n1');
+    expect(await workload.deploy({ spec: 'site', goal: 'g' })).toBe('deployment-n2');
+    expect(await workload.status('deployment-n1')).toEqual({ phase: '', status: 'pending', at: day });
+    expect(await workload.stop('deployment-n1')).toBe(true);
+    expect(await workload.logs('deployment-n1')).toEqual([
+      "[1970-01-02 00:00:00] Deployment 'deployment-n1' queued: g",
+      '[1970-01-02 00:00:00] Stopped before starting',
+    ]);
   });
 });

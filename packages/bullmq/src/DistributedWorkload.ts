@@ -1,13 +1,16 @@
 // Over 350 lines on purpose: every method is one short Redis round trip of the same record, and
 // the class is the whole client side of distributed deployments.
-import { randomUUID } from 'node:crypto';
 import { type JsonValue, type SessionService, UnknownRequestError } from '@rxagents/core';
 import {
+  DEPLOYMENT_DEFAULTS,
+  DEPLOYMENT_LOG,
   DeploymentNotFoundError,
   DeploymentNotWaitingError,
+  formatLogLine,
   InvalidDeploymentConfigError,
   isTerminalStatus,
   type StatusUpdate,
+  type WorkloadClient,
 } from '@rxagents/workloads';
 import {
   concatMap,
@@ -21,18 +24,14 @@ import {
 } from 'rxjs';
 import { type QueueLocation, unavailable } from './connection.js';
 import { fromWire } from './errors.js';
-import {
-  type DeploymentRecord,
-  formatLogLine,
-  parseRecord,
-  RecordScripts,
-  statusOf,
-} from './internal/deploymentRecord.js';
+import { type DeploymentRecord, parseRecord, RecordScripts, statusOf } from './internal/deploymentRecord.js';
 import { QueueClient } from './internal/QueueClient.js';
+import { type Runtime, runtimeOf } from './internal/runtime.js';
 import type { DeploymentJobData, WireError } from './protocol.js';
+import type { RuntimeOptions } from './RuntimeOptions.js';
 
 /** Options of {@link DistributedWorkload}. */
-export interface DistributedWorkloadOptions extends QueueLocation {
+export interface DistributedWorkloadOptions extends QueueLocation, RuntimeOptions {
   /**
    * The workers' session service, to delete a deployment's session on `cleanup`. Without it,
    * `cleanup` removes the deployment's record and logs but leaves its session.
@@ -102,13 +101,15 @@ const ID = /^[A-Za-z0-9._-]+$/;
  * await workload.close();
  * ```
  */
-export class DistributedWorkload {
+export class DistributedWorkload implements WorkloadClient<DistributedDeploymentInfo> {
   private readonly client: QueueClient;
   private readonly options: DistributedWorkloadOptions;
+  private readonly runtime: Runtime;
 
   constructor(options: DistributedWorkloadOptions) {
     this.options = options;
     this.client = new QueueClient(options);
+    this.runtime = runtimeOf(options, 12);
   }
 
   /**
@@ -131,7 +132,7 @@ export class DistributedWorkload {
     if (config.goal !== undefined && (typeof config.goal !== 'string' || config.goal.trim() === '')) {
       problems.push({ field: 'goal', message: 'must be a non-empty string' });
     }
-    const id = config.deploymentId ?? `deployment-${randomUUID().slice(0, 12)}`;
+    const id = config.deploymentId ?? `deployment-${this.runtime.ids()}`;
     if (!ID.test(id))
       problems.push({ field: 'deploymentId', message: `'${id}': use letters, digits, . _ -` });
     if (problems.length === 0) {
@@ -140,7 +141,7 @@ export class DistributedWorkload {
     }
     if (problems.length > 0) throw new InvalidDeploymentConfigError(undefined, problems);
     const invocation = `${id}-r1`;
-    const now = Date.now();
+    const now = this.now();
     const order = await commands.incr(keys.deploymentSeq);
     await commands
       .multi()
@@ -155,7 +156,7 @@ export class DistributedWorkload {
         lines: '1',
       })
       .zadd(keys.deployments, order, id)
-      .rpush(keys.logs(id), formatLogLine(now, `Deployment '${id}' queued: ${config.goal ?? config.spec}`))
+      .rpush(keys.logs(id), formatLogLine(now, DEPLOYMENT_LOG.queued(id, config.goal ?? config.spec)))
       .exec();
     const data: DeploymentJobData = {
       kind: 'deployment',
@@ -179,7 +180,7 @@ export class DistributedWorkload {
    * completes after a `completed` or `failed` status. Errors with `DeploymentNotFoundError`.
    */
   status$(id: string, options: { readonly intervalMillis?: number } = {}): Observable<StatusUpdate> {
-    return timer(0, options.intervalMillis ?? 500).pipe(
+    return timer(0, options.intervalMillis ?? 500, this.runtime.scheduler).pipe(
       switchMap(() => defer(() => from(this.status(id)))),
       distinctUntilChanged((a, b) => a.phase === b.phase && a.status === b.status),
       takeWhile((update) => update.status !== 'completed' && update.status !== 'failed', true),
@@ -187,7 +188,7 @@ export class DistributedWorkload {
   }
 
   /** The last `lines` log lines (default 100), oldest first. @throws DeploymentNotFoundError */
-  async logs(id: string, lines = 100): Promise<readonly string[]> {
+  async logs(id: string, lines: number = DEPLOYMENT_DEFAULTS.logLines): Promise<readonly string[]> {
     await this.record(id);
     if (lines <= 0) return [];
     const { commands } = await this.client.ready();
@@ -231,7 +232,7 @@ export class DistributedWorkload {
         seen = record.lines;
         return fresh <= 0 ? [] : list.slice(list.length - fresh);
       };
-      return timer(0, options.intervalMillis ?? 500).pipe(
+      return timer(0, options.intervalMillis ?? 500, this.runtime.scheduler).pipe(
         concatMap(() => from(poll())),
         takeWhile(() => !over, true),
         concatMap((lines) => from(lines)),
@@ -248,15 +249,15 @@ export class DistributedWorkload {
     if (isTerminalStatus(record.status)) return false;
     if (record.status === 'waiting') {
       // No run holds a waiting deployment: it stops here (`start` waits again on its requests).
-      const at = Date.now();
+      const at = this.now();
       const keys = [this.client.keys.deployment(id), this.client.keys.logs(id)] as const;
-      const line = formatLogLine(at, `Stopped while waiting in phase '${record.phase}'`);
+      const line = formatLogLine(at, DEPLOYMENT_LOG.stopped(record.phase, 'waiting'));
       const { commands } = await this.client.ready();
       await new RecordScripts(commands, this.capacity).finish(keys, 'stopped', at, line);
       return true;
     }
     await this.client.cancel(record.invocation);
-    const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
+    const deadline = this.now() + (this.options.stopTimeoutMillis ?? 10_000);
     const { commands, queue } = await this.client.ready();
     for (;;) {
       const now = await this.record(id);
@@ -264,20 +265,17 @@ export class DistributedWorkload {
       // Taken off the queue before any worker saw it, or its worker is gone: stop it here; a
       // worker that picks it up later finds the cancel flag and leaves it stopped.
       const state = await queue.getJobState(record.invocation);
-      if (state === 'unknown' || Date.now() > deadline) {
-        const at = Date.now();
+      if (state === 'unknown' || this.now() > deadline) {
+        const at = this.now();
         await new RecordScripts(commands, this.capacity).finish(
           [this.client.keys.deployment(id), this.client.keys.logs(id)],
           'stopped',
           at,
-          formatLogLine(
-            at,
-            now.phase === '' ? 'Stopped before starting' : `Stopped during phase '${now.phase}'`,
-          ),
+          formatLogLine(at, DEPLOYMENT_LOG.stopped(now.phase === '' ? undefined : now.phase, now.status)),
         );
         return true;
       }
-      await sleep(50);
+      await this.runtime.sleep(50);
     }
   }
 
@@ -292,12 +290,12 @@ export class DistributedWorkload {
     const keys = this.client.keys;
     const restarts = await commands.hincrby(keys.deployment(id), 'restarts', 1);
     const invocation = `${id}-r${restarts}`;
-    const now = Date.now();
+    const now = this.now();
     await commands
       .multi()
       .hset(keys.deployment(id), { status: 'pending', at: String(now), invocation })
       .hincrby(keys.deployment(id), 'lines', 1)
-      .rpush(keys.logs(id), formatLogLine(now, `Resuming at phase '${record.phase}'`))
+      .rpush(keys.logs(id), formatLogLine(now, DEPLOYMENT_LOG.resuming(record.phase, record.attempt)))
       .exec();
     const data: DeploymentJobData = {
       kind: 'deployment',
@@ -332,12 +330,9 @@ export class DistributedWorkload {
     }
     const { commands, queue } = await this.client.ready();
     const keys = [this.client.keys.deployment(id), this.client.keys.logs(id)] as const;
-    const now = Date.now();
-    const taken = await new RecordScripts(commands, this.capacity).respond(
-      keys,
-      now,
-      formatLogLine(now, `Answering '${requestId}'`),
-    );
+    const now = this.now();
+    const line = formatLogLine(now, DEPLOYMENT_LOG.answered(requestId));
+    const taken = await new RecordScripts(commands, this.capacity).respond(keys, now, line);
     if (!taken.startsWith('=')) throw new DeploymentNotWaitingError(id, taken);
     const invocation = taken.slice(1);
     const data: DeploymentJobData = {
@@ -350,8 +345,8 @@ export class DistributedWorkload {
       ...(record.goal === '' ? {} : { goal: record.goal }),
     };
     await queue.add('deployment', data, this.jobOptions(invocation));
-    const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
-    while (Date.now() < deadline) {
+    const deadline = this.now() + (this.options.stopTimeoutMillis ?? 10_000);
+    while (this.now() < deadline) {
       const [answered, refused] = await commands.hmget(
         keys[0],
         `answered:${invocation}`,
@@ -361,7 +356,7 @@ export class DistributedWorkload {
       if (answered !== null && answered !== undefined) return;
       const now = await this.record(id);
       if (now.invocation !== invocation || now.status === 'stopped') return;
-      await sleep(50);
+      await this.runtime.sleep(50);
     }
   }
 
@@ -379,8 +374,8 @@ export class DistributedWorkload {
       await new Promise<void>((resolve, reject) => {
         sessions
           .deleteSession({
-            appName: this.options.appName ?? 'workloads',
-            userId: this.options.userId ?? 'workload',
+            appName: this.options.appName ?? DEPLOYMENT_DEFAULTS.appName,
+            userId: this.options.userId ?? DEPLOYMENT_DEFAULTS.userId,
             sessionId: id,
           })
           .subscribe({ error: reject, complete: resolve });
@@ -418,7 +413,11 @@ export class DistributedWorkload {
   }
 
   private get capacity(): number {
-    return this.options.logCapacity ?? 1000;
+    return this.options.logCapacity ?? DEPLOYMENT_DEFAULTS.logCapacity;
+  }
+
+  private now(): number {
+    return this.runtime.scheduler.now();
   }
 
   private jobOptions(invocation: string) {
@@ -447,8 +446,4 @@ function infoOf(record: DeploymentRecord): DistributedDeploymentInfo {
     pickups: record.pickups,
     completions: record.completions,
   };
-}
-
-function sleep(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
 }

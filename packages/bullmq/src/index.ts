@@ -7,6 +7,7 @@ export {
 } from './DistributedWorkload.js';
 export { RemoteRunError } from './errors.js';
 export { RemoteRunner, type RemoteRunnerOptions, type RemoteRunRequest } from './RemoteRunner.js';
+export type { RuntimeOptions } from './RuntimeOptions.js';
 export {
   type AgentEntry,
   type DeploymentEntry,

@@ -2,8 +2,6 @@ import type { PendingRequest } from '@rxagents/core';
 import type { DeploymentStatus, StatusUpdate } from '@rxagents/workloads';
 import type { Redis } from 'ioredis';
 
-export { formatLogLine } from '@rxagents/workloads';
-
 /** @internal Fields of a deployment's Redis hash. */
 export interface DeploymentRecord {
   readonly id: string;

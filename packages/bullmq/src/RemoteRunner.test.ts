@@ -221,13 +221,17 @@ describe('RemoteRunner + startWorker', () => {
       return of(ctx.newEvent({ content: text('gate') }));
     });
     const flow = new SequentialAgent({ name: 'flow', subAgents: [step('a'), step('b'), gate, step('c')] });
-    const takeover = { lockDurationMillis: 600, stalledIntervalMillis: 300, concurrency: 1 } as const;
-    const first = await f.worker({
-      sessionService: sessions,
-      agents: { flow },
-      workerId: 'first',
-      ...takeover,
-    });
+    // Workers that take a dead worker's job over quickly.
+    const takeover = (workerId: string) =>
+      f.worker({
+        sessionService: sessions,
+        agents: { flow },
+        workerId,
+        lockDurationMillis: 600,
+        stalledIntervalMillis: 300,
+        concurrency: 1,
+      });
+    const first = await takeover('first');
     const received: Event[] = [];
     const done = new Promise<void>((resolve, reject) =>
       f
@@ -239,12 +243,7 @@ describe('RemoteRunner + startWorker', () => {
     await until(() => received.length === 2, 5000, 'a and b to arrive');
     await first.close({ force: true });
     crashed = true;
-    const second = await f.worker({
-      sessionService: sessions,
-      agents: { flow },
-      workerId: 'second',
-      ...takeover,
-    });
+    const second = await takeover('second');
     const resumed: boolean[] = [];
     second.activity$.subscribe((a) => {
       if (a.type === 'started') resumed.push(a.resumed);

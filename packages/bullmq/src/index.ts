@@ -1,7 +1,7 @@
 export type { QueueLocation, RedisConnection } from './connection.js';
+export type { DistributedDeploymentInfo } from './DistributedDeploymentInfo.js';
 export {
   type DistributedDeploymentConfig,
-  type DistributedDeploymentInfo,
   DistributedWorkload,
   type DistributedWorkloadOptions,
 } from './DistributedWorkload.js';

@@ -1,6 +1,16 @@
 import { agent, InMemorySessionService, sequentialIds, text } from '@rxagents/core';
 import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents/workloads';
-import { asyncScheduler, finalize, firstValueFrom, lastValueFrom, map, timer, toArray } from 'rxjs';
+import {
+  asyncScheduler,
+  finalize,
+  firstValueFrom,
+  lastValueFrom,
+  map,
+  NEVER,
+  of,
+  timer,
+  toArray,
+} from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, ensureServices, REDIS, uniquePrefix, until } from '../test/helpers.js';
 import { DistributedWorkload } from './DistributedWorkload.js';
@@ -160,6 +170,38 @@ describe('DistributedWorkload', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(ran).toEqual([]);
     expect((await f.workload.logs(id)).at(-1)).toMatch(/Stopped before starting$/);
+  });
+
+  it('keeps the attempt in the record: a restart resumes at the phase and attempt it was in', async () => {
+    const f = fixture('attempt');
+    let hold = true;
+    const attemptOf = (ctx: { state: { get(key: string): unknown } }) =>
+      Number(ctx.state.get('deployment:attempt'));
+    // Hangs on its second attempt until released; the goal is met from the second attempt on.
+    const deployer = agent('deployer', (ctx) =>
+      attemptOf(ctx) === 2 && hold ? NEVER : of(ctx.newEvent({ content: text('deployed') })),
+    );
+    const judge = agent('judge', (ctx) =>
+      of(ctx.newEvent({ actions: { stateDelta: { 'goal:met': attemptOf(ctx) >= 2 } } })),
+    );
+    await f.worker({
+      deployments: {
+        site: { goal: 'g', phases: [{ name: 'deploy', agent: deployer }], evaluator: judge, maxAttempts: 3 },
+      },
+    });
+    const id = await f.workload.deploy({ spec: 'site' });
+    const messages = async () => (await f.workload.logs(id)).map((line) => line.replace(/^\[[^\]]+\] /, ''));
+    await until(
+      async () => (await messages()).includes("Phase 'deploy' started (attempt 2/3)"),
+      5000,
+      'attempt 2',
+    );
+    expect(await f.workload.stop(id)).toBe(true);
+    hold = false;
+    expect(await f.workload.start(id)).toBe(true);
+    await until(async () => (await f.workload.status(id)).status === 'completed', 5000, 'completion');
+    expect(await messages()).toContain("Resuming at phase 'deploy' (attempt 2)");
+    expect((await messages()).at(-2)).toBe('Goal met (attempt 2/3)');
   });
 
   it('a spec the worker cannot build fails the deployment (not stuck pending)', async () => {

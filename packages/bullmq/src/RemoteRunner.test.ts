@@ -69,6 +69,14 @@ async function events(service: SessionService, sessionId: string): Promise<reado
 
 beforeAll(() => ensureServices());
 
+// The queue depths the runner reports, polled every 25 ms until the test's cleanup.
+function depthsOf(runner: RemoteRunner): number[] {
+  const depths: number[] = [];
+  const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
+  cleanups.push(async () => depth.unsubscribe());
+  return depths;
+}
+
 describe('RemoteRunner + startWorker', () => {
   it('streams every event of the run in order, and the session ends in PostgreSQL', async () => {
     const f = fixture('stream');
@@ -151,9 +159,7 @@ describe('RemoteRunner + startWorker', () => {
   it('unsubscribing before any worker picked the job up takes it off the queue', async () => {
     const f = fixture('cancel-queued');
     const runner = f.runner('flow');
-    const depths: number[] = [];
-    const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
-    cleanups.push(async () => depth.unsubscribe());
+    const depths = depthsOf(runner);
     const subscription = runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe();
     await until(() => depths.at(-1) === 1, 5000, 'the job to be queued');
     subscription.unsubscribe();
@@ -314,9 +320,7 @@ describe('RemoteRunner + startWorker', () => {
   it('reports the queue depth and runs at most `concurrency` jobs per worker', async () => {
     const f = fixture('limits');
     const runner = f.runner('slow');
-    const depths: number[] = [];
-    const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
-    cleanups.push(async () => depth.unsubscribe());
+    const depths = depthsOf(runner);
     const runs = [1, 2, 3, 4, 5].map((i) =>
       lastValueFrom(runner.run({ userId: 'u1', sessionId: `s${i}`, newMessage: 'go' }).pipe(toArray())),
     );

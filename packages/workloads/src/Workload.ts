@@ -9,6 +9,7 @@ import { asyncScheduler, concat, defer, from, type Observable, type SchedulerLik
 import type { ConfigProblem } from './ConfigProblem.js';
 import type { DeploymentConfig } from './DeploymentConfig.js';
 import type { StatusUpdate } from './DeploymentStatus.js';
+import { DEPLOYMENT_DEFAULTS } from './deploymentDefaults.js';
 import { DeploymentNotFoundError, InvalidDeploymentConfigError } from './errors.js';
 import { GoalSeekingAgent } from './GoalSeekingAgent.js';
 import type { GoalSeekingAgentOptions } from './GoalSeekingAgentOptions.js';
@@ -70,8 +71,8 @@ export class Workload {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.sessionService = options.sessionService ?? new InMemorySessionService();
     this.ids = options.idGenerator ?? randomIds();
-    this.appName = options.appName ?? 'workloads';
-    this.userId = options.userId ?? 'workload';
+    this.appName = options.appName ?? DEPLOYMENT_DEFAULTS.appName;
+    this.userId = options.userId ?? DEPLOYMENT_DEFAULTS.userId;
   }
 
   /**
@@ -131,7 +132,7 @@ export class Workload {
   }
 
   /** The last `lines` log lines (default 100). @throws DeploymentNotFoundError */
-  logs(id: string, lines = 100): readonly string[] {
+  logs(id: string, lines: number = DEPLOYMENT_DEFAULTS.logLines): readonly string[] {
     return this.get(id).logs(lines);
   }
 

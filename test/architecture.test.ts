@@ -32,7 +32,11 @@ function exists(path: string): boolean {
 /** The rows of the import table: package dir → the packages its two columns name. */
 function importTable(): Map<string, { readonly may: Set<string>; readonly never: Set<string> }> {
   const names = (cell: string) =>
-    new Set(packages.filter((p) => new RegExp(`(^|[^\\w/-])${p}([^\\w-]|$)`).test(cell.replace(/@angular\/\S+/g, ''))));
+    new Set(
+      packages.filter((p) =>
+        new RegExp(`(^|[^\\w/-])${p}([^\\w-]|$)`).test(cell.replace(/@angular\/\S+/g, '')),
+      ),
+    );
   const rows = new Map<string, { may: Set<string>; never: Set<string> }>();
   for (const line of doc.split('\n')) {
     const match = /^\| `@rxagents\/([\w-]+)` \| (.*) \| (.*) \|$/.exec(line);
@@ -44,11 +48,17 @@ function importTable(): Map<string, { readonly may: Set<string>; readonly never:
 }
 
 // The `@rxagents/*` packages a package's shipped sources name, with the file of each.
-function workspaceEdges(dir: string): { readonly to: string; readonly file: string; readonly kind: string }[] {
+function workspaceEdges(
+  dir: string,
+): { readonly to: string; readonly file: string; readonly kind: string }[] {
   return shippedSources(join(root, 'packages', dir, 'src')).flatMap((file) =>
     sourceImports(file)
       .filter((i) => i.specifier.startsWith('@rxagents/'))
-      .map((i) => ({ to: packageOf(i.specifier).slice('@rxagents/'.length), file: relative(root, file), kind: i.kind }))
+      .map((i) => ({
+        to: packageOf(i.specifier).slice('@rxagents/'.length),
+        file: relative(root, file),
+        kind: i.kind,
+      }))
       .filter((e) => e.to !== dir),
   );
 }
@@ -73,7 +83,9 @@ describe('docs/architecture.md', () => {
   it('names only files that exist', () => {
     const named = [...doc.matchAll(/`([^`\s]+)`/g)]
       .map((m) => m[1]!)
-      .filter((p) => /\w\.(ts|json|md)$/.test(p) || p.endsWith('/') || /^(packages|examples|test|bench)\//.test(p))
+      .filter(
+        (p) => /\w\.(ts|json|md)$/.test(p) || p.endsWith('/') || /^(packages|examples|test|bench)\//.test(p),
+      )
       .filter((p) => !/^[@.]/.test(p) && !p.includes('*'));
     expect(named.length).toBeGreaterThan(15);
     expect(named.filter((p) => !exists(p))).toEqual([]);
@@ -94,16 +106,24 @@ describe('docs/architecture.md', () => {
     expect([...importTable().keys()].sort()).toEqual([...packages].sort());
   });
 
-  it.each(packages)('@rxagents/%s imports only the @rxagents packages its row allows, and declares them', (dir) => {
-    const row = importTable().get(dir)!;
-    const declared = manifest(dir);
-    const deps = { ...declared.dependencies, ...declared.peerDependencies };
-    const edges = workspaceEdges(dir);
-    const disallowed = edges.filter((e) => !row.may.has(e.to) || row.never.has(e.to));
-    expect(disallowed.map((e) => `${e.file} imports @rxagents/${e.to}`)).toEqual([]);
-    const undeclared = edges.filter((e) => deps[`@rxagents/${e.to}`] === undefined);
-    expect(undeclared.map((e) => `${e.file}: @rxagents/${e.to} is not in package.json`)).toEqual([]);
-  });
+  it.each(packages)(
+    '@rxagents/%s imports only the @rxagents packages its row allows, and declares them',
+    (dir) => {
+      const row = importTable().get(dir)!;
+      const declared = manifest(dir);
+      const deps = { ...declared.dependencies, ...declared.peerDependencies };
+      const edges = workspaceEdges(dir);
+      const disallowed = edges.filter((e) => !row.may.has(e.to) || row.never.has(e.to));
+      expect(disallowed.map((e) => `${e.file} imports @rxagents/${e.to}`)).toEqual([]);
+      const undeclared = edges.filter((e) => deps[`@rxagents/${e.to}`] === undefined);
+      expect(undeclared.map((e) => `${e.file}: @rxagents/${e.to} is not in package.json`)).toEqual([]);
+      // And the row allows nothing the package could not import: what it names, it depends on.
+      const unused = [...row.may].filter((p) => p !== dir && deps[`@rxagents/${p}`] === undefined);
+      expect(unused.map((p) => `the row allows @rxagents/${p}, which package.json does not name`)).toEqual(
+        [],
+      );
+    },
+  );
 
   it.each(packages)('@rxagents/%s loads its optional peers on demand only', (dir) => {
     const optional = Object.entries(manifest(dir).peerDependenciesMeta ?? {})

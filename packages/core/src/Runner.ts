@@ -93,9 +93,12 @@ export interface RunRequest {
  *
  * @example
  * ```ts
- * import { InMemorySessionService, Runner, text } from '@rxagents/core';
- * const runner = new Runner({ appName: 'stories', agent: flow, sessionService: new InMemorySessionService() });
- * runner.run({ userId: 'u1', sessionId: 's1', newMessage: text('a story about a fox') })
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: text('a story about a fox') })
  *   .subscribe((e) => console.log(e.author, e.actions.stateDelta));
  * ```
  */

@@ -76,9 +76,11 @@ export interface PostgresSessionServiceOptions {
  *
  * @example
  * ```ts
- * import { Runner } from '@rxagents/core';
+ * import { agent, Runner, text } from '@rxagents/core';
  * import { PostgresSessionService } from '@rxagents/postgres';
+ * import { firstValueFrom, lastValueFrom, of } from 'rxjs';
  *
+ * const flow = agent('flow', (ctx) => of(ctx.newEvent({ content: text('A fox.'), actions: { stateDelta: { told: true } } })));
  * const sessions = new PostgresSessionService({ connectionString: 'postgres://127.0.0.1/app' });
  * const runner = new Runner({ appName: 'stories', agent: flow, sessionService: sessions });
  * await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'a fox' }));

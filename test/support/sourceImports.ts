@@ -53,27 +53,23 @@ export function sourceImports(file: string): readonly SourceImport[] {
 function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
   const clause = node.importClause;
   if (clause === undefined) return false; // `import 'x'`: loaded for its effects
-  if (clause.isTypeOnly) return true;
-  if (clause.name !== undefined) return false;
   const bindings = clause.namedBindings;
   return (
-    bindings !== undefined &&
-    ts.isNamedImports(bindings) &&
-    bindings.elements.length > 0 &&
-    bindings.elements.every((e) => e.isTypeOnly)
+    clause.isTypeOnly ||
+    (clause.name === undefined &&
+      bindings !== undefined &&
+      ts.isNamedImports(bindings) &&
+      allTypes(bindings.elements))
   );
 }
 
 function isTypeOnlyExport(node: ts.ExportDeclaration): boolean {
-  if (node.isTypeOnly) return true;
   const clause = node.exportClause;
-  return (
-    clause !== undefined &&
-    ts.isNamedExports(clause) &&
-    clause.elements.length > 0 &&
-    clause.elements.every((e) => e.isTypeOnly)
-  );
+  return node.isTypeOnly || (clause !== undefined && ts.isNamedExports(clause) && allTypes(clause.elements));
 }
+
+const allTypes = (elements: readonly { readonly isTypeOnly: boolean }[]): boolean =>
+  elements.length > 0 && elements.every((e) => e.isTypeOnly);
 
 /** The `.ts` files under `dir` that ship (tests and type tests left out). */
 export function shippedSources(dir: string): readonly string[] {

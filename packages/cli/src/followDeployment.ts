@@ -1,4 +1,4 @@
-import { isTerminalStatus, type StatusUpdate, type WorkloadClient } from '@rxagents/workloads';
+import type { StatusUpdate, WorkloadClient } from '@rxagents/workloads';
 
 /**
  * The lines of `fetched` (the last lines of a log) that come after `seen` (the last lines already
@@ -65,6 +65,9 @@ export async function followDeployment(
   id: string,
   options: FollowOptions,
 ): Promise<FollowEnd> {
+  // Loaded here, not with the CLI: @rxagents/workloads is an optional peer (`rxagents run` works
+  // without it), and a deployment to follow means it is installed.
+  const { isTerminalStatus } = await import('@rxagents/workloads');
   let seen = options.seen.slice(-FOLLOW_WINDOW);
   let last: StatusUpdate | undefined;
   for (;;) {

@@ -18,6 +18,19 @@ class ShelfLifeError extends RxAgentsError {
 }
 registerErrorClass('INVALID_STATE', ShelfLifeError);
 
+// A code of the app's own, added to the open set of codes by declaration merging.
+declare module './errors.js' {
+  interface RxAgentsErrorCodes {
+    SHELF_EXPIRED: true;
+  }
+}
+class ExpiredError extends RxAgentsError {
+  constructor(agent: string) {
+    super('SHELF_EXPIRED', `'${agent}' expired`, { agent, field: 'expiry' });
+  }
+}
+registerErrorClass('SHELF_EXPIRED', ExpiredError);
+
 describe('errorFromCode', () => {
   it('rebuilds a core error as its class, with the fields it is given', () => {
     const error = errorFromCode('SESSION_CONFLICT', 'taken', {
@@ -72,6 +85,18 @@ describe('errorFromCode', () => {
       expect(error).toMatchObject({ name: 'ElsewhereError', message: 'm', n: 1 });
     }
     expect(errorFromCode('NOT_A_CODE', 'm').code).toBe('NOT_A_CODE');
+  });
+
+  it("rebuilds a class registered under an app's own code as that class", () => {
+    const error = errorFromCode('SHELF_EXPIRED', "'milk' expired", {
+      name: 'ExpiredError',
+      agent: 'milk',
+      field: 'expiry',
+    });
+    expect(error).toBeInstanceOf(ExpiredError);
+    expect(error).toMatchObject({ code: 'SHELF_EXPIRED', agent: 'milk', field: 'expiry' });
+    // @ts-expect-error a code nobody declared is a compile error, not a silent new kind
+    expect(() => new RxAgentsError('SHELF_EXPIRD', 'typo')).not.toThrow();
   });
 
   it('fields cannot overwrite the code, message, agent or field', () => {

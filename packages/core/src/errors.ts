@@ -1,31 +1,60 @@
-/** Machine-readable kind of an {@link RxAgentsError}, for every `@rxagents/*` package. */
-export type RxAgentsErrorCode =
-  | 'INVALID_AGENT_CONFIG'
-  | 'INVALID_STATE'
-  | 'INVALID_AGENT_OUTPUT'
-  | 'INVALID_REQUEST'
-  | 'AGENT_NOT_FOUND'
-  | 'STATE_CONFLICT'
-  | 'AGENT_TIMEOUT'
-  | 'SESSION_NOT_FOUND'
-  | 'SESSION_EXISTS'
-  | 'LLM_CALLS_LIMIT_EXCEEDED'
-  | 'MODEL_CALL_FAILED'
-  | 'DEPLOYMENT_NOT_FOUND'
-  | 'DEPLOYMENT_NOT_WAITING'
-  | 'SESSION_CONFLICT'
-  | 'SESSION_STORE_FAILED'
-  | 'BACKEND_UNAVAILABLE'
-  | 'REMOTE_RUN_FAILED'
-  | 'GRAPH_STEPS_EXCEEDED'
-  | 'STATE_SCHEMA'
-  | 'MCP_TOOL_FAILED'
-  | 'NOTHING_PENDING'
-  | 'UNKNOWN_REQUEST'
-  | 'REQUEST_ALREADY_ANSWERED'
-  | 'INVALID_ANSWER'
-  | 'REQUEST_ID_COLLISION'
-  | 'REPLAY_DIVERGED';
+/**
+ * The codes an {@link RxAgentsError} may carry, as the keys of this interface. It is open: an
+ * app or package that raises errors of its own kind adds its codes by augmenting it (declaration
+ * merging), so `code` stays a checked union — a typo in a code is a compile error — without
+ * every package having to be listed here. Why an interface and not `string`: a closed union made
+ * a user's class reuse one of our codes; plain `string` would lose the check.
+ *
+ * @example
+ * ```ts
+ * import { RxAgentsError, type RxAgentsErrorCode, registerErrorClass } from '@rxagents/core';
+ *
+ * declare module '@rxagents/core' {
+ *   interface RxAgentsErrorCodes {
+ *     QUOTA_EXCEEDED: true;
+ *   }
+ * }
+ *
+ * class QuotaExceededError extends RxAgentsError {
+ *   constructor(agent: string) {
+ *     super('QUOTA_EXCEEDED', `Agent '${agent}': quota exceeded`, { agent, field: 'quota' });
+ *   }
+ * }
+ * registerErrorClass('QUOTA_EXCEEDED', QuotaExceededError);
+ * const code: RxAgentsErrorCode = 'QUOTA_EXCEEDED';
+ * ```
+ */
+export interface RxAgentsErrorCodes {
+  INVALID_AGENT_CONFIG: true;
+  INVALID_STATE: true;
+  INVALID_AGENT_OUTPUT: true;
+  INVALID_REQUEST: true;
+  AGENT_NOT_FOUND: true;
+  STATE_CONFLICT: true;
+  AGENT_TIMEOUT: true;
+  SESSION_NOT_FOUND: true;
+  SESSION_EXISTS: true;
+  LLM_CALLS_LIMIT_EXCEEDED: true;
+  MODEL_CALL_FAILED: true;
+  DEPLOYMENT_NOT_FOUND: true;
+  DEPLOYMENT_NOT_WAITING: true;
+  SESSION_CONFLICT: true;
+  SESSION_STORE_FAILED: true;
+  BACKEND_UNAVAILABLE: true;
+  REMOTE_RUN_FAILED: true;
+  GRAPH_STEPS_EXCEEDED: true;
+  STATE_SCHEMA: true;
+  MCP_TOOL_FAILED: true;
+  NOTHING_PENDING: true;
+  UNKNOWN_REQUEST: true;
+  REQUEST_ALREADY_ANSWERED: true;
+  INVALID_ANSWER: true;
+  REQUEST_ID_COLLISION: true;
+  REPLAY_DIVERGED: true;
+}
+
+/** Machine-readable kind of an {@link RxAgentsError}: a key of {@link RxAgentsErrorCodes}. */
+export type RxAgentsErrorCode = keyof RxAgentsErrorCodes & string;
 
 /**
  * Base class of every error the framework raises on bad input.

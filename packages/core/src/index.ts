@@ -41,6 +41,7 @@ export {
   InvalidStateError,
   RxAgentsError,
   type RxAgentsErrorCode,
+  type RxAgentsErrorCodes,
   SessionConflictError,
   SessionExistsError,
   SessionNotFoundError,

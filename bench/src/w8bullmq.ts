@@ -123,7 +123,14 @@ async function measure(system: W8System, inFlight: number, millis: number): Prom
 function spawnWorker(): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@rxagents/source', '--import', 'tsx/esm', resolve(here, 'w8worker.ts')],
+    [
+      // W8_WORKER_FLAGS: extra node flags of the workers (e.g. `--cpu-prof` to profile them).
+      ...(process.env.W8_WORKER_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--conditions=@rxagents/source',
+      '--import',
+      'tsx/esm',
+      resolve(here, 'w8worker.ts'),
+    ],
     { env: { ...process.env, W8_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((ready, fail) => {
@@ -196,7 +203,9 @@ async function countCommands(n: number): Promise<void> {
       Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
     return [(own.user + own.system) / 1e6, ticks / 100, server];
   };
-  for (const system of [rxagents(), await floor(1)]) {
+  const only = process.argv.indexOf('--only');
+  const systems = [rxagents(), await floor(1)];
+  for (const system of systems.filter((s) => only < 0 || s.name === process.argv[only + 1])) {
     await measure(system, 1, 1000);
     const before = await stats();
     const cpu0 = await cpu();
@@ -217,8 +226,8 @@ async function countCommands(n: number): Promise<void> {
     console.log(
       `${system.name}: ${total.toFixed(1)} commands per invocation: ${perInvocation.map(([name, calls]) => `${name} ${calls.toFixed(2)}`).join(', ')}`,
     );
-    await system.close();
   }
+  for (const system of systems) await system.close();
   await redis.quit();
 }
 

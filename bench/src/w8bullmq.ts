@@ -126,7 +126,8 @@ function spawnWorker(): Promise<ChildProcess> {
     [
       // W8_WORKER_FLAGS: extra node flags of the workers (e.g. `--cpu-prof` to profile them).
       ...(process.env.W8_WORKER_FLAGS?.split(' ').filter(Boolean) ?? []),
-      '--conditions=@rxagents/source',
+      // The workers load the packages as this process does (built, or the sources with bench:w8:source).
+      ...process.execArgv.filter((flag) => flag.startsWith('--conditions')),
       '--import',
       'tsx/esm',
       resolve(here, 'w8worker.ts'),
@@ -181,7 +182,7 @@ try {
   console.log(`(deleted ${dropped} keys under ${prefix})`);
 }
 
-// Redis commands per invocation of each system, one worker, one in flight, from INFO
+// Redis commands and CPU per invocation of each system, one worker, `--in-flight K` (default 1), from INFO
 // commandstats (exact only on a Redis of its own: W8_REDIS_PORT).
 async function countCommands(n: number): Promise<void> {
   children.push(await spawnWorker());
@@ -204,13 +205,20 @@ async function countCommands(n: number): Promise<void> {
     return [(own.user + own.system) / 1e6, ticks / 100, server];
   };
   const only = process.argv.indexOf('--only');
-  const systems = [rxagents(), await floor(1)];
+  const inFlightArg = process.argv.indexOf('--in-flight');
+  const inFlight = inFlightArg < 0 ? 1 : Number(process.argv[inFlightArg + 1]);
+  const systems = [rxagents(), await floor(inFlight)];
   for (const system of systems.filter((s) => only < 0 || s.name === process.argv[only + 1])) {
-    await measure(system, 1, 1000);
+    await measure(system, inFlight, 1000);
     const before = await stats();
     const cpu0 = await cpu();
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) await system.run(`${system.name}-count-${++sequenceNumber}`, 0);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async (_, lane) => {
+        while (next++ < n) await system.run(`${system.name}-count-${++sequenceNumber}`, lane);
+      }),
+    );
     const wall = performance.now() - t0;
     const cpu1 = await cpu();
     const after = await stats();

@@ -45,6 +45,8 @@ type XReadReply = [string, [string, string[]][]][] | null;
  */
 export class StreamReader {
   private readonly follows = new Set<Follow>();
+  // The same follows by stream, so that a reply is handed out without a scan of all of them.
+  private readonly byStream = new Map<string, Follow[]>();
   private readonly wakeKey: string;
   private wakeCursor = '0';
   private connection: Promise<Redis> | undefined;
@@ -71,6 +73,9 @@ export class StreamReader {
     }
     const follow: Follow = { stream, follower, cursor: '0', heard: true };
     this.follows.add(follow);
+    const same = this.byStream.get(stream);
+    if (same === undefined) this.byStream.set(stream, [follow]);
+    else same.push(follow);
     this.timer ??= setInterval(() => this.tick(), this.pollMillis);
     if (this.reading) this.wake();
     else void this.loop();
@@ -99,7 +104,11 @@ export class StreamReader {
   }
 
   private drop(follow: Follow): void {
-    if (!this.follows.delete(follow) || this.follows.size > 0) return;
+    if (!this.follows.delete(follow)) return;
+    const same = this.byStream.get(follow.stream)?.filter((other) => other !== follow) ?? [];
+    if (same.length === 0) this.byStream.delete(follow.stream);
+    else this.byStream.set(follow.stream, same);
+    if (this.follows.size > 0) return;
     clearInterval(this.timer);
     this.timer = undefined;
     // Nothing left to read: end the blocked read rather than leave it waiting on Redis.
@@ -144,12 +153,15 @@ export class StreamReader {
   // The keys to read and, per key, the earliest cursor of its follows (one stream may be followed
   // twice: two calls with the same invocation id).
   private cursors(): [string[], string[]] {
-    const earliest = new Map<string, string>([[this.wakeKey, this.wakeCursor]]);
-    for (const { stream, cursor } of this.follows) {
-      const known = earliest.get(stream);
-      if (known === undefined || isAfter(known, cursor)) earliest.set(stream, cursor);
+    const keys = [this.wakeKey];
+    const cursors = [this.wakeCursor];
+    for (const [stream, follows] of this.byStream) {
+      let earliest = follows[0]!.cursor;
+      for (const { cursor } of follows) if (isAfter(earliest, cursor)) earliest = cursor;
+      keys.push(stream);
+      cursors.push(earliest);
     }
-    return [[...earliest.keys()], [...earliest.values()]];
+    return [keys, cursors];
   }
 
   private deliver(reply: NonNullable<XReadReply>): void {
@@ -158,9 +170,10 @@ export class StreamReader {
         this.wakeCursor = entries.at(-1)?.[0] ?? this.wakeCursor;
         continue;
       }
-      for (const follow of [...this.follows]) {
-        if (follow.stream === key) this.deliverTo(follow, entries);
-      }
+      const follows = this.byStream.get(key);
+      if (follows === undefined) continue;
+      if (follows.length === 1) this.deliverTo(follows[0]!, entries);
+      else for (const follow of follows) this.deliverTo(follow, entries);
     }
   }
 
@@ -203,15 +216,21 @@ export class StreamReader {
   private failAll(error: unknown): void {
     const follows = [...this.follows];
     this.follows.clear();
+    this.byStream.clear();
     clearInterval(this.timer);
     this.timer = undefined;
     for (const follow of follows) follow.follower.fail(error);
   }
 }
 
-// Stream ids are `<ms>-<seq>`; the cursor before the first entry is '0'.
+// Stream ids are `<ms>-<seq>`; the cursor before the first entry is '0'. Usually the entry comes
+// from a read at this very cursor, and the texts differ.
 function isAfter(a: string, b: string): boolean {
-  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
-  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
-  return aMs > bMs || (aMs === bMs && aSeq > bSeq);
+  if (a === b) return false;
+  if (b === '0') return true;
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  const aMs = Number(a.slice(0, aDash));
+  const bMs = Number(b.slice(0, bDash));
+  return aMs > bMs || (aMs === bMs && Number(a.slice(aDash + 1)) > Number(b.slice(bDash + 1)));
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Event, InvalidRequestError, type JsonValue, type RunRequest } from '@rxagents/core';
 import type { Redis } from 'ioredis';
 import { fromEvent, Observable, takeUntil } from 'rxjs';
@@ -6,11 +5,13 @@ import type { QueueLocation } from './connection.js';
 import { RemoteRunError } from './errors.js';
 import { QueueClient } from './internal/QueueClient.js';
 import { RunStream } from './internal/runStream.js';
+import { type Runtime, runtimeOf } from './internal/runtime.js';
 import { StreamReader } from './internal/streamReader.js';
 import type { RunJobData } from './protocol.js';
+import type { RuntimeOptions } from './RuntimeOptions.js';
 
 /** Options of {@link RemoteRunner}. */
-export interface RemoteRunnerOptions extends QueueLocation {
+export interface RemoteRunnerOptions extends QueueLocation, RuntimeOptions {
   /** App name of the sessions (as `Runner`'s). */
   readonly appName: string;
   /** Name of the agent in the workers' `agents` registry. */
@@ -79,16 +80,18 @@ export class RemoteRunner {
   private readonly pollMillis: number;
   private readonly keepJobsSeconds: number;
   private readonly reader: StreamReader;
+  private readonly runtime: Runtime;
   // A worker announced the agent: announcements are never withdrawn, so one check is enough.
   private hosted = false;
 
   constructor(options: RemoteRunnerOptions) {
+    this.runtime = runtimeOf(options);
     this.appName = options.appName;
     this.agent = options.agent;
     this.client = new QueueClient(options);
     this.pollMillis = options.pollMillis ?? 1000;
     this.keepJobsSeconds = options.keepJobsSeconds ?? 3600;
-    this.reader = new StreamReader(this.client, this.pollMillis);
+    this.reader = new StreamReader(this.client, this.pollMillis, this.runtime.scheduler);
   }
 
   /** Runs one invocation on a worker; cold: nothing is enqueued until subscription. */
@@ -99,7 +102,7 @@ export class RemoteRunner {
         subscriber.complete();
         return;
       }
-      const invocationId = request.invocationId ?? `inv-${randomUUID()}`;
+      const invocationId = request.invocationId ?? `inv-${this.runtime.ids()}`;
       if (invocationId.includes(':')) {
         subscriber.error(
           new InvalidRequestError(this.agent, 'invocationId', `must not contain ':' (got '${invocationId}')`),

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { type BaseAgent, InvalidAgentConfigError, type SessionService } from '@rxagents/core';
-import type { DeploymentSpec } from '@rxagents/workloads';
+import { DEPLOYMENT_DEFAULTS, type DeploymentSpec } from '@rxagents/workloads';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type Observable, Subject } from 'rxjs';
@@ -9,9 +8,11 @@ import { deploymentProcessor } from './internal/deploymentProcessor.js';
 import { RecordScripts } from './internal/deploymentRecord.js';
 import { JobRegistry } from './internal/jobRegistry.js';
 import { runProcessor } from './internal/runProcessor.js';
+import { runtimeOf } from './internal/runtime.js';
 import type { WorkerContext } from './internal/workerContext.js';
 import { Keys } from './keys.js';
 import type { JobData, JobResult } from './protocol.js';
+import type { RuntimeOptions } from './RuntimeOptions.js';
 
 /** An agent a worker hosts: one instance shared by every run, or a factory called per run. */
 export type AgentEntry = BaseAgent | (() => BaseAgent);
@@ -42,7 +43,7 @@ type WithOptionalGoal<S> = S extends unknown ? Omit<S, 'goal'> & { readonly goal
 export type DeploymentEntry = HostedDeploymentSpec | ((request: DeploymentRequest) => HostedDeploymentSpec);
 
 /** Options of {@link startWorker}. */
-export interface WorkerOptions extends QueueLocation {
+export interface WorkerOptions extends QueueLocation, RuntimeOptions {
   /** Where sessions live; must be shared by every worker (e.g. `PostgresSessionService`). */
   readonly sessionService: SessionService;
   /** Agents `RemoteRunner`s can run, by name. */
@@ -141,7 +142,12 @@ export interface WorkerHandle {
  * @example
  * ```ts
  * import { startWorker } from '@rxagents/bullmq';
+ * import { agent, text } from '@rxagents/core';
  * import { PostgresSessionService } from '@rxagents/postgres';
+ * import { of } from 'rxjs';
+ *
+ * const storyFlow = agent('story_flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
+ * const build = agent('build', (ctx) => of(ctx.newEvent({ content: text('built') })));
  * const worker = await startWorker({
  *   connection: 'redis://127.0.0.1:6379',
  *   sessionService: new PostgresSessionService({ connectionString: 'postgres://127.0.0.1/app' }),
@@ -155,7 +161,8 @@ export interface WorkerHandle {
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const location = locate(options);
   const keys = new Keys(location);
-  const workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+  const runtime = runtimeOf(options, 8);
+  const workerId = options.workerId ?? `worker-${runtime.ids()}`;
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidAgentConfigError(workerId, 'concurrency', `must be an integer ≥ 1, got ${concurrency}`);
@@ -163,7 +170,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const agents = options.agents ?? {};
   const specs = options.deployments ?? {};
   const { commands, subscriber } = await connectBoth(location);
-  const jobs = new JobRegistry(commands, keys);
+  const jobs = new JobRegistry(commands, keys, runtime.scheduler);
   const activity = new Subject<WorkerActivity>();
   await advertise(commands, keys, agents, specs);
   subscriber.on('message', (_channel: string, invocationId: string) => jobs.cancel(invocationId));
@@ -176,13 +183,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     sessionService: options.sessionService,
     jobs,
     report: (a) => activity.next(a),
+    scheduler: runtime.scheduler,
   };
   const processRun = runProcessor(ctx, { agents, streamTtlSeconds: options.eventStreamTtlSeconds ?? 3600 });
   const processDeployment = deploymentProcessor(ctx, {
     specs,
-    appName: options.appName ?? 'workloads',
-    userId: options.userId ?? 'workload',
-    scripts: new RecordScripts(commands, options.logCapacity ?? 1000),
+    appName: options.appName ?? DEPLOYMENT_DEFAULTS.appName,
+    userId: options.userId ?? DEPLOYMENT_DEFAULTS.userId,
+    scripts: new RecordScripts(commands, options.logCapacity ?? DEPLOYMENT_DEFAULTS.logCapacity),
   });
   const worker = new Worker<JobData, JobResult>(
     location.queueName,

@@ -1,11 +1,18 @@
 import { type Event, Runner } from '@rxagents/core';
-import { GoalSeekingAgent, InvalidDeploymentConfigError } from '@rxagents/workloads';
-import type { Observable } from 'rxjs';
+import {
+  DEPLOYMENT_LOG,
+  type DeploymentProjection,
+  type DeploymentStatus,
+  deploymentProjector,
+  formatLogLine,
+  GoalSeekingAgent,
+  InvalidDeploymentConfigError,
+} from '@rxagents/workloads';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { DeploymentJobData, JobResult } from '../protocol.js';
 import type { DeploymentEntry } from '../startWorker.js';
-import { type DeploymentRecord, formatLogLine, parseRecord, type RecordScripts } from './deploymentRecord.js';
+import { type DeploymentRecord, parseRecord, type RecordScripts } from './deploymentRecord.js';
 import { type PipelinedWrites, pipelinedWrites } from './pipelinedWrites.js';
-import { deploymentProjector, type Projection } from './projector.js';
 import { WaitingDeployment } from './waitingDeployment.js';
 import type { JobProcessor, WorkerContext } from './workerContext.js';
 
@@ -29,7 +36,7 @@ interface Attempt {
   waiting: WaitingDeployment | undefined;
 }
 
-type Start = { phase: string; status: string };
+type Start = { phase: string; status: DeploymentStatus };
 
 /**
  * The processor of deployment jobs: runs the spec's `GoalSeekingAgent` over the shared sessions
@@ -56,10 +63,10 @@ export function deploymentProcessor(
     try {
       outcome = await run(ctx, hosting, attempt, record, resumed);
     } catch (error: unknown) {
-      return failed(hosting.scripts, attempt, error);
+      return failed(hosting.scripts, attempt, error, ctx.scheduler);
     }
     if (outcome === 'waits') return { outcome: 'completed' };
-    return ended(hosting.scripts, attempt, outcome);
+    return ended(hosting.scripts, attempt, outcome, ctx.scheduler);
   };
 }
 
@@ -75,7 +82,7 @@ async function run(
   const start = await pickUp(ctx, hosting.scripts, attempt, record, seeker, goal, resumed);
   attempt.lastPhase = start.phase;
   ctx.report({ type: 'started', jobId: data.invocationId, kind: 'deployment', name: data.spec, resumed });
-  const project = deploymentProjector(seeker.name, start, seeker.maxAttempts, seeker.evaluator !== undefined);
+  const project = deploymentProjector(seeker, start);
   const session = { appName: hosting.appName, userId: hosting.userId, sessionId: data.deploymentId };
   const waiting = new WaitingDeployment(
     ctx.sessionService,
@@ -83,6 +90,7 @@ async function run(
     attempt.recordKeys,
     session,
     data.invocationId,
+    ctx.scheduler,
   );
   attempt.waiting = waiting;
   // Restarted after a stop while it waited for input: it waits again (running would ask anew).
@@ -118,6 +126,7 @@ function goalSeeker(
     sessionService: ctx.sessionService,
     appName: hosting.appName,
     userId: hosting.userId,
+    scheduler: ctx.scheduler,
   });
   return { seeker, goal };
 }
@@ -143,7 +152,7 @@ async function pickUp(
   await scripts.log(
     attempt.recordKeys,
     formatLogLine(
-      Date.now(),
+      ctx.scheduler.now(),
       resumed
         ? `Worker ${workerId} resumed the run (its worker was lost; pick-up ${pickups})`
         : `Worker ${workerId} picked the run up`,
@@ -159,7 +168,8 @@ function seekerEvents$(
   goal: string,
   data: DeploymentJobData,
 ): Observable<Event> {
-  const runner = new Runner({ appName: hosting.appName, agent: seeker, sessionService: ctx.sessionService });
+  const { sessionService, scheduler } = ctx;
+  const runner = new Runner({ appName: hosting.appName, agent: seeker, sessionService, scheduler });
   return runner.run({
     userId: hosting.userId,
     sessionId: data.deploymentId,
@@ -175,7 +185,7 @@ function seekerEvents$(
 function projection(
   scripts: RecordScripts,
   attempt: Attempt,
-  project: (event: Event) => Projection,
+  project: (event: Event) => DeploymentProjection,
 ): (event: Event) => void {
   const { data, recordKeys, writes } = attempt;
   let seq = 0;
@@ -192,14 +202,19 @@ function projection(
 }
 
 // A refused answer leaves the deployment waiting; any other error marks it failed.
-async function failed(scripts: RecordScripts, attempt: Attempt, error: unknown): Promise<JobResult> {
+async function failed(
+  scripts: RecordScripts,
+  attempt: Attempt,
+  error: unknown,
+  clock: SchedulerLike,
+): Promise<JobResult> {
   const { data, waiting, answered, lastPhase, recordKeys } = attempt;
   if (data.answers !== undefined && !answered && (await waiting?.refuse(lastPhase, error))) {
     return { outcome: 'completed' };
   }
-  const at = Date.now();
+  const at = clock.now();
   const message = error instanceof Error ? error.message : String(error);
-  await scripts.finish(recordKeys, 'failed', at, formatLogLine(at, `Failed: ${message}`));
+  await scripts.finish(recordKeys, 'failed', at, formatLogLine(at, DEPLOYMENT_LOG.failed(message)));
   throw error;
 }
 
@@ -209,26 +224,17 @@ async function ended(
   scripts: RecordScripts,
   attempt: Attempt,
   outcome: 'completed' | 'cancelled',
+  clock: SchedulerLike,
 ): Promise<JobResult> {
   const { recordKeys, lastPhase } = attempt;
   // A run that paused for input completed without a final status: the deployment waits.
   if (outcome === 'completed' && (await attempt.waiting!.settle(lastPhase))) return { outcome };
-  const at = Date.now();
+  const at = clock.now();
   if (outcome === 'cancelled') {
-    await scripts.finish(
-      recordKeys,
-      'stopped',
-      at,
-      formatLogLine(at, `Stopped during phase '${lastPhase}'`),
-      lastPhase,
-    );
+    const line = formatLogLine(at, DEPLOYMENT_LOG.stopped(lastPhase, 'running'));
+    await scripts.finish(recordKeys, 'stopped', at, line, lastPhase);
   } else {
-    await scripts.finish(
-      recordKeys,
-      'failed',
-      at,
-      formatLogLine(at, 'Failed: the run ended before reaching a final status'),
-    );
+    await scripts.finish(recordKeys, 'failed', at, formatLogLine(at, DEPLOYMENT_LOG.noFinalStatus));
   }
   attempt.writes.check();
   return { outcome };

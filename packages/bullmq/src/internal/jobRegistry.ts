@@ -1,6 +1,14 @@
 import type { Event } from '@rxagents/core';
 import type { Redis } from 'ioredis';
-import { type Observable, Subject } from 'rxjs';
+import {
+  asyncScheduler,
+  firstValueFrom,
+  type Observable,
+  race,
+  type SchedulerLike,
+  Subject,
+  timer,
+} from 'rxjs';
 import type { Keys } from '../keys.js';
 
 interface RunningJob {
@@ -23,6 +31,7 @@ export class JobRegistry {
   constructor(
     private readonly commands: Redis,
     private readonly keys: Keys,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {}
 
   /** Jobs picked up and not settled yet. */
@@ -44,14 +53,9 @@ export class JobRegistry {
   /** Resolves when no job is in flight, or after `graceMillis` (never, when infinite). */
   whenDrained(graceMillis: number): Promise<void> {
     if (this.pickedUp === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = Number.isFinite(graceMillis) ? setTimeout(resolve, graceMillis) : undefined;
-      const done = this.drained.subscribe(() => {
-        clearTimeout(timer);
-        done.unsubscribe();
-        resolve();
-      });
-    });
+    const drained = this.drained.asObservable();
+    const end = Number.isFinite(graceMillis) ? race(drained, timer(graceMillis, this.scheduler)) : drained;
+    return firstValueFrom(end).then(() => undefined);
   }
 
   /** Whether this worker crashed on purpose (its errors are expected then). */

@@ -57,7 +57,8 @@ function hostedAgent(ctx: WorkerContext, hosting: RunHosting, name: string): Age
 }
 
 function runEvents$(ctx: WorkerContext, agent: BaseAgent, data: RunJobData): Observable<Event> {
-  const runner = new Runner({ appName: data.appName, agent, sessionService: ctx.sessionService });
+  const { sessionService, scheduler } = ctx;
+  const runner = new Runner({ appName: data.appName, agent, sessionService, scheduler });
   return runner.run({
     userId: data.userId,
     sessionId: data.sessionId,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { interval, type SchedulerLike, type Subscription } from 'rxjs';
 import { unavailable } from '../connection.js';
 import type { QueueClient } from './QueueClient.js';
 
@@ -55,13 +56,15 @@ export class StreamReader {
   private reads = 0;
   private wokenRead = 0;
   private reading = false;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: Subscription | undefined;
   private closed = false;
 
   constructor(
     private readonly client: QueueClient,
     private readonly pollMillis: number,
+    private readonly scheduler: SchedulerLike,
   ) {
+    // Random, not from the runner's id generator: readers of other processes must never share it.
     this.wakeKey = `${client.keys.base}:wake:${randomUUID()}`;
   }
 
@@ -76,7 +79,7 @@ export class StreamReader {
     const same = this.byStream.get(stream);
     if (same === undefined) this.byStream.set(stream, [follow]);
     else same.push(follow);
-    this.timer ??= setInterval(() => this.tick(), this.pollMillis);
+    this.timer ??= interval(this.pollMillis, this.scheduler).subscribe(() => this.tick());
     if (this.reading) this.wake();
     else void this.loop();
     return {
@@ -109,7 +112,7 @@ export class StreamReader {
     if (same.length === 0) this.byStream.delete(follow.stream);
     else this.byStream.set(follow.stream, same);
     if (this.follows.size > 0) return;
-    clearInterval(this.timer);
+    this.timer?.unsubscribe();
     this.timer = undefined;
     // Nothing left to read: end the blocked read rather than leave it waiting on Redis.
     this.wake();
@@ -217,7 +220,7 @@ export class StreamReader {
     const follows = [...this.follows];
     this.follows.clear();
     this.byStream.clear();
-    clearInterval(this.timer);
+    this.timer?.unsubscribe();
     this.timer = undefined;
     for (const follow of follows) follow.follower.fail(error);
   }

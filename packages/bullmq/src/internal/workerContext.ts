@@ -1,5 +1,6 @@
 import type { SessionService } from '@rxagents/core';
 import type { Redis } from 'ioredis';
+import type { SchedulerLike } from 'rxjs';
 import type { Keys } from '../keys.js';
 import type { JobResult } from '../protocol.js';
 import type { WorkerActivity } from '../startWorker.js';
@@ -14,6 +15,8 @@ export interface WorkerContext {
   readonly sessionService: SessionService;
   readonly jobs: JobRegistry;
   readonly report: (activity: WorkerActivity) => void;
+  /** The worker's clock: record and log times, its Runners' event times. */
+  readonly scheduler: SchedulerLike;
 }
 
 /** Runs one job's data; `resumed` when a worker died holding the job and this attempt takes over. */

@@ -437,6 +437,45 @@ describe('RemoteRunner + startWorker', () => {
     await until(async () => (await readers()).length === 0, 5000, 'the reader connection to close');
   });
 
+  it('a run whose stream key is not a stream fails alone; the runs sharing its reader go on', async () => {
+    const f = fixture('clobbered');
+    const redis = await redisClient();
+    cleanups.push(async () => redis.disconnect());
+    const maybe = agent('maybe', (ctx) =>
+      ctx.session.id.startsWith('hang')
+        ? concat(of(ctx.newEvent({ content: text('started') })), NEVER)
+        : of(ctx.newEvent({ content: text('done') })),
+    );
+    await f.worker({ sessionService: new InMemorySessionService(), agents: { maybe }, concurrency: 4 });
+    const runner = f.runner('maybe');
+    const outcomes: Record<string, unknown> = {};
+    const started: string[] = [];
+    for (const id of ['inv-a', 'inv-b']) {
+      runner.run({ userId: 'u1', sessionId: `hang-${id}`, newMessage: 'go', invocationId: id }).subscribe({
+        next: () => started.push(id),
+        error: (e: unknown) => {
+          outcomes[id] = e;
+        },
+        complete: () => {
+          outcomes[id] = 'completed';
+        },
+      });
+    }
+    await until(() => started.length === 2, 5000, 'both runs to start');
+    // someone else's value under inv-a's stream key: reading it fails with WRONGTYPE
+    const key = `${f.prefix}:rxagents:rx:events:inv-a`;
+    await redis.del(key);
+    await redis.set(key, 'not a stream');
+    const quick = await lastValueFrom(
+      runner.run({ userId: 'u1', sessionId: 'quick', newMessage: 'go' }).pipe(toArray()),
+    );
+    expect(quick.map((e) => textOfEvent(e))).toEqual(['done']);
+    await until(() => outcomes['inv-a'] !== undefined, 5000, 'inv-a to fail');
+    expect(outcomes['inv-a']).toBeInstanceOf(BackendUnavailableError);
+    expect((outcomes['inv-a'] as Error).message).toContain('WRONGTYPE');
+    expect(outcomes['inv-b']).toBeUndefined();
+  });
+
   it('a job that fails without ending its event stream errors the run with JobLost', async () => {
     const f = fixture('lost-job');
     const hanging = agent('hanging', (ctx) => concat(of(ctx.newEvent({ content: text('started') })), NEVER));

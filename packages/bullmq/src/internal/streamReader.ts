@@ -127,13 +127,12 @@ export class StreamReader {
         const [keys, cursors] = this.cursors();
         const read = ++this.reads;
         this.blockedRead = read;
-        const reply = (await redis.xread(
-          'BLOCK',
-          this.pollMillis,
-          'STREAMS',
-          ...keys,
-          ...cursors,
-        )) as XReadReply;
+        const reply = (await redis
+          .xread('BLOCK', this.pollMillis, 'STREAMS', ...keys, ...cursors)
+          .catch(async (error: unknown) => {
+            if (this.closed || !(await this.dropUnreadable(redis, keys, error))) throw error;
+            return null;
+          })) as XReadReply;
         this.blockedRead = 0;
         if (this.closed) return;
         this.deliver(reply ?? []);
@@ -151,6 +150,29 @@ export class StreamReader {
       this.blockedRead = 0;
       this.reading = false;
     }
+  }
+
+  // Redis refused the read (not the connection: e.g. a key that is not a stream, WRONGTYPE): only
+  // the follows of such keys fail, as they would have with a connection each. True when some did.
+  private async dropUnreadable(redis: Redis, keys: readonly string[], error: unknown): Promise<boolean> {
+    if (!(error instanceof Error) || error.name !== 'ReplyError') return false;
+    const types = (await redis.pipeline(keys.map((key) => ['type', key])).exec()) ?? [];
+    let dropped = false;
+    keys.forEach((key, i) => {
+      const type = types[i]?.[1];
+      if (type === 'stream' || type === 'none') return;
+      dropped = true;
+      if (key === this.wakeKey) {
+        this.wakeCursor = '0';
+        void redis.del(key).catch(() => undefined);
+        return;
+      }
+      for (const follow of this.byStream.get(key) ?? []) {
+        this.drop(follow);
+        follow.follower.fail(error);
+      }
+    });
+    return dropped;
   }
 
   // The keys to read and, per key, the earliest cursor of its follows (one stream may be followed

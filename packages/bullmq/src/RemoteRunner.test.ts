@@ -36,6 +36,14 @@ const say = (name: string, delay = 5, delta: Record<string, number> = {}) =>
     ),
   );
 
+// Hangs in sessions named hang-*, else says one thing and ends.
+const maybe = () =>
+  agent('maybe', (ctx) =>
+    ctx.session.id.startsWith('hang')
+      ? concat(of(ctx.newEvent({ content: text('started') })), NEVER)
+      : of(ctx.newEvent({ content: text('done') })),
+  );
+
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -387,15 +395,9 @@ describe('RemoteRunner + startWorker', () => {
     const f = fixture('reader');
     const redis = await redisClient();
     cleanups.push(async () => redis.disconnect());
-    // hangs in sessions named hang-*, else says one thing and ends
-    const maybe = agent('maybe', (ctx) =>
-      ctx.session.id.startsWith('hang')
-        ? concat(of(ctx.newEvent({ content: text('started') })), NEVER)
-        : of(ctx.newEvent({ content: text('done') })),
-    );
     const worker = await f.worker({
       sessionService: new InMemorySessionService(),
-      agents: { maybe },
+      agents: { maybe: maybe() },
       concurrency: 4,
     });
     // A poll far longer than the test: a run must not wait for the blocked read to time out.
@@ -441,12 +443,11 @@ describe('RemoteRunner + startWorker', () => {
     const f = fixture('clobbered');
     const redis = await redisClient();
     cleanups.push(async () => redis.disconnect());
-    const maybe = agent('maybe', (ctx) =>
-      ctx.session.id.startsWith('hang')
-        ? concat(of(ctx.newEvent({ content: text('started') })), NEVER)
-        : of(ctx.newEvent({ content: text('done') })),
-    );
-    await f.worker({ sessionService: new InMemorySessionService(), agents: { maybe }, concurrency: 4 });
+    await f.worker({
+      sessionService: new InMemorySessionService(),
+      agents: { maybe: maybe() },
+      concurrency: 4,
+    });
     const runner = f.runner('maybe');
     const outcomes: Record<string, unknown> = {};
     const started: string[] = [];

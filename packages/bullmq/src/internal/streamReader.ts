@@ -42,7 +42,7 @@ type XReadReply = [string, [string, string[]][]][] | null;
  * Measured (bench W8 `--commands`, one run in flight, a private Redis): a connection per run
  * (connect, ready check, teardown) cost the caller 3780 → 1692 µs of CPU per run and Redis 1954 →
  * 910 µs; with both changes of this round, W8 went from 1.7–3.6× the raw-BullMQ floor's time to
- * 0.8–1.3× (bench/README.md, W8).
+ * 0.9–2.0× (bench/README.md, W8).
  */
 export class StreamReader {
   private readonly follows = new Set<Follow>();

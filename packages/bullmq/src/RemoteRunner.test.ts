@@ -329,6 +329,8 @@ describe('RemoteRunner + startWorker', () => {
     const f = fixture('limits');
     const runner = f.runner('slow');
     const depths = depthsOf(runner);
+    // The empty queue is read before anything is enqueued (the runs enqueue at once now).
+    await until(() => depths.length > 0, 5000, 'the first depth');
     const runs = [1, 2, 3, 4, 5].map((i) =>
       lastValueFrom(runner.run({ userId: 'u1', sessionId: `s${i}`, newMessage: 'go' }).pipe(toArray())),
     );

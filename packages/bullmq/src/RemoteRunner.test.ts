@@ -36,6 +36,14 @@ const say = (name: string, delay = 5, delta: Record<string, number> = {}) =>
     ),
   );
 
+// Hangs in sessions named hang-*, else says one thing and ends.
+const maybe = () =>
+  agent('maybe', (ctx) =>
+    ctx.session.id.startsWith('hang')
+      ? concat(of(ctx.newEvent({ content: text('started') })), NEVER)
+      : of(ctx.newEvent({ content: text('done') })),
+  );
+
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -321,6 +329,8 @@ describe('RemoteRunner + startWorker', () => {
     const f = fixture('limits');
     const runner = f.runner('slow');
     const depths = depthsOf(runner);
+    // The empty queue is read before anything is enqueued (the runs enqueue at once now).
+    await until(() => depths.length > 0, 5000, 'the first depth');
     const runs = [1, 2, 3, 4, 5].map((i) =>
       lastValueFrom(runner.run({ userId: 'u1', sessionId: `s${i}`, newMessage: 'go' }).pipe(toArray())),
     );
@@ -381,6 +391,117 @@ describe('RemoteRunner + startWorker', () => {
     const d = await failure('ghost');
     expect(d).toBeInstanceOf(InvalidRequestError);
     expect((d as Error).message).toContain('(it hosts: typed, plain)');
+  });
+
+  it('runs share one reader connection; a cancelled run leaves no blocked read; close closes it', async () => {
+    const f = fixture('reader');
+    const redis = await redisClient();
+    cleanups.push(async () => redis.disconnect());
+    const worker = await f.worker({
+      sessionService: new InMemorySessionService(),
+      agents: { maybe: maybe() },
+      concurrency: 4,
+    });
+    // A poll far longer than the test: a run must not wait for the blocked read to time out.
+    const runner = new RemoteRunner({ ...f.location, appName: 'app', agent: 'maybe', pollMillis: 600_000 });
+    cleanups.push(() => runner.close());
+    const readers = async () =>
+      String(await redis.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes(` name=${f.prefix}:rxagents:rx:reader `));
+    const started: Event[] = [];
+    const subscriptions = [1, 2, 3].map((i) =>
+      runner
+        .run({ userId: 'u1', sessionId: `hang-${i}`, newMessage: 'go' })
+        .subscribe((e) => started.push(e)),
+    );
+    await until(() => started.length === 3, 5000, 'three runs to start');
+    // one blocked XREAD for the three of them
+    await until(
+      async () => (await readers()).some((line) => /flags=\S*b/.test(line)),
+      5000,
+      'a blocked read',
+    );
+    expect(await readers()).toHaveLength(1);
+    // a run that starts while that read is blocked is read at once
+    const quick = await lastValueFrom(
+      runner.run({ userId: 'u1', sessionId: 'quick', newMessage: 'go' }).pipe(toArray()),
+    );
+    expect(quick.map((e) => textOfEvent(e))).toEqual(['done']);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await until(() => worker.running === 0, 5000, 'the worker to stop the cancelled runs');
+    await until(
+      async () => (await readers()).every((line) => !/flags=\S*b/.test(line)),
+      5000,
+      'no blocked read left',
+    );
+    // still open for the next run, until the runner closes
+    expect(await readers()).toHaveLength(1);
+    await runner.close();
+    await until(async () => (await readers()).length === 0, 5000, 'the reader connection to close');
+  });
+
+  it('a run whose stream key is not a stream fails alone; the runs sharing its reader go on', async () => {
+    const f = fixture('clobbered');
+    const redis = await redisClient();
+    cleanups.push(async () => redis.disconnect());
+    await f.worker({
+      sessionService: new InMemorySessionService(),
+      agents: { maybe: maybe() },
+      concurrency: 4,
+    });
+    const runner = f.runner('maybe');
+    const outcomes: Record<string, unknown> = {};
+    const started: string[] = [];
+    for (const id of ['inv-a', 'inv-b']) {
+      runner.run({ userId: 'u1', sessionId: `hang-${id}`, newMessage: 'go', invocationId: id }).subscribe({
+        next: () => started.push(id),
+        error: (e: unknown) => {
+          outcomes[id] = e;
+        },
+        complete: () => {
+          outcomes[id] = 'completed';
+        },
+      });
+    }
+    await until(() => started.length === 2, 5000, 'both runs to start');
+    // someone else's value under inv-a's stream key: reading it fails with WRONGTYPE
+    const key = `${f.prefix}:rxagents:rx:events:inv-a`;
+    await redis.del(key);
+    await redis.set(key, 'not a stream');
+    const quick = await lastValueFrom(
+      runner.run({ userId: 'u1', sessionId: 'quick', newMessage: 'go' }).pipe(toArray()),
+    );
+    expect(quick.map((e) => textOfEvent(e))).toEqual(['done']);
+    await until(() => outcomes['inv-a'] !== undefined, 5000, 'inv-a to fail');
+    expect(outcomes['inv-a']).toBeInstanceOf(BackendUnavailableError);
+    expect((outcomes['inv-a'] as Error).message).toContain('WRONGTYPE');
+    expect(outcomes['inv-b']).toBeUndefined();
+  });
+
+  it('a job that fails without ending its event stream errors the run with JobLost', async () => {
+    const f = fixture('lost-job');
+    const hanging = agent('hanging', (ctx) => concat(of(ctx.newEvent({ content: text('started') })), NEVER));
+    const takeover = { lockDurationMillis: 600, stalledIntervalMillis: 300 } as const;
+    const sessions = new InMemorySessionService();
+    const first = await f.worker({ sessionService: sessions, agents: { hanging }, ...takeover });
+    const received: Event[] = [];
+    const failed = new Promise<unknown>((resolve) =>
+      f
+        .runner('hanging')
+        .run({ userId: 'u1', sessionId: 's1', newMessage: 'go', invocationId: 'inv-lost' })
+        .subscribe({ next: (e) => received.push(e), error: resolve, complete: () => resolve('completed') }),
+    );
+    await until(() => received.length === 1, 5000, 'the first event');
+    await first.close({ force: true });
+    // a worker that allows no takeover fails the stalled job: nobody writes its end marker
+    await f.worker({ sessionService: sessions, agents: { hanging }, ...takeover, maxStalledCount: 0 });
+    const error = await failed;
+    expect(error).toBeInstanceOf(RemoteRunError);
+    expect(error).toMatchObject({ remoteName: 'JobLost' });
+    expect((error as Error).message).toContain(
+      "invocation 'inv-lost': job failed without ending its event stream",
+    );
   });
 
   it('Redis lost mid-run: the caller gets BackendUnavailableError, not a hang', async () => {

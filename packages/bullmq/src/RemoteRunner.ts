@@ -1,18 +1,13 @@
-import {
-  type Event,
-  InvalidRequestError,
-  type JsonValue,
-  type RunRequest,
-  RxAgentsError,
-} from '@rxagents/core';
+import { type Event, InvalidRequestError, type JsonValue, type RunRequest } from '@rxagents/core';
 import type { Redis } from 'ioredis';
 import { fromEvent, Observable, takeUntil } from 'rxjs';
 import type { QueueLocation } from './connection.js';
-import { unavailable } from './connection.js';
-import { fromWire, RemoteRunError } from './errors.js';
+import { RemoteRunError } from './errors.js';
 import { QueueClient } from './internal/QueueClient.js';
+import { RunStream } from './internal/runStream.js';
 import { type Runtime, runtimeOf } from './internal/runtime.js';
-import { ENTRY, type RunJobData, type WireError } from './protocol.js';
+import { StreamReader } from './internal/streamReader.js';
+import type { RunJobData } from './protocol.js';
 import type { RuntimeOptions } from './RuntimeOptions.js';
 
 /** Options of {@link RemoteRunner}. */
@@ -22,9 +17,9 @@ export interface RemoteRunnerOptions extends QueueLocation, RuntimeOptions {
   /** Name of the agent in the workers' `agents` registry. */
   readonly agent: string;
   /**
-   * How long one blocking read of the event stream waits before checking that the job is still
-   * alive (a job that failed without its worker writing an end marker, e.g. after too many
-   * takeovers). Default 1000 ms.
+   * How long a run's event stream may stay quiet before checking that its job is still alive (a
+   * job that failed without its worker writing an end marker, e.g. after too many takeovers); also
+   * the longest one blocking read of the shared reader waits. Default 1000 ms.
    */
   readonly pollMillis?: number;
   /** Seconds a finished job's record stays in BullMQ. Default 3600. */
@@ -51,7 +46,8 @@ export type RemoteRunRequest = Omit<RunRequest, 'resume'> & {
  * stream back to the caller as they are committed.
  *
  * `run()` is cold. Subscribing enqueues a job (id = the invocation id: `request.invocationId`,
- * or a generated one) and reads the invocation's Redis Stream on a connection of its own; the
+ * or a generated one) and reads the invocation's Redis Stream (every run of one `RemoteRunner`
+ * shares one blocking connection for that, opened on the first run and closed by `close`); the
  * Observable emits every event the worker's `Runner` emits, in order, each once (a worker that
  * took over a job after another died re-emits the events from the start of the invocation; they
  * are dropped here by id), and completes when the run does. A failed run errors with the worker's
@@ -83,7 +79,10 @@ export class RemoteRunner {
   private readonly client: QueueClient;
   private readonly pollMillis: number;
   private readonly keepJobsSeconds: number;
+  private readonly reader: StreamReader;
   private readonly runtime: Runtime;
+  // A worker announced the agent: announcements are never withdrawn, so one check is enough.
+  private hosted = false;
 
   constructor(options: RemoteRunnerOptions) {
     this.runtime = runtimeOf(options);
@@ -92,6 +91,7 @@ export class RemoteRunner {
     this.client = new QueueClient(options);
     this.pollMillis = options.pollMillis ?? 1000;
     this.keepJobsSeconds = options.keepJobsSeconds ?? 3600;
+    this.reader = new StreamReader(this.client, this.pollMillis, this.runtime.scheduler);
   }
 
   /** Runs one invocation on a worker; cold: nothing is enqueued until subscription. */
@@ -109,124 +109,14 @@ export class RemoteRunner {
         );
         return;
       }
-      const stream = this.client.keys.events(invocationId);
-      let active = true;
-      let finished = false;
-      let reader: Redis | undefined;
-      const seen = new Set<string>();
-
-      const consume = async (): Promise<void> => {
-        const { queue, commands } = await this.client.ready();
-        if (!active) return;
-        // Workers announce what they host; a name none of them ever announced would wait forever.
-        const keys = this.client.keys;
-        const [announced, hosted] = await Promise.all([
-          commands.hlen(keys.registry),
-          commands.hexists(keys.registry, `agent:${this.agent}`),
-        ]);
-        if (announced > 0 && hosted === 0) {
-          throw new InvalidRequestError(
-            this.agent,
-            'agent',
-            `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,
-          );
-        }
-        if (!active) return;
-        reader = await this.client.dedicated('event stream');
-        if (!active) {
-          reader.disconnect();
-          return;
-        }
-        const data: RunJobData = {
-          kind: 'run',
-          appName: this.appName,
-          agent: this.agent,
-          userId: request.userId,
-          sessionId: request.sessionId,
-          invocationId,
-          ...(request.newMessage === undefined ? {} : { newMessage: request.newMessage }),
-          ...(request.stateDelta === undefined ? {} : { stateDelta: request.stateDelta }),
-          ...(request.resume === undefined ? {} : { answers: request.resume }),
-        };
-        await queue.add('run', data, {
-          jobId: invocationId,
-          attempts: 1,
-          removeOnComplete: { age: this.keepJobsSeconds },
-          removeOnFail: { age: this.keepJobsSeconds },
-        });
-        let cursor = '0';
-        // One entry; true when the run is over.
-        const take = (fields: readonly string[]): boolean => {
-          const entry = pairs(fields);
-          if (entry.t === ENTRY.event && entry.event !== undefined) {
-            const event = JSON.parse(entry.event) as Event;
-            if (seen.has(event.id)) return false;
-            seen.add(event.id);
-            subscriber.next(event);
-            return false;
-          }
-          if (entry.t === ENTRY.error && entry.error !== undefined) {
-            finished = true;
-            subscriber.error(fromWire(JSON.parse(entry.error) as WireError));
-            return true;
-          }
-          if (entry.t === ENTRY.end) {
-            finished = true;
-            subscriber.complete();
-            return true;
-          }
-          return false;
-        };
-        const read = async (block: boolean): Promise<'more' | 'idle' | 'over'> => {
-          const args: (string | number)[] = block ? ['BLOCK', this.pollMillis] : [];
-          const result = (await reader!.xread(...(args as ['BLOCK', number]), 'STREAMS', stream, cursor)) as
-            | [string, [string, string[]][]][]
-            | null;
-          if (!active) return 'over';
-          const entries = result?.[0]?.[1] ?? [];
-          if (entries.length === 0) return 'idle';
-          for (const [id, fields] of entries) {
-            cursor = id;
-            if (take(fields) || !active) return 'over';
-          }
-          return 'more';
-        };
-        while (active) {
-          const step = await read(true);
-          if (step === 'over') break;
-          if (step === 'more') continue;
-          // Nothing for a while: is the job still there to produce something?
-          const state = await queue.getJobState(invocationId);
-          if (state !== 'failed' && state !== 'unknown' && state !== 'completed') continue;
-          // It may have ended right after the read: drain before deciding.
-          while (active) {
-            const rest = await read(false);
-            if (rest !== 'more') break;
-          }
-          if (!active || finished) break;
-          const job = await queue.getJob(invocationId);
-          finished = true;
-          subscriber.error(
-            new RemoteRunError(
-              'JobLost',
-              `invocation '${invocationId}': job ${state} without ending its event stream${job?.failedReason ? `: ${job.failedReason}` : ''}`,
-            ),
-          );
-          break;
-        }
-        if (finished) await commands.del(stream).catch(() => undefined);
-      };
-
-      consume().catch((error: unknown) => {
-        if (!active || finished) return;
-        finished = true;
-        subscriber.error(error instanceof RxAgentsError ? error : unavailable(error, 'remote run'));
-      });
+      const stream = new RunStream(this.client, invocationId, subscriber);
+      this.enqueue(request, invocationId, stream)
+        .then(() => stream.follow(this.reader))
+        .catch((error: unknown) => stream.fail(error));
 
       return () => {
-        active = false;
-        reader?.disconnect();
-        if (!finished) {
+        stream.stop();
+        if (!stream.finished) {
           this.client.cancel(invocationId).catch(() => undefined);
         }
       };
@@ -243,14 +133,55 @@ export class RemoteRunner {
     return this.client.queueDepth(options.intervalMillis ?? 1000);
   }
 
-  /** Closes the queue connection (subscribed runs' own readers close when they end). */
-  close(): Promise<void> {
-    return this.client.close();
+  /**
+   * Closes the queue connection and the event-stream reader the runs share; runs still subscribed
+   * error with `BackendUnavailableError`.
+   */
+  async close(): Promise<void> {
+    await this.reader.close();
+    await this.client.close();
   }
-}
 
-function pairs(fields: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i]!] = fields[i + 1]!;
-  return out;
+  // Enqueues the run's job, unless the subscriber has gone meanwhile (its teardown cancels it).
+  private async enqueue(request: RemoteRunRequest, invocationId: string, stream: RunStream): Promise<void> {
+    const { queue, commands } = await this.client.ready();
+    if (!stream.live) return;
+    await this.checkHosted(commands);
+    if (!stream.live) return;
+    const data: RunJobData = {
+      kind: 'run',
+      appName: this.appName,
+      agent: this.agent,
+      userId: request.userId,
+      sessionId: request.sessionId,
+      invocationId,
+      ...(request.newMessage === undefined ? {} : { newMessage: request.newMessage }),
+      ...(request.stateDelta === undefined ? {} : { stateDelta: request.stateDelta }),
+      ...(request.resume === undefined ? {} : { answers: request.resume }),
+    };
+    await queue.add('run', data, {
+      jobId: invocationId,
+      attempts: 1,
+      removeOnComplete: { age: this.keepJobsSeconds },
+      removeOnFail: { age: this.keepJobsSeconds },
+    });
+  }
+
+  // Workers announce what they host; a name none of them ever announced would wait forever.
+  private async checkHosted(commands: Redis): Promise<void> {
+    if (this.hosted) return;
+    const keys = this.client.keys;
+    const [announced, hosted] = await Promise.all([
+      commands.hlen(keys.registry),
+      commands.hexists(keys.registry, `agent:${this.agent}`),
+    ]);
+    if (announced > 0 && hosted === 0) {
+      throw new InvalidRequestError(
+        this.agent,
+        'agent',
+        `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,
+      );
+    }
+    this.hosted = hosted === 1;
+  }
 }

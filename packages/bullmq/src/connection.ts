@@ -74,13 +74,14 @@ export function locate(location: QueueLocation): Location {
  * connection is bounded by `timeout`, and afterwards each command fails after two reconnection
  * attempts (about half a second) while the connection keeps reconnecting in the background, so
  * a long-lived worker or client works again once Redis is back. Rejects with
- * `BackendUnavailableError('redis', …)`.
+ * `BackendUnavailableError('redis', …)`. `name` is the connection's name in `CLIENT LIST`.
  */
-export async function connectRedis(location: Location, purpose: string): Promise<Redis> {
+export async function connectRedis(location: Location, purpose: string, name?: string): Promise<Redis> {
   const { host = '127.0.0.1', port = 6379 } = location.options;
   const redis = new Redis({
     ...location.options,
     lazyConnect: true,
+    ...(name === undefined ? {} : { connectionName: name }),
     connectTimeout: location.timeout,
     maxRetriesPerRequest: 2,
     retryStrategy: (times) => Math.min(times * 200, 2000),

@@ -45,8 +45,8 @@ export class QueueClient {
   }
 
   /** Opens a connection of its own (a blocking read must not hold up the shared one). */
-  dedicated(purpose: string): Promise<Redis> {
-    return connectRedis(this.location, purpose);
+  dedicated(purpose: string, name?: string): Promise<Redis> {
+    return connectRedis(this.location, purpose, name);
   }
 
   /** Jobs waiting for a worker (not yet active), polled every `intervalMillis`. */

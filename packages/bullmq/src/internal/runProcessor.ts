@@ -2,7 +2,7 @@ import { BaseAgent, type Event, InvalidRequestError, Runner } from '@rxagents/co
 import type { Observable } from 'rxjs';
 import { ENTRY, type RunJobData, toWire } from '../protocol.js';
 import type { AgentEntry } from '../startWorker.js';
-import { pipelinedWrites } from './pipelinedWrites.js';
+import { EventStreamWriter } from './eventStreamWriter.js';
 import type { JobProcessor, WorkerContext } from './workerContext.js';
 
 /** What a worker needs to run `RemoteRunner` jobs, besides its {@link WorkerContext}. */
@@ -18,30 +18,26 @@ export interface RunHosting {
  */
 export function runProcessor(ctx: WorkerContext, hosting: RunHosting): JobProcessor<RunJobData> {
   return async (data, resumed) => {
-    const stream = ctx.keys.events(data.invocationId);
-    const writes = pipelinedWrites();
     // The caller's stream always ends with a marker: the outcome, or the error (also when an
     // event could not be written, so the caller never completes with a hole in its events).
-    const end = async (entry: readonly string[]): Promise<void> => {
-      await ctx.commands.xadd(stream, '*', ...entry);
-      await ctx.commands.expire(stream, hosting.streamTtlSeconds);
-    };
+    const writer = new EventStreamWriter(
+      ctx.commands,
+      ctx.keys.events(data.invocationId),
+      hosting.streamTtlSeconds,
+    );
     let outcome: 'completed' | 'cancelled';
     try {
       const entry = hostedAgent(ctx, hosting, data.agent);
       ctx.report({ type: 'started', jobId: data.invocationId, kind: 'run', name: data.agent, resumed });
       const agent = entry instanceof BaseAgent ? entry : entry();
       outcome = await ctx.jobs.execute(data.invocationId, runEvents$(ctx, agent, data), (event) => {
-        writes.fire(ctx.commands.xadd(stream, '*', 't', ENTRY.event, 'event', JSON.stringify(event)));
+        writer.write(['t', ENTRY.event, 'event', JSON.stringify(event)]);
       });
-      // Same connection, so every event write has settled once this one has.
-      await ctx.commands.ping();
-      writes.check();
+      await writer.finish(['t', ENTRY.end, 'outcome', outcome]);
     } catch (error: unknown) {
-      await end(['t', ENTRY.error, 'error', JSON.stringify(toWire(error))]);
+      await writer.fail(['t', ENTRY.error, 'error', JSON.stringify(toWire(error))]);
       throw error;
     }
-    await end(['t', ENTRY.end, 'outcome', outcome]);
     return { outcome };
   };
 }

@@ -7,6 +7,7 @@ import { agent, type FunctionAgent } from '../src/FunctionAgent.js';
 import { InvocationContext } from '../src/InvocationContext.js';
 import { sequentialIds } from '../src/ids.js';
 import { Session } from '../src/Session.js';
+import type { SessionService } from '../src/SessionService.js';
 
 /** A root context over a fresh session, deterministic ids. */
 export function rootContext(
@@ -63,4 +64,20 @@ export function sayAfter(name: string, ms: number, actions: Partial<EventActions
 /** `author@branch` of each event, compact for assertions. */
 export function trace(events: readonly Event[]): string[] {
   return events.map((e) => `${e.author}@${e.branch}`);
+}
+
+/**
+ * A store that forwards every call to `inner` but those `overrides` replaces: how a test makes
+ * one store call fail, stall or race while the rest behave (the optional sync paths stay off, so
+ * the runner takes the asynchronous route the override is on).
+ */
+export function storeOver(inner: SessionService, overrides: Partial<SessionService>): SessionService {
+  return {
+    createSession: (r) => inner.createSession(r),
+    getSession: (r) => inner.getSession(r),
+    listSessions: (r) => inner.listSessions(r),
+    deleteSession: (r) => inner.deleteSession(r),
+    appendEvent: (session, event) => inner.appendEvent(session, event),
+    ...overrides,
+  };
 }

@@ -4,6 +4,7 @@ import { asyncScheduler, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   chunk,
+  closeStartedServers,
   completion,
   json,
   type RecordedRequest,
@@ -19,10 +20,14 @@ import { AiSdkModelError } from './AiSdkModelError.js';
 import { openAICompatibleModel } from './openAICompatibleModel.js';
 
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+afterEach(closeStartedServers);
+
+/** The JSON Schema the structured-output tests ask for. */
+const verdictSchema = {
+  type: 'object',
+  properties: { verdict: { type: 'string' } },
+  required: ['verdict'],
+} as const;
 
 function modelOn(s: TestServer): Model {
   return openAICompatibleModel({
@@ -234,15 +239,10 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
     server = await startServer((_req, res) =>
       completion(res, { content: '{"verdict":"positive"}' }, 'stop', { prompt: 5, completion: 4 }),
     );
-    const schema = {
-      type: 'object',
-      properties: { verdict: { type: 'string' } },
-      required: ['verdict'],
-    } as const;
     const [response] = await collect(
       generate(
         modelOn(server),
-        { agentName: 'tone', contents: [user('rate it')], responseSchema: schema },
+        { agentName: 'tone', contents: [user('rate it')], responseSchema: verdictSchema },
         false,
       ),
     );
@@ -255,18 +255,17 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
     server = await startServer((_req, res) =>
       completion(res, { content: '{"verdict":"negative"}' }, 'stop', { prompt: 5, completion: 4 }),
     );
-    const schema = {
-      type: 'object',
-      properties: { verdict: { type: 'string' } },
-      required: ['verdict'],
-    } as const;
     const model = openAICompatibleModel({
       baseURL: server.baseURL,
       model: 'test-model',
       structuredOutputs: true,
     });
     await collect(
-      generate(model, { agentName: 'tone', contents: [user('rate it')], responseSchema: schema }, false),
+      generate(
+        model,
+        { agentName: 'tone', contents: [user('rate it')], responseSchema: verdictSchema },
+        false,
+      ),
     );
 
     expect(server.requests[0]?.body.response_format).toMatchObject({

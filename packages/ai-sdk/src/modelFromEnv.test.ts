@@ -1,13 +1,15 @@
 import { asyncScheduler, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completion, startServer, type TestServer } from '../test/openAICompatibleServer.js';
+import {
+  closeStartedServers,
+  completion,
+  startServer,
+  type TestServer,
+} from '../test/openAICompatibleServer.js';
 import { modelFromEnv } from './modelFromEnv.js';
 
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+afterEach(closeStartedServers);
 
 describe('modelFromEnv', () => {
   it('returns undefined when RXAGENTS_BASE_URL or RXAGENTS_MODEL is unset or blank', () => {

@@ -1,7 +1,7 @@
 import { concat, defer, map, NEVER, Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../test/helpers.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, StateConflictError } from './errors.js';
 import { exitLoop } from './exitLoop.js';
@@ -32,7 +32,7 @@ describe('ParallelAgent', () => {
   it('puts each child on its own branch', () => {
     const fan = new ParallelAgent({ name: 'fan', subAgents: [say('a'), say('b')] });
     const root = new SequentialAgent({ name: 'root', subAgents: [fan] });
-    expect(trace(runAgent(root).events)).toEqual(['a@root.fan.a', 'b@root.fan.b']);
+    expect(traceOf(root)).toEqual(['a@root.fan.a', 'b@root.fan.b']);
   });
 
   it('merges branches in virtual-time order: a 0-frame branch before a 500-frame one', () => {
@@ -126,7 +126,7 @@ describe('ParallelAgent', () => {
   it('an escalation consumed by a loop inside one branch does not stop the siblings', () => {
     const inner = new LoopAgent({ name: 'inner', subAgents: [agent('stop', (ctx) => of(exitLoop(ctx)))] });
     const fan = new ParallelAgent({ name: 'fan', subAgents: [inner, say('sibling')] });
-    expect(trace(runAgent(fan).events)).toEqual(['stop@fan.inner.stop', 'sibling@fan.sibling']);
+    expect(traceOf(fan)).toEqual(['stop@fan.inner.stop', 'sibling@fan.sibling']);
   });
 
   it('an unconsumed escalation in a branch stops the enclosing loop', () => {

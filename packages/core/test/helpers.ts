@@ -1,5 +1,7 @@
 // Test-only helpers for the core's own tests (the public test kit is @rxagents/testing).
+
 import { map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
+import { expect } from 'vitest';
 import type { BaseAgent } from '../src/BaseAgent.js';
 import { text } from '../src/Content.js';
 import type { Event, EventActions } from '../src/Event.js';
@@ -80,4 +82,32 @@ export function storeOver(inner: SessionService, overrides: Partial<SessionServi
     appendEvent: (session, event) => inner.appendEvent(session, event),
     ...overrides,
   };
+}
+
+/** What `fn` throws (a test fails here if it throws nothing), to assert on the error's fields. */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
+
+/** The trace of what `root` emits run to completion (see `trace`). */
+export function traceOf(root: BaseAgent, state: Record<string, unknown> = {}): string[] {
+  return trace(runAgent(root, state).events);
+}
+
+/**
+ * Runs `root` expecting it to fail with `error` (a message, pattern or class) and returns its
+ * session, so a test can check that what was committed before the failure stays committed.
+ */
+export function failedSession(
+  root: BaseAgent,
+  error: string | RegExp | (new (...args: never[]) => Error),
+): Session {
+  const ctx = rootContext(root);
+  expect(() => collect(root.runAsync(ctx))).toThrow(error);
+  return ctx.session;
 }

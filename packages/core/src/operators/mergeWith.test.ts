@@ -1,7 +1,7 @@
 import { concat, defer as deferStream, map, of, takeWhile, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import { exitLoop } from '../exitLoop.js';
@@ -123,7 +123,7 @@ describe('mergeWith', () => {
       deferStream(() => (++depth < 2 ? merged.runAsync(ctx) : of(ctx.newEvent({})))),
     );
     const merged = say('outer').pipe(mergeWith(inner));
-    expect(trace(runAgent(merged).events)).toEqual(['outer@outer', 'outer@inner.outer', 'inner@inner.inner']);
+    expect(traceOf(merged)).toEqual(['outer@outer', 'outer@inner.outer', 'inner@inner.inner']);
   });
 
   it('rejects two agents of one name, naming the agent and the field', () => {

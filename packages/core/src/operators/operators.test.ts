@@ -2,7 +2,7 @@ import { concat, defer, map, NEVER, Observable, of, Subject, throwError, timer }
 import { TestScheduler } from 'rxjs/testing';
 import { P } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../../test/helpers.js';
 import { text, textOf } from '../Content.js';
 import type { Event } from '../Event.js';
 import { AgentTimeoutError, InvalidAgentConfigError } from '../errors.js';
@@ -43,11 +43,7 @@ describe('agent operators', () => {
     const piped = say('writer').pipe(andThen(say('critic')), andThen(say('reviser')));
     expect(piped.name).toBe('writer');
     const root = new SequentialAgent({ name: 'root', subAgents: [piped] });
-    expect(trace(runAgent(root).events)).toEqual([
-      'writer@root.writer',
-      'critic@root.critic',
-      'reviser@root.reviser',
-    ]);
+    expect(traceOf(root)).toEqual(['writer@root.writer', 'critic@root.critic', 'reviser@root.reviser']);
   });
 
   it('flatten andThen chains: 5,000 steps run without nesting 5,000 agents', () => {
@@ -66,11 +62,7 @@ describe('agent operators', () => {
       when(() => true, generator),
     );
     expect(generator.parentAgent).toBeUndefined();
-    expect(trace(runAgent(flow).events)).toEqual([
-      'generator@generator',
-      'check@check',
-      'generator@generator',
-    ]);
+    expect(traceOf(flow)).toEqual(['generator@generator', 'check@check', 'generator@generator']);
     const root = new SequentialAgent({ name: 'root', subAgents: [flow] });
     expect(root.findAgent('check')?.name).toBe('check');
   });
@@ -81,13 +73,13 @@ describe('agent operators', () => {
       const negative = tone('negative').pipe(
         when((s) => s.tone === 'negative', say('regenerate'), say('publish')),
       );
-      expect(trace(runAgent(negative).events)).toEqual(['tone@tone', 'regenerate@regenerate']);
+      expect(traceOf(negative)).toEqual(['tone@tone', 'regenerate@regenerate']);
       const positive = tone('positive').pipe(
         when((s) => s.tone === 'negative', say('regenerate'), say('publish')),
       );
-      expect(trace(runAgent(positive).events)).toEqual(['tone@tone', 'publish@publish']);
+      expect(traceOf(positive)).toEqual(['tone@tone', 'publish@publish']);
       const noElse = tone('positive').pipe(when((s) => s.tone === 'negative', say('regenerate')));
-      expect(trace(runAgent(noElse).events)).toEqual(['tone@tone']);
+      expect(traceOf(noElse)).toEqual(['tone@tone']);
     });
 
     it('fails the run when the predicate throws, also after a source that completes later', () => {

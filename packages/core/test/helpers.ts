@@ -11,6 +11,8 @@ import { sequentialIds } from '../src/ids.js';
 import { Session } from '../src/Session.js';
 import type { SessionService } from '../src/SessionService.js';
 
+export { thrown } from '../../../test/support/thrown.js';
+
 /** A root context over a fresh session, deterministic ids. */
 export function rootContext(
   root: BaseAgent,
@@ -84,16 +86,6 @@ export function storeOver(inner: SessionService, overrides: Partial<SessionServi
   };
 }
 
-/** What `fn` throws (a test fails here if it throws nothing), to assert on the error's fields. */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
-
 /** The trace of what `root` emits run to completion (see `trace`). */
 export function traceOf(root: BaseAgent, state: Record<string, unknown> = {}): string[] {
   return trace(runAgent(root, state).events);
@@ -110,4 +102,9 @@ export function failedSession(
   const ctx = rootContext(root);
   expect(() => collect(root.runAsync(ctx))).toThrow(error);
   return ctx.session;
+}
+
+/** The authors of what `root` emits, run on `scheduler` (virtual time): what marble tests compare. */
+export function authorsOf(root: BaseAgent, scheduler: SchedulerLike): Observable<string> {
+  return root.runAsync(rootContext(root, { scheduler })).pipe(map((e) => e.author));
 }

@@ -1,7 +1,16 @@
-import { map, takeWhile } from 'rxjs';
+import { takeWhile } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, failedSession, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import {
+  authorsOf,
+  collect,
+  failedSession,
+  rootContext,
+  runAgent,
+  say,
+  sayAfter,
+  trace,
+} from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import type { Event } from '../Event.js';
 import { agent } from '../FunctionAgent.js';
@@ -10,7 +19,6 @@ import { defer } from './defer.js';
 import { repeat } from './repeat.js';
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const authors = map((e: Event) => e.author);
 
 describe('defer', () => {
   it('chooses the next agent from the state the source committed, when the step is reached', () => {
@@ -67,8 +75,7 @@ describe('defer', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const chosen$ = cold<Event>(chosen);
       const flow = sayAfter('a', 10).pipe(defer(() => agent('chosen', () => chosen$)));
-      const ctx = rootContext(flow, { scheduler });
-      expectObservable(flow.runAsync(ctx).pipe(authors), unsubscribe).toBe(events, { a: 'a' });
+      expectObservable(authorsOf(flow, scheduler), unsubscribe).toBe(events, { a: 'a' });
       expectSubscriptions(chosen$.subscriptions).toBe(subscriptions);
     });
     expect(scheduler.actions).toHaveLength(0);

@@ -2,7 +2,16 @@ import { concat, defer, map, NEVER, Observable, of, Subject, throwError, timer }
 import { TestScheduler } from 'rxjs/testing';
 import { P } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../../test/helpers.js';
+import {
+  authorsOf,
+  collect,
+  rootContext,
+  runAgent,
+  say,
+  sayAfter,
+  trace,
+  traceOf,
+} from '../../test/helpers.js';
 import { text, textOf } from '../Content.js';
 import type { Event } from '../Event.js';
 import { AgentTimeoutError, InvalidAgentConfigError } from '../errors.js';
@@ -17,7 +26,6 @@ import { timeout } from './timeout.js';
 import { when } from './when.js';
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const authors = map((e: Event) => e.author);
 
 /** Fails its first `failures` runs after emitting one event, then succeeds. */
 function flaky(name: string, failures: number) {
@@ -131,8 +139,7 @@ describe('agent operators', () => {
       const scheduler = testScheduler();
       scheduler.run(({ expectObservable }) => {
         const retried = flaky('tool', 2).pipe(retry({ count: 2, delay: 100 }));
-        const ctx = rootContext(retried, { scheduler });
-        expectObservable(retried.runAsync(ctx).pipe(authors)).toBe('t 99ms t 99ms (t|)', { t: 'tool' });
+        expectObservable(authorsOf(retried, scheduler)).toBe('t 99ms t 99ms (t|)', { t: 'tool' });
       });
     });
 
@@ -159,8 +166,7 @@ describe('agent operators', () => {
       const scheduler = testScheduler();
       scheduler.run(({ expectObservable }) => {
         const bounded = sayAfter('quick', 10).pipe(timeout(50));
-        const ctx = rootContext(bounded, { scheduler });
-        expectObservable(bounded.runAsync(ctx).pipe(authors)).toBe('10ms (q|)', { q: 'quick' });
+        expectObservable(authorsOf(bounded, scheduler)).toBe('10ms (q|)', { q: 'quick' });
       });
       expect(scheduler.actions).toHaveLength(0);
     });
@@ -172,8 +178,7 @@ describe('agent operators', () => {
           concat(timer(10, ctx.scheduler), timer(30, ctx.scheduler)).pipe(map(() => ctx.newEvent({}))),
         );
         const bounded = ticking.pipe(timeout({ each: 20 }));
-        const ctx = rootContext(bounded, { scheduler });
-        expectObservable(bounded.runAsync(ctx).pipe(authors)).toBe(
+        expectObservable(authorsOf(bounded, scheduler)).toBe(
           '10ms t 19ms #',
           { t: 'ticking' },
           new AgentTimeoutError('ticking', 20),

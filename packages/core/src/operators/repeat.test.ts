@@ -1,7 +1,16 @@
 import { defer as deferStream, map, merge, of, takeWhile, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import {
+  authorsOf,
+  collect,
+  failedSession,
+  rootContext,
+  runAgent,
+  say,
+  sayAfter,
+  traceOf,
+} from '../../test/helpers.js';
 import { text } from '../Content.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
@@ -23,8 +32,7 @@ describe('repeat', () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
       const ticks = sayAfter('tick', 10).pipe(repeat({ count: 3, delay: 5 }));
-      const ctx = rootContext(ticks, { scheduler });
-      expectObservable(ticks.runAsync(ctx).pipe(authors)).toBe('10ms t 14ms t 14ms (t|)', { t: 'tick' });
+      expectObservable(authorsOf(ticks, scheduler)).toBe('10ms t 14ms t 14ms (t|)', { t: 'tick' });
     });
     expect(scheduler.actions).toHaveLength(0);
   });

@@ -168,3 +168,19 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
+
+/** A server that answers every request with one non-streamed completion of `content`. */
+export function completingServer(
+  content: string,
+  usage: { prompt: number; completion: number } = { prompt: 1, completion: 1 },
+): Promise<TestServer> {
+  return startServer((_req, res) => completion(res, { content }, 'stop', usage));
+}
+
+/** A server that streams 'Once ' and never finishes: only the client can end the request. */
+export function stallingServer(): Promise<TestServer> {
+  return startServer((_req, res) => {
+    startSse(res);
+    writeSse(res, chunk({ role: 'assistant', content: 'Once ' }));
+  });
+}

@@ -1,7 +1,15 @@
 import { concat, defer, map, NEVER, Observable, of } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../test/helpers.js';
+import {
+  collect,
+  rootContext,
+  runAgent,
+  say,
+  sayAfter,
+  testScheduler,
+  trace,
+  traceOf,
+} from '../test/helpers.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, StateConflictError } from './errors.js';
 import { exitLoop } from './exitLoop.js';
@@ -10,8 +18,6 @@ import type { InvocationContext } from './InvocationContext.js';
 import { LoopAgent } from './LoopAgent.js';
 import { ParallelAgent } from './ParallelAgent.js';
 import { SequentialAgent } from './SequentialAgent.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 describe('ParallelAgent', () => {
   it.each([0, 1.5, -2])('rejects concurrency %p naming the field', (concurrency) => {

@@ -1,13 +1,13 @@
 // Fixtures shared by the graph's test files (not exported from the package).
 import { defer, map, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
-import { expect } from 'vitest';
 import { agent } from '../src/FunctionAgent.js';
 import { graph } from '../src/graph/graph.js';
 import { END, type NodeFn } from '../src/graph/graphTypes.js';
 import { say } from './helpers.js';
 
-export const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+export { testScheduler } from './helpers.js';
+/** The nodes of a fan-out from `s` to `a` and `b`, joined at `j` (the edges are each test's own). */
+export const fanOutNodes = () => ({ s: say('s'), a: say('a'), b: say('b'), j: say('j') });
 export const increment: NodeFn = (s) => ({ n: Number(s.n ?? 0) + 1 });
 
 /** A graph that counts `n` up and routes back to `count` until `n` reaches `until`. */

@@ -1,7 +1,7 @@
 // The graph as an agent: state schema, node options, nesting, the Runner, construction, Mermaid.
 import { defer as deferStream, firstValueFrom, lastValueFrom, map, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { counting, increment, testScheduler } from '../../test/graphFixtures.js';
+import { counting, fanOutNodes, increment, testScheduler } from '../../test/graphFixtures.js';
 import { collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import { InvalidAgentOutputError, StateSchemaError } from '../errors.js';
@@ -243,7 +243,7 @@ describe('graph', () => {
 
   it('toMermaid draws nodes, joins, direct and routed edges, start and end', () => {
     const g = graph('g', {
-      nodes: { s: say('s'), a: say('a'), b: say('b'), j: say('j') },
+      nodes: fanOutNodes(),
       start: 's',
       edges: [
         { from: 's', to: ['a', 'b'] },

@@ -2,8 +2,8 @@
 // Workflow) as a test of ours.
 import { defer as deferStream, map, type Observable, of, take, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { increment, revisiting, testScheduler } from '../../test/graphFixtures.js';
-import { collect, failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import { fanOutNodes, increment, revisiting, testScheduler } from '../../test/graphFixtures.js';
+import { failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import { text } from '../Content.js';
 import type { Event } from '../Event.js';
 import { StateConflictError } from '../errors.js';
@@ -118,7 +118,7 @@ describe('graph: lessons from ADK JS 2.0.0', () => {
 
   it('an arm that takes another route does not leave the join waiting: it fires for the arms that came', () => {
     const g = graph('g', {
-      nodes: { s: say('s'), a: say('a'), b: say('b'), j: say('j') },
+      nodes: fanOutNodes(),
       start: 's',
       edges: [
         { from: 's', to: ['a', 'b'] },

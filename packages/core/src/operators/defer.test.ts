@@ -1,5 +1,4 @@
 import { takeWhile } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import {
   authorsOf,
@@ -9,6 +8,7 @@ import {
   runAgent,
   say,
   sayAfter,
+  testScheduler,
   trace,
 } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
@@ -17,8 +17,6 @@ import { agent } from '../FunctionAgent.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import { defer } from './defer.js';
 import { repeat } from './repeat.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 describe('defer', () => {
   it('chooses the next agent from the state the source committed, when the step is reached', () => {

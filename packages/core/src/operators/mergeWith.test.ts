@@ -1,7 +1,15 @@
 import { concat, defer as deferStream, map, of, takeWhile, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { authorsOf, collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import {
+  authorsOf,
+  collect,
+  rootContext,
+  runAgent,
+  say,
+  sayAfter,
+  testScheduler,
+  traceOf,
+} from '../../test/helpers.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import { exitLoop } from '../exitLoop.js';
@@ -10,8 +18,6 @@ import type { InvocationContext } from '../InvocationContext.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import { mergeWith } from './mergeWith.js';
 import { repeat } from './repeat.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 describe('mergeWith', () => {
   it('runs the agents concurrently on their own branches, in virtual-time order', () => {

@@ -1,5 +1,4 @@
 import { concat, defer, map, NEVER, Observable, of, Subject, throwError, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { P } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   runAgent,
   say,
   sayAfter,
+  testScheduler,
   trace,
   traceOf,
 } from '../../test/helpers.js';
@@ -24,8 +24,6 @@ import { match } from './match.js';
 import { retry } from './retry.js';
 import { timeout } from './timeout.js';
 import { when } from './when.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** Fails its first `failures` runs after emitting one event, then succeeds. */
 function flaky(name: string, failures: number) {

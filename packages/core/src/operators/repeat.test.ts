@@ -1,5 +1,4 @@
 import { defer as deferStream, map, merge, of, takeWhile, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import {
   authorsOf,
@@ -9,6 +8,7 @@ import {
   runAgent,
   say,
   sayAfter,
+  testScheduler,
   traceOf,
 } from '../../test/helpers.js';
 import { text } from '../Content.js';
@@ -19,7 +19,6 @@ import { agent } from '../FunctionAgent.js';
 import { LoopAgent } from '../LoopAgent.js';
 import { repeat } from './repeat.js';
 
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const authors = map((e: Event) => e.author);
 const counter = agent('counter', (ctx) =>
   deferStream(() =>

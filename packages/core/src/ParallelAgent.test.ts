@@ -1,15 +1,7 @@
 import { concat, defer, map, NEVER, Observable, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  collect,
-  rootContext,
-  runAgent,
-  say,
-  sayAfter,
-  testScheduler,
-  trace,
-  traceOf,
-} from '../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../test/helpers.js';
+import { testScheduler } from '../test/marbles.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, StateConflictError } from './errors.js';
 import { exitLoop } from './exitLoop.js';

@@ -5,7 +5,7 @@ import { graph } from '../src/graph/graph.js';
 import { END, type NodeFn } from '../src/graph/graphTypes.js';
 import { say } from './helpers.js';
 
-export { testScheduler } from './helpers.js';
+export { testScheduler } from './marbles.js';
 /** The nodes of a fan-out from `s` to `a` and `b`, joined at `j` (the edges are each test's own). */
 export const fanOutNodes = () => ({ s: say('s'), a: say('a'), b: say('b'), j: say('j') });
 export const increment: NodeFn = (s) => ({ n: Number(s.n ?? 0) + 1 });

@@ -1,7 +1,6 @@
 // Test-only helpers for the core's own tests (the public test kit is @rxagents/testing).
 
 import { map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import type { BaseAgent } from '../src/BaseAgent.js';
 import { text } from '../src/Content.js';
@@ -103,14 +102,4 @@ export function failedSession(
   const ctx = rootContext(root);
   expect(() => collect(root.runAsync(ctx))).toThrow(error);
   return ctx.session;
-}
-
-/** The authors of what `root` emits, run on `scheduler` (virtual time): what marble tests compare. */
-export function authorsOf(root: BaseAgent, scheduler: SchedulerLike): Observable<string> {
-  return root.runAsync(rootContext(root, { scheduler })).pipe(map((e) => e.author));
-}
-
-/** A TestScheduler that compares frames with vitest's deep equality. */
-export function testScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }

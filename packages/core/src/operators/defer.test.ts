@@ -1,16 +1,7 @@
 import { takeWhile } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  authorsOf,
-  collect,
-  failedSession,
-  rootContext,
-  runAgent,
-  say,
-  sayAfter,
-  testScheduler,
-  trace,
-} from '../../test/helpers.js';
+import { collect, failedSession, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import type { Event } from '../Event.js';
 import { agent } from '../FunctionAgent.js';

@@ -1,15 +1,7 @@
 import { concat, defer as deferStream, map, of, takeWhile, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  authorsOf,
-  collect,
-  rootContext,
-  runAgent,
-  say,
-  sayAfter,
-  testScheduler,
-  traceOf,
-} from '../../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import { exitLoop } from '../exitLoop.js';

@@ -1,17 +1,8 @@
 import { concat, defer, map, NEVER, Observable, of, Subject, throwError, timer } from 'rxjs';
 import { P } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
-import {
-  authorsOf,
-  collect,
-  rootContext,
-  runAgent,
-  say,
-  sayAfter,
-  testScheduler,
-  trace,
-  traceOf,
-} from '../../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import { text, textOf } from '../Content.js';
 import type { Event } from '../Event.js';
 import { AgentTimeoutError, InvalidAgentConfigError } from '../errors.js';

@@ -1,16 +1,7 @@
 import { defer as deferStream, map, merge, of, takeWhile, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  authorsOf,
-  collect,
-  failedSession,
-  rootContext,
-  runAgent,
-  say,
-  sayAfter,
-  testScheduler,
-  traceOf,
-} from '../../test/helpers.js';
+import { collect, failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import { text } from '../Content.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';

@@ -1,3 +1,9 @@
+// Stays one file: it is the contract of RemoteRunner + startWorker end to end (streaming, cancel,
+// worker death and hand-over, concurrency, typed errors, lost backends), and every case shares one
+// fixture (a Redis prefix, its workers and runners, closed after each test) and one real Redis and
+// PostgreSQL; split by concern, each part would repeat that fixture. Multi-process faults live in
+// test/fault.test.ts, resume in test/resume.test.ts, error classes across the wire in
+// test/wireErrors.test.ts.
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import {
   agent,

@@ -1,7 +1,7 @@
 // The graph as an agent: state schema, node options, nesting, the Runner, construction, Mermaid.
 import { defer as deferStream, firstValueFrom, lastValueFrom, map, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { counting, fanOutNodes, increment, testScheduler } from '../../test/graphFixtures.js';
+import { counting, fanOut, increment, testScheduler } from '../../test/graphFixtures.js';
 import { collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import { InvalidAgentOutputError, StateSchemaError } from '../errors.js';
@@ -242,15 +242,10 @@ describe('graph', () => {
   });
 
   it('toMermaid draws nodes, joins, direct and routed edges, start and end', () => {
-    const g = graph('g', {
-      nodes: fanOutNodes(),
-      start: 's',
-      edges: [
-        { from: 's', to: ['a', 'b'] },
-        { from: ['a', 'b'], to: 'j' },
-        { from: 'j', route: (st) => (st.done === true ? END : 's'), targets: ['s', END] },
-      ],
-    });
+    const g = fanOut([
+      { from: ['a', 'b'], to: 'j' },
+      { from: 'j', route: (st) => (st.done === true ? END : 's'), targets: ['s', END] },
+    ]);
     expect(g.toMermaid()).toBe(
       [
         'flowchart TD',

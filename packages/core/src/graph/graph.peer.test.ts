@@ -2,7 +2,7 @@
 // Workflow) as a test of ours.
 import { defer as deferStream, map, type Observable, of, take, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fanOutNodes, increment, revisiting, testScheduler } from '../../test/graphFixtures.js';
+import { fanOut, increment, revisiting, testScheduler } from '../../test/graphFixtures.js';
 import { failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import { text } from '../Content.js';
 import type { Event } from '../Event.js';
@@ -117,15 +117,10 @@ describe('graph: lessons from ADK JS 2.0.0', () => {
   });
 
   it('an arm that takes another route does not leave the join waiting: it fires for the arms that came', () => {
-    const g = graph('g', {
-      nodes: fanOutNodes(),
-      start: 's',
-      edges: [
-        { from: 's', to: ['a', 'b'] },
-        { from: 'b', to: END },
-        { from: ['a'], to: 'j' },
-      ],
-    });
+    const g = fanOut([
+      { from: 'b', to: END },
+      { from: ['a'], to: 'j' },
+    ]);
     expect(traceOf(g)).toEqual(['s@g.s', 'a@g.s.a', 'b@g.s.b', 'j@g.j']);
   });
 

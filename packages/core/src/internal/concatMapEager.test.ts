@@ -58,6 +58,32 @@ describe('concatMapEager', () => {
     expect(source.observed).toBe(false);
   });
 
+  it('keeps the order when a value handed on makes a running inner complete at once', () => {
+    const first = new Subject<string>();
+    const second = new Subject<string>();
+    const third = new Subject<string>();
+    const source = new Subject<Subject<string>>();
+    const seen: string[] = [];
+    source.pipe(concatMapEager((inner) => inner)).subscribe({
+      next: (value) => {
+        seen.push(value);
+        // the subscriber completes the inner whose value it got (an append it was waiting for)
+        if (value === 'b1') second.complete();
+      },
+      complete: () => seen.push('done'),
+    });
+    source.next(first);
+    source.next(second);
+    source.next(third);
+    source.complete();
+    second.next('b1');
+    first.next('a1');
+    first.complete();
+    third.next('c1');
+    third.complete();
+    expect(seen).toEqual(['a1', 'b1', 'c1', 'done']);
+  });
+
   it('passes synchronous inners straight through (a long run of them does not grow the stack)', () => {
     const values: number[] = [];
     from(Array.from({ length: 20_000 }, (_, i) => i))

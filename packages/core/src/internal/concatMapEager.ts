@@ -32,6 +32,8 @@ export function concatMapEager<T, R>(project: (value: T) => Observable<R>): Oper
           const head = queue[0]!;
           head.live = true;
           for (const value of head.buffer.splice(0)) subscriber.next(value);
+          // A value handed on above may have made the head complete, and its completion drained on.
+          if (queue[0] !== head) continue;
           if (!head.done) return;
           if (head.failed) {
             subscriber.error(head.error);

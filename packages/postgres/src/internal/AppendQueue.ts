@@ -58,7 +58,10 @@ export class AppendQueue {
     });
   }
 
-  /** Settles once the appends of that session queued so far are done; `undefined` when none are. */
+  /**
+   * Settles once that session's queue is empty (what is queued now, and what joins it
+   * meanwhile); `undefined` when it is empty already.
+   */
   drained(key: SessionKey): Promise<void> | undefined {
     const queue = this.sessions.get(keyOf(key.appName, key.userId, key.sessionId));
     if (queue === undefined) return undefined;

@@ -1,16 +1,7 @@
 // The commit rule: an event's stateDelta is committed before the next event is produced.
-import {
-  agent,
-  InvocationContext,
-  loop,
-  parallel,
-  Session,
-  sequence,
-  sequentialIds,
-  text,
-} from '@rxagents/core';
+import { agent, loop, parallel, sequence, text } from '@rxagents/core';
+import { testContext, testScheduler } from '@rxagents/testing';
 import { defer, map, of, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 
 describe('the commit rule', () => {
@@ -26,15 +17,12 @@ describe('the commit rule', () => {
       }),
     );
     const root = sequence('root', [loop('twice', [parallel('fan', [writer]), reader], { maxIterations: 2 })]);
-    const session = new Session({ id: 's', appName: 'a', userId: 'u' });
-    root
-      .runAsync(InvocationContext.create({ agent: root, session, idGenerator: sequentialIds() }))
-      .subscribe();
+    root.runAsync(testContext({ agent: root })).subscribe();
     expect(seen).toEqual([1, 2]);
   });
 
   it("holds between parallel branches in virtual time: a later branch reads an earlier branch's commit", () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const scheduler = testScheduler();
     const early = agent('early', (ctx) =>
       timer(5, ctx.scheduler).pipe(map(() => ctx.newEvent({ actions: { stateDelta: { early: true } } }))),
     );
@@ -45,8 +33,7 @@ describe('the commit rule', () => {
     );
     const fan = parallel('fan', [late, early]);
     scheduler.run(({ expectObservable }) => {
-      const session = new Session({ id: 's', appName: 'a', userId: 'u' });
-      const ctx = InvocationContext.create({ agent: fan, session, scheduler, idGenerator: sequentialIds() });
+      const ctx = testContext({ agent: fan, scheduler });
       expectObservable(fan.runAsync(ctx).pipe(map((e) => e.content?.parts[0] ?? null))).toBe(
         '5ms a 4ms (b|)',
         {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   chunk,
+  closeStartedServers,
   sse,
   startServer,
   type TestServer,
@@ -14,10 +15,7 @@ import {
 import { openAICompatibleModel } from './openAICompatibleModel.js';
 
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+afterEach(closeStartedServers);
 
 describe('LlmAgent on openAICompatibleModel', () => {
   it('runs the tool the model asks for and sends its result back in the second request', async () => {

@@ -4,10 +4,11 @@ import { asyncScheduler, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   chunk,
-  completion,
+  closeStartedServers,
+  completingServer,
   json,
-  type RecordedRequest,
   sse,
+  stallingServer,
   startServer,
   startSse,
   type TestServer,
@@ -19,10 +20,14 @@ import { AiSdkModelError } from './AiSdkModelError.js';
 import { openAICompatibleModel } from './openAICompatibleModel.js';
 
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+afterEach(closeStartedServers);
+
+/** The JSON Schema the structured-output tests ask for. */
+const verdictSchema = {
+  type: 'object',
+  properties: { verdict: { type: 'string' } },
+  required: ['verdict'],
+} as const;
 
 function modelOn(s: TestServer): Model {
   return openAICompatibleModel({
@@ -101,9 +106,7 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
   });
 
   it('answers a non-streamed call with one complete response', async () => {
-    server = await startServer((_req, res) =>
-      completion(res, { content: 'The end.' }, 'stop', { prompt: 7, completion: 2 }),
-    );
+    server = await completingServer('The end.', { prompt: 7, completion: 2 });
     const responses = await collect(
       generate(modelOn(server), { agentName: 'writer', contents: [user('finish it')] }, false),
     );
@@ -231,18 +234,11 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
   });
 
   it('asks for JSON output when the request carries a responseSchema', async () => {
-    server = await startServer((_req, res) =>
-      completion(res, { content: '{"verdict":"positive"}' }, 'stop', { prompt: 5, completion: 4 }),
-    );
-    const schema = {
-      type: 'object',
-      properties: { verdict: { type: 'string' } },
-      required: ['verdict'],
-    } as const;
+    server = await completingServer('{"verdict":"positive"}', { prompt: 5, completion: 4 });
     const [response] = await collect(
       generate(
         modelOn(server),
-        { agentName: 'tone', contents: [user('rate it')], responseSchema: schema },
+        { agentName: 'tone', contents: [user('rate it')], responseSchema: verdictSchema },
         false,
       ),
     );
@@ -252,21 +248,18 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
   });
 
   it('sends the JSON Schema itself when the server supports structured outputs', async () => {
-    server = await startServer((_req, res) =>
-      completion(res, { content: '{"verdict":"negative"}' }, 'stop', { prompt: 5, completion: 4 }),
-    );
-    const schema = {
-      type: 'object',
-      properties: { verdict: { type: 'string' } },
-      required: ['verdict'],
-    } as const;
+    server = await completingServer('{"verdict":"negative"}', { prompt: 5, completion: 4 });
     const model = openAICompatibleModel({
       baseURL: server.baseURL,
       model: 'test-model',
       structuredOutputs: true,
     });
     await collect(
-      generate(model, { agentName: 'tone', contents: [user('rate it')], responseSchema: schema }, false),
+      generate(
+        model,
+        { agentName: 'tone', contents: [user('rate it')], responseSchema: verdictSchema },
+        false,
+      ),
     );
 
     expect(server.requests[0]?.body.response_format).toMatchObject({
@@ -338,13 +331,7 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
   });
 
   it('closes the request socket when the subscriber unsubscribes mid-stream', async () => {
-    let held: RecordedRequest | undefined;
-    server = await startServer((req, res) => {
-      held = req;
-      startSse(res);
-      writeSse(res, chunk({ role: 'assistant', content: 'Once ' }));
-      // …and never finish: only the client can end this request.
-    });
+    server = await stallingServer();
     const responses: LlmResponse[] = [];
     let settled = false;
     await new Promise<void>((resolve) => {
@@ -368,18 +355,13 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
     });
 
     // The provider sees the abort: the socket of its request closes (awaited, not raced with a clock).
-    await expect(held?.socketClosed).resolves.toBeUndefined();
+    await expect(server.requests[0]?.socketClosed).resolves.toBeUndefined();
     expect(responses).toEqual([{ content: { role: 'model', parts: [{ text: 'Once ' }] }, partial: true }]);
     expect(settled).toBe(false);
   });
 
   it('closes the request socket and errors when the caller aborts the signal mid-stream', async () => {
-    let held: RecordedRequest | undefined;
-    server = await startServer((req, res) => {
-      held = req;
-      startSse(res);
-      writeSse(res, chunk({ role: 'assistant', content: 'Once ' }));
-    });
+    server = await stallingServer();
     const controller = new AbortController();
     const error = await new Promise<unknown>((resolve) => {
       generate(
@@ -393,13 +375,11 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
     expect(error).toBeInstanceOf(AiSdkModelError);
     expect((error as AiSdkModelError).message).toContain('aborted');
     // The provider sees the abort: the socket of its request closes (awaited, not raced with a clock).
-    await expect(held?.socketClosed).resolves.toBeUndefined();
+    await expect(server.requests[0]?.socketClosed).resolves.toBeUndefined();
   });
 
   it('starts no request before subscription', async () => {
-    server = await startServer((_req, res) =>
-      completion(res, { content: 'x' }, 'stop', { prompt: 1, completion: 1 }),
-    );
+    server = await completingServer('x');
     const source = generate(modelOn(server), { agentName: 'a', contents: [user('hi')] }, false);
     // One request per subscription and none for the call itself: an eager request would make the
     // first count 2, and one request shared by both subscriptions would leave the second at 1.

@@ -1,13 +1,10 @@
 import { asyncScheduler, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completion, startServer, type TestServer } from '../test/openAICompatibleServer.js';
+import { closeStartedServers, completingServer, type TestServer } from '../test/openAICompatibleServer.js';
 import { modelFromEnv } from './modelFromEnv.js';
 
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+afterEach(closeStartedServers);
 
 describe('modelFromEnv', () => {
   it('returns undefined when RXAGENTS_BASE_URL or RXAGENTS_MODEL is unset or blank', () => {
@@ -18,9 +15,7 @@ describe('modelFromEnv', () => {
   });
 
   it('builds a model that calls the configured endpoint with the configured key', async () => {
-    server = await startServer((_req, res) =>
-      completion(res, { content: 'ok' }, 'stop', { prompt: 1, completion: 1 }),
-    );
+    server = await completingServer('ok');
     const model = modelFromEnv({
       RXAGENTS_BASE_URL: server.baseURL,
       RXAGENTS_MODEL: 'llama3.2',
@@ -40,9 +35,7 @@ describe('modelFromEnv', () => {
   });
 
   it('sends no Authorization header when RXAGENTS_API_KEY is unset', async () => {
-    server = await startServer((_req, res) =>
-      completion(res, { content: 'ok' }, 'stop', { prompt: 1, completion: 1 }),
-    );
+    server = await completingServer('ok');
     const model = modelFromEnv({ RXAGENTS_BASE_URL: server.baseURL, RXAGENTS_MODEL: 'm' });
     await lastValueFrom(
       model!.generate(

@@ -41,6 +41,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The servers started and not closed yet: what `closeStartedServers` closes after each test. */
+const open = new Set<TestServer>();
+
+/** Closes every server a test started and left open (an `afterEach` hook, so a failed test's too). */
+export async function closeStartedServers(): Promise<void> {
+  await Promise.all([...open].map((server) => server.close()));
+}
+
 export async function startServer(handler: Handler): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
@@ -65,15 +73,19 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const started: TestServer = {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: () => {
+      open.delete(started);
+      return new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
-      }),
+      });
+    },
   };
+  open.add(started);
+  return started;
 }
 
 /** One `chat.completion.chunk` of a streamed answer. */
@@ -155,4 +167,20 @@ export function completion(
 export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/** A server that answers every request with one non-streamed completion of `content`. */
+export function completingServer(
+  content: string,
+  usage: { prompt: number; completion: number } = { prompt: 1, completion: 1 },
+): Promise<TestServer> {
+  return startServer((_req, res) => completion(res, { content }, 'stop', usage));
+}
+
+/** A server that streams 'Once ' and never finishes: only the client can end the request. */
+export function stallingServer(): Promise<TestServer> {
+  return startServer((_req, res) => {
+    startSse(res);
+    writeSse(res, chunk({ role: 'assistant', content: 'Once ' }));
+  });
 }

@@ -1,3 +1,9 @@
+// Stays one file: it is the contract of RemoteRunner + startWorker end to end (streaming, cancel,
+// worker death and hand-over, concurrency, typed errors, lost backends), and every case shares one
+// fixture (a Redis prefix, its workers and runners, closed after each test) and one real Redis and
+// PostgreSQL; split by concern, each part would repeat that fixture. Multi-process faults live in
+// test/fault.test.ts, resume in test/resume.test.ts, error classes across the wire in
+// test/wireErrors.test.ts.
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import {
   agent,
@@ -13,6 +19,7 @@ import {
 import { PostgresSessionService } from '@rxagents/postgres';
 import { concat, finalize, firstValueFrom, lastValueFrom, map, NEVER, of, take, timer, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expectError.js';
 import {
   dropPrefix,
   dropSchema,
@@ -137,8 +144,7 @@ describe('RemoteRunner + startWorker', () => {
     const error = await lastValueFrom(
       f.runner('a').run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }),
     ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', backend: 'postgres' });
+    expectError(error, BackendUnavailableError, { code: 'BACKEND_UNAVAILABLE', backend: 'postgres' });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -367,19 +373,16 @@ describe('RemoteRunner + startWorker', () => {
         (e: unknown) => e,
       );
     const a = await failure('typed');
-    expect(a).toBeInstanceOf(InvalidStateError);
-    expect(a).toMatchObject({ code: 'INVALID_STATE', agent: 'typed', field: 'k.x', key: 'k' });
+    expectError(a, InvalidStateError, { code: 'INVALID_STATE', agent: 'typed', field: 'k.x', key: 'k' });
     const b = await failure('plain');
-    expect(b).toBeInstanceOf(RemoteRunError);
-    expect(b).toMatchObject({
+    expectError(b, RemoteRunError, {
       remoteName: 'TypeError',
       message: 'boom',
       code: 'REMOTE_RUN_FAILED',
       name: 'RemoteRunError',
     });
     const c = await failure('missing');
-    expect(c).toBeInstanceOf(InvalidRequestError);
-    expect(c).toMatchObject({ agent: 'missing', field: 'agent' });
+    expectError(c, InvalidRequestError, { agent: 'missing', field: 'agent' });
     expect((c as Error).message).toContain("no worker of queue 'rxagents' hosts an agent named 'missing'");
     // announced by a worker that has gone since: the job reaches one that does not host it
     const gone = await startWorker({
@@ -542,8 +545,7 @@ describe('RemoteRunner + startWorker', () => {
     proxy.close();
     for (const socket of sockets) socket.destroy();
     const error = await failed;
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect(error).toMatchObject({ backend: 'redis' });
+    expectError(error, BackendUnavailableError, { backend: 'redis' });
     expect(Date.now() - cut).toBeLessThan(5000);
   });
 
@@ -556,8 +558,7 @@ describe('RemoteRunner + startWorker', () => {
     const started = Date.now();
     const runner = new RemoteRunner({ ...nowhere, appName: 'app', agent: 'flow' });
     const error = await lastValueFrom(runner.run({ userId: 'u1', sessionId: 's1' })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', backend: 'redis' });
+    expectError(error, BackendUnavailableError, { code: 'BACKEND_UNAVAILABLE', backend: 'redis' });
     const depth = await firstValueFrom(runner.queueDepth()).catch((e: unknown) => e);
     expect(depth).toBeInstanceOf(BackendUnavailableError);
     const worker = await startWorker({ ...nowhere, sessionService: new InMemorySessionService() }).catch(

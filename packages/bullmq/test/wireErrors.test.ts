@@ -17,6 +17,7 @@ import { LlmCallsLimitExceededError, MissingStateKeyError } from '@rxagents/llm'
 import * as workloads from '@rxagents/workloads';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expectError.js';
 import * as bullmq from '../src/index.js';
 import { RemoteRunner } from '../src/RemoteRunner.js';
 import { startWorker, type WorkerHandle } from '../src/startWorker.js';
@@ -91,8 +92,7 @@ function failure(agentName: string): Promise<unknown> {
 describe('RemoteRunner: errors across the wire', () => {
   it('an @rxagents/llm error arrives as its own class, with its code, message and fields', async () => {
     const limit = await failure('limit');
-    expect(limit).toBeInstanceOf(LlmCallsLimitExceededError);
-    expect(limit).toMatchObject({
+    expectError(limit, LlmCallsLimitExceededError, {
       name: 'LlmCallsLimitExceededError',
       code: 'LLM_CALLS_LIMIT_EXCEEDED',
       message: "Agent 'limit': runConfig.maxLlmCalls: more than 3 model calls in one invocation",
@@ -102,8 +102,7 @@ describe('RemoteRunner: errors across the wire', () => {
     });
     // a code shared with a core class: the name picks the llm one
     const missing = await failure('missing');
-    expect(missing).toBeInstanceOf(MissingStateKeyError);
-    expect(missing).toMatchObject({ code: 'INVALID_STATE', key: 'topic', agent: 'missing' });
+    expectError(missing, MissingStateKeyError, { code: 'INVALID_STATE', key: 'topic', agent: 'missing' });
     const state = await failure('state');
     expect(state).toBeInstanceOf(InvalidStateError);
     expect(state).not.toBeInstanceOf(MissingStateKeyError);
@@ -111,8 +110,7 @@ describe('RemoteRunner: errors across the wire', () => {
 
   it('an @rxagents/ai-sdk error arrives as AiSdkModelError with its HTTP details', async () => {
     const model = await failure('model');
-    expect(model).toBeInstanceOf(AiSdkModelError);
-    expect(model).toMatchObject({
+    expectError(model, AiSdkModelError, {
       code: 'MODEL_CALL_FAILED',
       message: "Model 'gpt-x': HTTP 503 from http://127.0.0.1/v1: busy",
       model: 'gpt-x',

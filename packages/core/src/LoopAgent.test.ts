@@ -1,6 +1,6 @@
 import { concat, defer, of, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, trace } from '../test/helpers.js';
+import { collect, rootContext, runAgent, say, trace, traceOf } from '../test/helpers.js';
 import { text, textOf } from './Content.js';
 import { InvalidAgentConfigError } from './errors.js';
 import { exitLoop } from './exitLoop.js';
@@ -46,7 +46,7 @@ describe('LoopAgent', () => {
       subAgents: [say('critic'), say('reviser')],
       maxIterations: 3,
     });
-    expect(trace(runAgent(loop).events)).toEqual([
+    expect(traceOf(loop)).toEqual([
       'critic@loop.critic',
       'reviser@loop.reviser',
       'critic@loop.critic',
@@ -95,7 +95,7 @@ describe('LoopAgent', () => {
   it('an escalation inside a sequence stops the loop around the sequence', () => {
     const body = new SequentialAgent({ name: 'body', subAgents: [escalateOn('check', 2), say('after')] });
     const loop = new LoopAgent({ name: 'loop', subAgents: [body, say('tail')], maxIterations: 5 });
-    expect(trace(runAgent(loop).events)).toEqual([
+    expect(traceOf(loop)).toEqual([
       'check@loop.body.check',
       'after@loop.body.after',
       'tail@loop.tail',

@@ -1,7 +1,7 @@
 import { concat, defer, map, NEVER, Observable, of } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../test/helpers.js';
+import { testScheduler } from '../test/marbles.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, StateConflictError } from './errors.js';
 import { exitLoop } from './exitLoop.js';
@@ -10,8 +10,6 @@ import type { InvocationContext } from './InvocationContext.js';
 import { LoopAgent } from './LoopAgent.js';
 import { ParallelAgent } from './ParallelAgent.js';
 import { SequentialAgent } from './SequentialAgent.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 describe('ParallelAgent', () => {
   it.each([0, 1.5, -2])('rejects concurrency %p naming the field', (concurrency) => {
@@ -32,7 +30,7 @@ describe('ParallelAgent', () => {
   it('puts each child on its own branch', () => {
     const fan = new ParallelAgent({ name: 'fan', subAgents: [say('a'), say('b')] });
     const root = new SequentialAgent({ name: 'root', subAgents: [fan] });
-    expect(trace(runAgent(root).events)).toEqual(['a@root.fan.a', 'b@root.fan.b']);
+    expect(traceOf(root)).toEqual(['a@root.fan.a', 'b@root.fan.b']);
   });
 
   it('merges branches in virtual-time order: a 0-frame branch before a 500-frame one', () => {
@@ -126,7 +124,7 @@ describe('ParallelAgent', () => {
   it('an escalation consumed by a loop inside one branch does not stop the siblings', () => {
     const inner = new LoopAgent({ name: 'inner', subAgents: [agent('stop', (ctx) => of(exitLoop(ctx)))] });
     const fan = new ParallelAgent({ name: 'fan', subAgents: [inner, say('sibling')] });
-    expect(trace(runAgent(fan).events)).toEqual(['stop@fan.inner.stop', 'sibling@fan.sibling']);
+    expect(traceOf(fan)).toEqual(['stop@fan.inner.stop', 'sibling@fan.sibling']);
   });
 
   it('an unconsumed escalation in a branch stops the enclosing loop', () => {

@@ -1,6 +1,7 @@
 import { delay, map, type Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { storeOver } from '../test/helpers.js';
 import { text } from './Content.js';
 import type { Event } from './Event.js';
 import { agent } from './FunctionAgent.js';
@@ -17,15 +18,11 @@ function slowStore(
   appendsInOrder: boolean,
   scheduler: TestScheduler,
 ): SessionService {
-  return {
+  return storeOver(memory, {
     appendsInOrder,
-    createSession: (r) => memory.createSession(r),
-    getSession: (r) => memory.getSession(r),
-    listSessions: (r) => memory.listSessions(r),
-    deleteSession: (r) => memory.deleteSession(r),
     appendEvent: (session: Session, event: Event): Observable<Event> =>
       memory.appendEvent(session, event).pipe(delay(10, scheduler)),
-  };
+  });
 }
 
 const steps = () =>

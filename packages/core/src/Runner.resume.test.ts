@@ -1,6 +1,6 @@
 import { firstValueFrom, lastValueFrom, map, Observable, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { say } from '../test/helpers.js';
+import { say, storeOver } from '../test/helpers.js';
 import type { Event } from './Event.js';
 import { InvalidRequestError, SessionConflictError, SessionStoreError } from './errors.js';
 import { agent } from './FunctionAgent.js';
@@ -94,11 +94,7 @@ describe('Runner: invocation ids and resume', () => {
   it('a failed append fails the run with a SessionStoreError and nothing after it is appended', async () => {
     const inner = new InMemorySessionService();
     const appended: string[] = [];
-    const failing: SessionService = {
-      createSession: (r) => inner.createSession(r),
-      getSession: (r) => inner.getSession(r),
-      listSessions: (r) => inner.listSessions(r),
-      deleteSession: (r) => inner.deleteSession(r),
+    const failing = storeOver(inner, {
       appendEvent: (_session, event) =>
         event.author === 'b'
           ? throwError(() => new Error('disk full'))
@@ -107,7 +103,7 @@ describe('Runner: invocation ids and resume', () => {
               s.next(event);
               s.complete();
             }),
-    };
+    });
     const flow = new SequentialAgent({ name: 'flow', subAgents: [say('a'), say('b'), say('c')] });
     const runner = new Runner({ appName: 'app', agent: flow, sessionService: failing });
     const seen: string[] = [];
@@ -125,11 +121,7 @@ describe('Runner: invocation ids and resume', () => {
     const inner = new InMemorySessionService();
     const stored: string[] = [];
     // An asynchronous store: every append completes on a later macrotask.
-    const slow: SessionService = {
-      createSession: (r) => inner.createSession(r),
-      getSession: (r) => inner.getSession(r),
-      listSessions: (r) => inner.listSessions(r),
-      deleteSession: (r) => inner.deleteSession(r),
+    const slow = storeOver(inner, {
       appendEvent: (session, event) =>
         new Observable<Event>((s) => {
           session.commit(event);
@@ -140,7 +132,7 @@ describe('Runner: invocation ids and resume', () => {
           }, 1);
           return () => clearTimeout(handle);
         }),
-    };
+    });
     const boom = agent('boom', () => throwError(() => new Error('model down')));
     const flow = new SequentialAgent({ name: 'flow', subAgents: [say('a'), say('b'), boom] });
     const runner = new Runner({ appName: 'app', agent: flow, sessionService: slow });
@@ -151,8 +143,7 @@ describe('Runner: invocation ids and resume', () => {
   it('uses the session another process created between its get and its create', async () => {
     const inner = new InMemorySessionService();
     let raced = false;
-    const racing: SessionService = {
-      createSession: (r) => inner.createSession(r),
+    const racing = storeOver(inner, {
       // The first lookup misses; by the time we create, another worker already has.
       getSession: (r) =>
         raced
@@ -163,10 +154,7 @@ describe('Runner: invocation ids and resume', () => {
                 return undefined;
               }),
             ),
-      listSessions: (r) => inner.listSessions(r),
-      deleteSession: (r) => inner.deleteSession(r),
-      appendEvent: (session, event) => inner.appendEvent(session, event),
-    };
+    });
     const runner = new Runner({ appName: 'app', agent: say('a'), sessionService: racing });
     const events = await lastValueFrom(runner.run(request).pipe(toArray()));
     expect(events.map((e) => e.author)).toEqual(['a']);

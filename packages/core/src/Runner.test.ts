@@ -1,7 +1,7 @@
 import { defer, firstValueFrom, lastValueFrom, map, NEVER, Observable, of, timer, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { say, sayAfter } from '../test/helpers.js';
+import { say, sayAfter, storeOver } from '../test/helpers.js';
 import { text, textOf } from './Content.js';
 import type { Event } from './Event.js';
 import { SessionStoreError } from './errors.js';
@@ -36,7 +36,7 @@ describe('Runner', () => {
     });
     const runner = runnerFor(flow);
     const events = await lastValueFrom(
-      runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'a story about a fox' }).pipe(toArray()),
+      runner.run({ ...key, newMessage: 'a story about a fox' }).pipe(toArray()),
     );
     expect(events.map((e) => e.author)).toEqual(['a', 'b']);
     const session = await sessionOf(runner);
@@ -88,11 +88,7 @@ describe('Runner', () => {
       const memory = new InMemorySessionService();
       const appended: string[] = [];
       // A store whose appends take 10 frames each.
-      const slow: SessionService = {
-        createSession: (r) => memory.createSession(r),
-        getSession: (r) => memory.getSession(r),
-        listSessions: (r) => memory.listSessions(r),
-        deleteSession: (r) => memory.deleteSession(r),
+      const slow = storeOver(memory, {
         appendEvent: (session, event) =>
           timer(10, scheduler).pipe(
             map(() => {
@@ -100,7 +96,7 @@ describe('Runner', () => {
               return memory.appendEventSync(session, event);
             }),
           ),
-      };
+      });
       const flow = new SequentialAgent({ name: 'flow', subAgents: [say('a'), say('b')] });
       const runner = new Runner({ appName: 'app', agent: flow, sessionService: slow, scheduler });
       const authors = runner.run({ ...key, newMessage: 'go' }).pipe(map((e) => e.author));
@@ -158,8 +154,7 @@ describe('Runner', () => {
     scheduler.run(({ expectObservable }) => {
       const memory = new InMemorySessionService();
       // A store whose session takes 10 frames to load.
-      const slow: SessionService = {
-        createSession: (r) => memory.createSession(r),
+      const slow = storeOver(memory, {
         getSession: (r) =>
           new Observable<Session | undefined>((s) => {
             const inner = timer(10, scheduler).subscribe(() => {
@@ -170,10 +165,7 @@ describe('Runner', () => {
               inner.unsubscribe();
             };
           }),
-        listSessions: (r) => memory.listSessions(r),
-        deleteSession: (r) => memory.deleteSession(r),
-        appendEvent: (session, event) => memory.appendEvent(session, event),
-      };
+      });
       const root = agent('root', (ctx) => {
         started.push(ctx.agent.name);
         return of(ctx.newEvent({ content: text('hi') }));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/helpers.js';
 import { InvalidStateError } from './errors.js';
 import { type State, StateStore } from './StateStore.js';
 
@@ -98,7 +99,7 @@ describe('StateStore', () => {
     (key) => {
       const store = new StateStore({ keep: true });
       const delta = JSON.parse(`{"ok": 1, ${JSON.stringify(key)}: 1}`) as Record<string, unknown>;
-      const error = captured(() => store.apply(delta, 'writer'));
+      const error = thrown(() => store.apply(delta, 'writer'));
       expect(error).toBeInstanceOf(InvalidStateError);
       expect((error as InvalidStateError).agent).toBe('writer');
       expect((error as InvalidStateError).key).toBe(key);
@@ -117,7 +118,7 @@ describe('StateStore', () => {
     ['a nested function', { deep: [1, { f: () => 1 }] }, 'value.deep[1].f'],
   ])('rejects %s as a state value, naming the path', (_label, value, path) => {
     const store = new StateStore();
-    const error = captured(() => store.apply({ value }, 'critic'));
+    const error = thrown(() => store.apply({ value }, 'critic'));
     expect(error).toBeInstanceOf(InvalidStateError);
     expect((error as InvalidStateError).field).toBe(path);
     expect((error as InvalidStateError).message).toContain("Agent 'critic'");
@@ -138,12 +139,3 @@ describe('StateStore', () => {
     expect(() => new StateStore({ f: () => 1 })).toThrow(InvalidStateError);
   });
 });
-
-function captured(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expectError.js';
 import { errorFromCode, registerErrorClass } from './errorRegistry.js';
 import {
   GraphStepsExceededError,
@@ -39,8 +40,7 @@ describe('errorFromCode', () => {
       field: 'sequence',
       fields: { sessionId: 's1', position: 3 },
     });
-    expect(error).toBeInstanceOf(SessionConflictError);
-    expect(error).toMatchObject({
+    expectError(error, SessionConflictError, {
       code: 'SESSION_CONFLICT',
       message: 'taken',
       agent: 'a',
@@ -54,15 +54,13 @@ describe('errorFromCode', () => {
     const steps = errorFromCode('GRAPH_STEPS_EXCEEDED', 'too many', {
       fields: { lastNode: 'review', maxSteps: 5 },
     });
-    expect(steps).toBeInstanceOf(GraphStepsExceededError);
-    expect(steps).toMatchObject({ lastNode: 'review', maxSteps: 5 });
+    expectError(steps, GraphStepsExceededError, { lastNode: 'review', maxSteps: 5 });
     const schema = errorFromCode('STATE_SCHEMA', 'bad', {
       agent: 'write',
       field: 'n',
       fields: { graph: 'g', node: 'write', key: 'n' },
     });
-    expect(schema).toBeInstanceOf(StateSchemaError);
-    expect(schema).toMatchObject({ graph: 'g', node: 'write', key: 'n' });
+    expectError(schema, StateSchemaError, { graph: 'g', node: 'write', key: 'n' });
   });
 
   it('picks the class by name among those of one code, and the first registered without a name', () => {

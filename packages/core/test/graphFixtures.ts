@@ -1,13 +1,19 @@
 // Fixtures shared by the graph's test files (not exported from the package).
 import { defer, map, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
-import { expect } from 'vitest';
 import { agent } from '../src/FunctionAgent.js';
 import { graph } from '../src/graph/graph.js';
-import { END, type NodeFn } from '../src/graph/graphTypes.js';
+import { END, type GraphEdge, type NodeFn } from '../src/graph/graphTypes.js';
 import { say } from './helpers.js';
 
-export const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+export { testScheduler } from './marbles.js';
+/** Nodes `s`, `a`, `b` and `j`, with `s` fanning out to `a` and `b`; `then` says where the arms go. */
+export function fanOut(then: readonly GraphEdge<'s' | 'a' | 'b' | 'j'>[]) {
+  return graph('g', {
+    nodes: { s: say('s'), a: say('a'), b: say('b'), j: say('j') },
+    start: 's',
+    edges: [{ from: 's', to: ['a', 'b'] }, ...then],
+  });
+}
 export const increment: NodeFn = (s) => ({ n: Number(s.n ?? 0) + 1 });
 
 /** A graph that counts `n` up and routes back to `count` until `n` reaches `until`. */

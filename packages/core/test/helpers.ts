@@ -1,5 +1,7 @@
 // Test-only helpers for the core's own tests (the public test kit is @rxagents/testing).
+
 import { map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
+import { expect } from 'vitest';
 import type { BaseAgent } from '../src/BaseAgent.js';
 import { text } from '../src/Content.js';
 import type { Event, EventActions } from '../src/Event.js';
@@ -7,6 +9,9 @@ import { agent, type FunctionAgent } from '../src/FunctionAgent.js';
 import { InvocationContext } from '../src/InvocationContext.js';
 import { sequentialIds } from '../src/ids.js';
 import { Session } from '../src/Session.js';
+import type { SessionService } from '../src/SessionService.js';
+
+export { thrown } from '../../../test/support/thrown.js';
 
 /** A root context over a fresh session, deterministic ids. */
 export function rootContext(
@@ -63,4 +68,38 @@ export function sayAfter(name: string, ms: number, actions: Partial<EventActions
 /** `author@branch` of each event, compact for assertions. */
 export function trace(events: readonly Event[]): string[] {
   return events.map((e) => `${e.author}@${e.branch}`);
+}
+
+/**
+ * A store that forwards every call to `inner` but those `overrides` replaces: how a test makes
+ * one store call fail, stall or race while the rest behave (the optional sync paths stay off, so
+ * the runner takes the asynchronous route the override is on).
+ */
+export function storeOver(inner: SessionService, overrides: Partial<SessionService>): SessionService {
+  return {
+    createSession: (r) => inner.createSession(r),
+    getSession: (r) => inner.getSession(r),
+    listSessions: (r) => inner.listSessions(r),
+    deleteSession: (r) => inner.deleteSession(r),
+    appendEvent: (session, event) => inner.appendEvent(session, event),
+    ...overrides,
+  };
+}
+
+/** The trace of what `root` emits run to completion (see `trace`). */
+export function traceOf(root: BaseAgent, state: Record<string, unknown> = {}): string[] {
+  return trace(runAgent(root, state).events);
+}
+
+/**
+ * Runs `root` expecting it to fail with `error` (a message, pattern or class) and returns its
+ * session, so a test can check that what was committed before the failure stays committed.
+ */
+export function failedSession(
+  root: BaseAgent,
+  error: string | RegExp | (new (...args: never[]) => Error),
+): Session {
+  const ctx = rootContext(root);
+  expect(() => collect(root.runAsync(ctx))).toThrow(error);
+  return ctx.session;
 }

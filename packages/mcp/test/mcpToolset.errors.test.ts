@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expectError.js';
 import { McpToolError, type McpToolset, mcpToolset } from '../src/index.js';
 import { type LoopbackServer, loopbackServer } from './fixtures/httpServer.js';
 
@@ -51,8 +52,7 @@ async function failure(name: string): Promise<unknown> {
 describe('mcpToolset and JSON-RPC errors', { timeout: 20_000 }, () => {
   it('fails a call of a tool the server does not know with McpToolError unknown-tool', async () => {
     const error = await failure('listed_but_gone');
-    expect(error).toBeInstanceOf(McpToolError);
-    expect(error).toMatchObject({
+    expectError(error, McpToolError, {
       toolset: 'strict',
       tool: 'listed_but_gone',
       reason: 'unknown-tool',

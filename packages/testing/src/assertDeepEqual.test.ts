@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thrownMessage } from '../../../test/support/thrown.js';
 import { assertDeepEqual } from './assertDeepEqual.js';
-
-function messageOf(run: () => void): string {
-  try {
-    run();
-  } catch (error: unknown) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('assertDeepEqual', () => {
   it('accepts structurally equal values as toEqual does', () => {
@@ -28,21 +20,21 @@ describe('assertDeepEqual', () => {
   });
 
   it('fails with a line diff, minus for expected and plus for actual', () => {
-    expect(messageOf(() => assertDeepEqual({ draft: 'v2', n: 1 }, { draft: 'v1', n: 1 }))).toBe(
+    expect(thrownMessage(() => assertDeepEqual({ draft: 'v2', n: 1 }, { draft: 'v1', n: 1 }))).toBe(
       "values differ\n\n- expected\n+ actual\n\n- { draft: 'v1', n: 1 }\n+ { draft: 'v2', n: 1 }",
     );
   });
 
   it('orders the keys of actual like those of expected so that the lines line up', () => {
     const long = 'x'.repeat(100);
-    const message = messageOf(() => assertDeepEqual({ b: long, a: 1 }, { a: 2, b: long }));
+    const message = thrownMessage(() => assertDeepEqual({ b: long, a: 1 }, { a: 2, b: long }));
     expect(message).toContain(`  {\n-   a: 2,\n+   a: 1,\n    b: '${long}',\n  }`);
   });
 
   it('folds long runs of unchanged lines', () => {
     const actual = Array.from({ length: 40 }, (_, i) => ({ i, text: 'y'.repeat(95) }));
     const expected = actual.map((item) => (item.i === 20 ? { ...item, i: -1 } : item));
-    const message = messageOf(() => assertDeepEqual(actual, expected));
+    const message = thrownMessage(() => assertDeepEqual(actual, expected));
     expect(message).toMatch(/… \d+ unchanged lines/);
     expect(message).toContain('-     i: -1,');
     expect(message).toContain('+     i: 20,');
@@ -50,7 +42,7 @@ describe('assertDeepEqual', () => {
   });
 
   it('prints errors, quotes and unusual keys readably', () => {
-    const message = messageOf(() => assertDeepEqual({ 'app:k': "it's", e: new TypeError('bad') }, {}));
+    const message = thrownMessage(() => assertDeepEqual({ 'app:k': "it's", e: new TypeError('bad') }, {}));
     expect(message).toContain("+ { 'app:k': 'it\\'s', e: TypeError('bad') }");
   });
 });

@@ -126,12 +126,14 @@ export function eventView(event: Event, like?: ExpectedEvent): EventView {
   const view: Record<string, unknown> = { author: event.author, branch: event.branch };
   if (event.content !== undefined) view.content = shortContent(event.content);
   if (Object.keys(actions.stateDelta).length > 0) view.stateDelta = actions.stateDelta;
-  if (actions.escalate === true) view.escalate = true;
-  if (actions.transferToAgent !== undefined) view.transferToAgent = actions.transferToAgent;
-  if (actions.endInvocation === true) view.endInvocation = true;
-  if (event.partial === true) view.partial = true;
-  if (event.errorCode !== undefined) view.errorCode = event.errorCode;
-  if (event.errorMessage !== undefined) view.errorMessage = event.errorMessage;
+  showFlags(view, {
+    escalate: actions.escalate,
+    transferToAgent: actions.transferToAgent,
+    endInvocation: actions.endInvocation,
+    partial: event.partial,
+    errorCode: event.errorCode,
+    errorMessage: event.errorMessage,
+  });
   const request = actions.requestInput;
   if (request !== undefined) {
     const shown: Record<string, unknown> = {
@@ -154,6 +156,25 @@ export function eventView(event: Event, like?: ExpectedEvent): EventView {
   return view as unknown as EventView;
 }
 
+/** The flags and error fields a view shows only when set: one rule for produced and expected events. */
+interface Flags {
+  readonly escalate?: boolean | undefined;
+  readonly transferToAgent?: string | undefined;
+  readonly endInvocation?: boolean | undefined;
+  readonly partial?: boolean | undefined;
+  readonly errorCode?: string | undefined;
+  readonly errorMessage?: string | undefined;
+}
+
+function showFlags(view: Record<string, unknown>, flags: Flags): void {
+  if (flags.escalate === true) view.escalate = true;
+  if (flags.transferToAgent !== undefined) view.transferToAgent = flags.transferToAgent;
+  if (flags.endInvocation === true) view.endInvocation = true;
+  if (flags.partial === true) view.partial = true;
+  if (flags.errorCode !== undefined) view.errorCode = flags.errorCode;
+  if (flags.errorMessage !== undefined) view.errorMessage = flags.errorMessage;
+}
+
 /** The view an expected event stands for (same shape as {@link eventView} gives). */
 export function expectedView(expected: ExpectedEvent): EventView {
   const { branch } = expected;
@@ -170,12 +191,7 @@ export function expectedView(expected: ExpectedEvent): EventView {
   if (expected.stateDelta !== undefined && Object.keys(expected.stateDelta).length > 0) {
     view.stateDelta = expected.stateDelta;
   }
-  if (expected.escalate === true) view.escalate = true;
-  if (expected.transferToAgent !== undefined) view.transferToAgent = expected.transferToAgent;
-  if (expected.endInvocation === true) view.endInvocation = true;
-  if (expected.partial === true) view.partial = true;
-  if (expected.errorCode !== undefined) view.errorCode = expected.errorCode;
-  if (expected.errorMessage !== undefined) view.errorMessage = expected.errorMessage;
+  showFlags(view, expected);
   if (expected.request !== undefined) view.request = expected.request;
   if (expected.answers !== undefined) view.answers = expected.answers;
   for (const key of ON_REQUEST) if (expected[key] !== undefined) view[key] = expected[key];

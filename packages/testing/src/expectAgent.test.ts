@@ -1,17 +1,9 @@
 import { agent, type Event, sequence, text } from '@rxagents/core';
 import { NEVER, Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { thrownMessage } from '../../../test/support/thrown.js';
 import { expectAgent } from './expectAgent.js';
 import { scriptedAgent } from './scriptedAgent.js';
-
-function failureOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error: unknown) {
-    return (error as Error).message;
-  }
-  throw new Error('expected the assertion to fail');
-}
 
 const flow = () =>
   sequence('flow', [
@@ -34,7 +26,7 @@ describe('expectAgent', () => {
     });
 
     it('fails with both marble diagrams and a line diff of the timelines', () => {
-      const message = failureOf(() =>
+      const message = thrownMessage(() =>
         expectAgent(flow()).toEmit('--d--(c|)', {
           ...expectedFlow,
           d: { branch: 'flow.writer', content: 'draft', stateDelta: { draft: 'v2' } },
@@ -64,7 +56,7 @@ describe('expectAgent', () => {
     });
 
     it('fails on a wrong author or branch', () => {
-      const message = failureOf(() =>
+      const message = thrownMessage(() =>
         expectAgent(flow()).toEmit('--d-(c|)', {
           ...expectedFlow,
           c: { branch: 'flow.critic', author: 'judge' },
@@ -81,7 +73,7 @@ describe('expectAgent', () => {
         d: { ...expectedFlow.d, id: 'e2', invocationId: 'inv-e1', timestamp: 2 },
         c: expectedFlow.c,
       });
-      const message = failureOf(() =>
+      const message = thrownMessage(() =>
         expectAgent(flow()).toEmit('--d-(c|)', { ...expectedFlow, c: { ...expectedFlow.c, id: 'e9' } }),
       );
       expect(message).toContain(
@@ -98,23 +90,23 @@ describe('expectAgent', () => {
       expectAgent(failing()).toEmit('-#', {}, new TypeError('boom'));
       expectAgent(failing()).toEmit('-#', {}, { name: 'TypeError' });
       expectAgent(failing()).toEmit('-#');
-      expect(failureOf(() => expectAgent(failing()).toEmit('-#', {}, 'bang'))).toContain(
+      expect(thrownMessage(() => expectAgent(failing()).toEmit('-#', {}, 'bang'))).toContain(
         "- [{ frame: 1, error: { message: 'bang' } }]\n+ [{ frame: 1, error: { message: 'boom' } }]",
       );
-      expect(failureOf(() => expectAgent(failing()).toEmit('-|'))).toContain(
+      expect(thrownMessage(() => expectAgent(failing()).toEmit('-|'))).toContain(
         "+ [{ frame: 1, error: { name: 'TypeError', message: 'boom' } }]",
       );
     });
 
     it('draws events that match no expected value as ? in the actual marble', () => {
-      const message = failureOf(() =>
+      const message = thrownMessage(() =>
         expectAgent(scriptedAgent('a', '-x-y|')).toEmit('-x|', { x: { branch: 'a', content: 'x' } }),
       );
       expect(message).toContain('  expected  -x|\n  actual    -x-?|');
     });
 
     it('draws long gaps as time progressions', () => {
-      const message = failureOf(() =>
+      const message = thrownMessage(() =>
         expectAgent(scriptedAgent('slow', 'a 499ms b|')).toEmit('a|', {
           a: { branch: 'slow', content: 'a' },
         }),
@@ -141,7 +133,7 @@ describe('expectAgent', () => {
         },
         { frame: 3, complete: true },
       ]);
-      const message = failureOf(() =>
+      const message = thrownMessage(() =>
         expectAgent(flow(), { assertDeepEqual: (a, b) => expect(a).toEqual(b) }).toEmit('--d|', expectedFlow),
       );
       expect(message).toMatch(
@@ -170,7 +162,7 @@ describe('expectAgent', () => {
     });
 
     it('fails with a diff of the logs', () => {
-      expect(failureOf(() => expectAgent(flow()).toHaveCommitted([expectedFlow.d]))).toBe(
+      expect(thrownMessage(() => expectAgent(flow()).toHaveCommitted([expectedFlow.d]))).toBe(
         [
           'expectAgent(flow).toHaveCommitted(…) failed',
           '',
@@ -194,7 +186,9 @@ describe('expectAgent', () => {
     it('compares the whole state after the run', () => {
       expectAgent(flow(), { state: { topic: 'fox' } }).toHaveFinalState({ topic: 'fox', draft: 'v1' });
       expect(
-        failureOf(() => expectAgent(flow(), { state: { topic: 'fox' } }).toHaveFinalState({ topic: 'fox' })),
+        thrownMessage(() =>
+          expectAgent(flow(), { state: { topic: 'fox' } }).toHaveFinalState({ topic: 'fox' }),
+        ),
       ).toBe(
         [
           'expectAgent(flow).toHaveFinalState(…) failed',
@@ -228,7 +222,7 @@ describe('expectAgent', () => {
         return NEVER;
       });
       expect(
-        failureOf(() => expectAgent(leaky).unsubscribeAt('--!').toEmit('--').toHaveNoPendingTimers()),
+        thrownMessage(() => expectAgent(leaky).unsubscribeAt('--!').toEmit('--').toHaveNoPendingTimers()),
       ).toBe(
         'expectAgent(leaky).toHaveNoPendingTimers(): 1 timer was still scheduled right after unsubscribing at ' +
           'frame 2 (due at frames 50); something beneath did not tear down',
@@ -248,7 +242,7 @@ describe('expectAgent', () => {
       );
       const expectation = expectAgent(endless, { maxFrames: 30 });
       expect(expectation.recording.events.map((e) => e.timestamp)).toEqual([10, 20, 30]);
-      expect(failureOf(() => expectation.toHaveNoPendingTimers())).toContain(
+      expect(thrownMessage(() => expectation.toHaveNoPendingTimers())).toContain(
         '1 timer was still scheduled when the run stopped at maxFrames (due at frames 40)',
       );
     });
@@ -266,7 +260,7 @@ describe('expectAgent', () => {
 describe('expectAgent marble drawing', () => {
   it('lists the frames when the actual timeline cannot be drawn exactly', () => {
     const close = sequence('close', [scriptedAgent('a', '(ab|)'), scriptedAgent('c', '-c|')]);
-    const message = failureOf(() => expectAgent(close).toEmit('|'));
+    const message = thrownMessage(() => expectAgent(close).toEmit('|'));
     expect(message).toContain(
       '  actual    (??)?|\n  (actual frames, closer than a marble can draw: 0: ??, 1: ?, 2: |)',
     );

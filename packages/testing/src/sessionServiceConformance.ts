@@ -318,26 +318,27 @@ export function sessionServiceConformance(
         expect(fresh.stateAt(1)).toEqual({ n: 2, tags: { zeta: 1, alpha: [1, 2] } });
       });
 
-      it('a re-run that diverges (same id, other state changes) is a SessionConflictError; the log keeps the stored event', async () => {
-        const session = await create('s');
-        await append(session, makeEvent('e1', { n: 1 }));
-        const retry = (await get(key('s'))).prefix(0);
-        const error = await append(retry, makeEvent('e1', { n: 10 })).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(SessionConflictError);
-        expect(error).toMatchObject({ code: 'SESSION_CONFLICT', sessionId: 's', position: 0 });
-        expect((error as Error).message).toContain('diverged');
-        const fresh = await get(key('s'));
-        expect(fresh.events.map((e) => e.id)).toEqual(['e1']);
-        expect(fresh.state.snapshot()).toEqual({ n: 1 });
-      });
-
-      it('another event id at a stored position is a SessionConflictError naming the position', async () => {
+      it.each([
+        {
+          what: 'a re-run that diverges (same id, other state changes) is a SessionConflictError; the log keeps the stored event',
+          id: 'e1',
+          n: 10,
+          message: 'diverged',
+        },
+        {
+          what: 'another event id at a stored position is a SessionConflictError naming the position',
+          id: 'x1',
+          n: 99,
+          message: undefined,
+        },
+      ])('$what', async ({ id, n, message }) => {
         const session = await create('s');
         await append(session, makeEvent('e1', { n: 1 }));
         const stale = (await get(key('s'))).prefix(0);
-        const error = await append(stale, makeEvent('x1', { n: 99 })).catch((e: unknown) => e);
+        const error = await append(stale, makeEvent(id, { n })).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SessionConflictError);
         expect(error).toMatchObject({ code: 'SESSION_CONFLICT', sessionId: 's', position: 0 });
+        if (message !== undefined) expect((error as Error).message).toContain(message);
         const fresh = await get(key('s'));
         expect(fresh.events.map((e) => e.id)).toEqual(['e1']);
         expect(fresh.state.snapshot()).toEqual({ n: 1 });

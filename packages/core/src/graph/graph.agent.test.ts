@@ -1,8 +1,8 @@
 // The graph as an agent: state schema, node options, nesting, the Runner, construction, Mermaid.
 import { defer as deferStream, firstValueFrom, lastValueFrom, map, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { counting, increment, testScheduler } from '../../test/graphFixtures.js';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { counting, fanOut, increment, testScheduler } from '../../test/graphFixtures.js';
+import { collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import { InvalidAgentOutputError, StateSchemaError } from '../errors.js';
 import { agent } from '../FunctionAgent.js';
@@ -127,7 +127,7 @@ describe('graph', () => {
         edges: [{ from: 'seq', to: 'loop' }],
       });
       const root = new LoopAgent({ name: 'root', subAgents: [body], maxIterations: 2 });
-      expect(trace(runAgent(root).events)).toEqual([
+      expect(traceOf(root)).toEqual([
         'x@root.g.seq.x',
         'y@root.g.loop.y',
         'y@root.g.loop.y',
@@ -144,7 +144,7 @@ describe('graph', () => {
         start: 'review',
         edges: [{ from: 'review', to: 'again' }],
       });
-      expect(trace(runAgent(g).events)).toEqual(['critic@g.review.critic', 'critic@g.again.critic']);
+      expect(traceOf(g)).toEqual(['critic@g.review.critic', 'critic@g.again.critic']);
       expect(g.findAgent('critic')).toBe(critic);
       expect(critic.parentAgent).toBeUndefined();
     });
@@ -170,7 +170,7 @@ describe('graph', () => {
         deferStream(() => (++depth < 3 ? outer.runAsync(ctx) : of(ctx.newEvent({})))),
       );
       const outer: BaseAgent = graph('g', { nodes: { node }, start: 'node' });
-      expect(trace(runAgent(outer).events)).toEqual(['node@g.node.g.node.g.node']);
+      expect(traceOf(outer)).toEqual(['node@g.node.g.node.g.node']);
     });
 
     it('runs through the Runner and resumes after a crash with resume: true, each event once', async () => {
@@ -242,15 +242,10 @@ describe('graph', () => {
   });
 
   it('toMermaid draws nodes, joins, direct and routed edges, start and end', () => {
-    const g = graph('g', {
-      nodes: { s: say('s'), a: say('a'), b: say('b'), j: say('j') },
-      start: 's',
-      edges: [
-        { from: 's', to: ['a', 'b'] },
-        { from: ['a', 'b'], to: 'j' },
-        { from: 'j', route: (st) => (st.done === true ? END : 's'), targets: ['s', END] },
-      ],
-    });
+    const g = fanOut([
+      { from: ['a', 'b'], to: 'j' },
+      { from: 'j', route: (st) => (st.done === true ? END : 's'), targets: ['s', END] },
+    ]);
     expect(g.toMermaid()).toBe(
       [
         'flowchart TD',

@@ -9,6 +9,7 @@ import type { Event } from '../Event.js';
 import { agent } from '../FunctionAgent.js';
 import { InMemorySessionService } from '../InMemorySessionService.js';
 import { pendingRequests } from '../InputRequest.js';
+import type { JsonValue } from '../json.js';
 import { Runner } from '../Runner.js';
 import { requestInput } from '../requestInput.js';
 import { graph } from './graph.js';
@@ -41,13 +42,23 @@ function setup(build: () => ReturnType<typeof graph>) {
   const session = () => sessions.getOrCreateSessionSync({ appName: 'app', ...user });
   const authors = (events: readonly Event[]) =>
     events.filter((e) => e.author !== 'user').map((e) => e.author);
-  return { runner, session, authors };
+  /** Runs the graph to its pause: who spoke, and the one request it is waiting on. */
+  const start = async () => {
+    const events = await lastValueFrom(runner.run({ ...user, newMessage: 'go' }).pipe(toArray()));
+    const [request] = pendingRequests(session());
+    if (request === undefined) throw new Error('the graph did not pause');
+    return { authors: authors(events), request };
+  };
+  /** Answers `request` and runs the graph on: who spoke. */
+  const resume = async (request: { id: string }, answer: JsonValue) =>
+    authors(await lastValueFrom(runner.run({ ...user, resume: { [request.id]: answer } }).pipe(toArray())));
+  return { session, start, resume };
 }
 
 describe('graph: human in the loop', () => {
   it('a node pauses the graph; resuming goes on from that node, nothing before it committed twice', async () => {
     const drafts = { n: 0 };
-    const { runner, session, authors } = setup(() =>
+    const { session, start, resume } = setup(() =>
       graph('g', {
         nodes: { draft: counted('draft', drafts), ask: asker('ask'), publish: counted('publish', { n: 0 }) },
         start: 'draft',
@@ -57,14 +68,10 @@ describe('graph: human in the loop', () => {
         ],
       }),
     );
-    const first = await lastValueFrom(runner.run({ ...user, newMessage: 'go' }).pipe(toArray()));
-    expect(authors(first)).toEqual(['draft', 'ask']);
-    const [request] = pendingRequests(session());
-    expect(request?.branch).toBe('g.ask');
-    const second = await lastValueFrom(
-      runner.run({ ...user, resume: { [request!.id]: { ok: true } } }).pipe(toArray()),
-    );
-    expect(authors(second)).toEqual(['ask', 'publish']);
+    const first = await start();
+    expect(first.authors).toEqual(['draft', 'ask']);
+    expect(first.request.branch).toBe('g.ask');
+    expect(await resume(first.request, { ok: true })).toEqual(['ask', 'publish']);
     expect(session().events.filter((e) => e.author === 'draft')).toHaveLength(1);
     expect(session().state.snapshot()).toMatchObject({ draft: 1, ask: true, publish: 1 });
     expect(pendingRequests(session())).toEqual([]);
@@ -72,7 +79,7 @@ describe('graph: human in the loop', () => {
 
   it('an arm that pauses lets the other arms of its fan-out finish; the join runs after the resume', async () => {
     const joins = { n: 0 };
-    const { runner, session, authors } = setup(() =>
+    const { session, start, resume } = setup(() =>
       graph('g', {
         nodes: {
           s: counted('s', { n: 0 }),
@@ -87,15 +94,11 @@ describe('graph: human in the loop', () => {
         ],
       }),
     );
-    const first = await lastValueFrom(runner.run({ ...user, newMessage: 'go' }).pipe(toArray()));
-    expect(authors(first).sort()).toEqual(['ask', 'other', 's']);
+    const first = await start();
+    expect(first.authors.sort()).toEqual(['ask', 'other', 's']);
     expect(joins.n).toBe(0);
-    const [request] = pendingRequests(session());
-    expect(request?.branch).toBe('g.s.ask');
-    const second = await lastValueFrom(
-      runner.run({ ...user, resume: { [request!.id]: { ok: false } } }).pipe(toArray()),
-    );
-    expect(authors(second)).toEqual(['ask', 'j']);
+    expect(first.request.branch).toBe('g.s.ask');
+    expect(await resume(first.request, { ok: false })).toEqual(['ask', 'j']);
     expect(session().events.filter((e) => e.author === 'other')).toHaveLength(1);
     expect(session().state.snapshot()).toMatchObject({ s: 1, other: 1, ask: false, j: 1 });
   });

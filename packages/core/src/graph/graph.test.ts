@@ -2,7 +2,7 @@ import { map, of, takeWhile } from 'rxjs';
 import { match as matchValue } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
 import { counting, testScheduler } from '../../test/graphFixtures.js';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import type { Event } from '../Event.js';
 import { GraphStepsExceededError, InvalidAgentConfigError } from '../errors.js';
@@ -97,8 +97,8 @@ describe('graph', () => {
             },
           ],
         });
-      expect(trace(runAgent(flow('negative')).events)).toEqual(['tone@g.tone', 'regenerate@g.regenerate']);
-      expect(trace(runAgent(flow('positive')).events)).toEqual(['tone@g.tone', 'publish@g.publish']);
+      expect(traceOf(flow('negative'))).toEqual(['tone@g.tone', 'regenerate@g.regenerate']);
+      expect(traceOf(flow('positive'))).toEqual(['tone@g.tone', 'publish@g.publish']);
     });
 
     it('END: an explicit end, from a direct edge or a route, stops that path', () => {
@@ -111,7 +111,7 @@ describe('graph', () => {
           { from: 'c', to: END },
         ],
       });
-      expect(trace(runAgent(g).events)).toEqual(['a@g.a', 'b@g.b']);
+      expect(traceOf(g)).toEqual(['a@g.a', 'b@g.b']);
     });
   });
 
@@ -188,10 +188,9 @@ describe('graph', () => {
           },
         ],
       });
-      const ctx = rootContext(g);
-      expect(() => collect(g.runAsync(ctx))).toThrow('bad router');
-      expect(ctx.session.events).toHaveLength(1);
-      expect(ctx.session.state.get('a')).toBe(1);
+      const session = failedSession(g, 'bad router');
+      expect(session.events).toHaveLength(1);
+      expect(session.state.get('a')).toBe(1);
     });
 
     it('fails with a typed error when a router returns what is not a node (untyped callers)', () => {
@@ -215,9 +214,8 @@ describe('graph', () => {
         start: 'a',
         edges: [{ from: 'a', to: 'b' }],
       });
-      const ctx = rootContext(g);
-      expect(() => collect(g.runAsync(ctx))).toThrow('node failed');
-      expect(ctx.session.state.get('a')).toBe(1);
+      const session = failedSession(g, 'node failed');
+      expect(session.state.get('a')).toBe(1);
     });
   });
 
@@ -259,7 +257,7 @@ describe('graph', () => {
         ],
       });
       const outer = new LoopAgent({ name: 'outer', subAgents: [g, say('after')] });
-      expect(trace(runAgent(outer).events)).toEqual(['a@outer.g.a', 'stop@outer.g.stop']);
+      expect(traceOf(outer)).toEqual(['a@outer.g.a', 'stop@outer.g.stop']);
     });
   });
 });

@@ -1,16 +1,13 @@
-import { map, takeWhile } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import { takeWhile } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, failedSession, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import type { BaseAgent } from '../BaseAgent.js';
 import type { Event } from '../Event.js';
 import { agent } from '../FunctionAgent.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import { defer } from './defer.js';
 import { repeat } from './repeat.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const authors = map((e: Event) => e.author);
 
 describe('defer', () => {
   it('chooses the next agent from the state the source committed, when the step is reached', () => {
@@ -47,25 +44,28 @@ describe('defer', () => {
     expect(calls).toBe(2);
   });
 
-  it('subscribes the chosen agent after the source completes, in virtual time', () => {
+  it.each([
+    {
+      what: 'subscribes the chosen agent after the source completes, in virtual time',
+      chosen: '---|',
+      unsubscribe: undefined,
+      events: '10ms a 2ms |',
+      subscriptions: '10ms ^--!',
+    },
+    {
+      what: 'tears the chosen agent down when unsubscribed mid-run',
+      chosen: '-----|',
+      unsubscribe: '^-----------!',
+      events: '10ms a',
+      subscriptions: '10ms ^-!',
+    },
+  ])('$what', ({ chosen, unsubscribe, events, subscriptions }) => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const chosen$ = cold<Event>('---|');
+      const chosen$ = cold<Event>(chosen);
       const flow = sayAfter('a', 10).pipe(defer(() => agent('chosen', () => chosen$)));
-      const ctx = rootContext(flow, { scheduler });
-      expectObservable(flow.runAsync(ctx).pipe(authors)).toBe('10ms a 2ms |', { a: 'a' });
-      expectSubscriptions(chosen$.subscriptions).toBe('10ms ^--!');
-    });
-  });
-
-  it('tears the chosen agent down when unsubscribed mid-run', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const chosen$ = cold<Event>('-----|');
-      const flow = sayAfter('a', 10).pipe(defer(() => agent('chosen', () => chosen$)));
-      const ctx = rootContext(flow, { scheduler });
-      expectObservable(flow.runAsync(ctx).pipe(authors), '^-----------!').toBe('10ms a', { a: 'a' });
-      expectSubscriptions(chosen$.subscriptions).toBe('10ms ^-!');
+      expectObservable(authorsOf(flow, scheduler), unsubscribe).toBe(events, { a: 'a' });
+      expectSubscriptions(chosen$.subscriptions).toBe(subscriptions);
     });
     expect(scheduler.actions).toHaveLength(0);
   });
@@ -83,10 +83,9 @@ describe('defer', () => {
         throw new Error('bad choice');
       }),
     );
-    const ctx = rootContext(flow);
-    expect(() => collect(flow.runAsync(ctx))).toThrow('bad choice');
-    expect(ctx.session.events).toHaveLength(1);
-    expect(ctx.session.state.get('a')).toBe(1);
+    const session = failedSession(flow, 'bad choice');
+    expect(session.events).toHaveLength(1);
+    expect(session.state.get('a')).toBe(1);
   });
 
   it('re-entrancy: choose may pick the deferring agent itself', () => {

@@ -1,7 +1,7 @@
 import { concat, defer as deferStream, map, of, takeWhile, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
 import { exitLoop } from '../exitLoop.js';
@@ -10,9 +10,6 @@ import type { InvocationContext } from '../InvocationContext.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import { mergeWith } from './mergeWith.js';
 import { repeat } from './repeat.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const authors = map((e: Event) => e.author);
 
 describe('mergeWith', () => {
   it('runs the agents concurrently on their own branches, in virtual-time order', () => {
@@ -83,8 +80,7 @@ describe('mergeWith', () => {
     scheduler.run(({ expectObservable }) => {
       const escalating = agent('esc', (ctx) => of(exitLoop(ctx)));
       const merged = sayAfter('slow', 50).pipe(mergeWith(escalating));
-      const ctx = rootContext(merged, { scheduler });
-      expectObservable(merged.runAsync(ctx).pipe(authors)).toBe('(e|)', { e: 'esc' });
+      expectObservable(authorsOf(merged, scheduler)).toBe('(e|)', { e: 'esc' });
     });
   });
 
@@ -110,7 +106,11 @@ describe('mergeWith', () => {
       );
       const merged = agent('slow', () => slow$).pipe(mergeWith(failing));
       const ctx = rootContext(merged, { scheduler });
-      expectObservable(merged.runAsync(ctx).pipe(authors)).toBe('(f#)', { f: 'failing' }, new Error('boom'));
+      expectObservable(merged.runAsync(ctx).pipe(map((e: Event) => e.author))).toBe(
+        '(f#)',
+        { f: 'failing' },
+        new Error('boom'),
+      );
       expectSubscriptions(slow$.subscriptions).toBe('(^!)');
       scheduler.flush();
       expect(ctx.session.state.get('kept')).toBe(true);
@@ -123,7 +123,7 @@ describe('mergeWith', () => {
       deferStream(() => (++depth < 2 ? merged.runAsync(ctx) : of(ctx.newEvent({})))),
     );
     const merged = say('outer').pipe(mergeWith(inner));
-    expect(trace(runAgent(merged).events)).toEqual(['outer@outer', 'outer@inner.outer', 'inner@inner.inner']);
+    expect(traceOf(merged)).toEqual(['outer@outer', 'outer@inner.outer', 'inner@inner.inner']);
   });
 
   it('rejects two agents of one name, naming the agent and the field', () => {

@@ -1,8 +1,8 @@
 import { concat, defer, map, NEVER, Observable, of, Subject, throwError, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { P } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, rootContext, runAgent, say, sayAfter, trace, traceOf } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import { text, textOf } from '../Content.js';
 import type { Event } from '../Event.js';
 import { AgentTimeoutError, InvalidAgentConfigError } from '../errors.js';
@@ -15,9 +15,6 @@ import { match } from './match.js';
 import { retry } from './retry.js';
 import { timeout } from './timeout.js';
 import { when } from './when.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const authors = map((e: Event) => e.author);
 
 /** Fails its first `failures` runs after emitting one event, then succeeds. */
 function flaky(name: string, failures: number) {
@@ -43,11 +40,7 @@ describe('agent operators', () => {
     const piped = say('writer').pipe(andThen(say('critic')), andThen(say('reviser')));
     expect(piped.name).toBe('writer');
     const root = new SequentialAgent({ name: 'root', subAgents: [piped] });
-    expect(trace(runAgent(root).events)).toEqual([
-      'writer@root.writer',
-      'critic@root.critic',
-      'reviser@root.reviser',
-    ]);
+    expect(traceOf(root)).toEqual(['writer@root.writer', 'critic@root.critic', 'reviser@root.reviser']);
   });
 
   it('flatten andThen chains: 5,000 steps run without nesting 5,000 agents', () => {
@@ -66,11 +59,7 @@ describe('agent operators', () => {
       when(() => true, generator),
     );
     expect(generator.parentAgent).toBeUndefined();
-    expect(trace(runAgent(flow).events)).toEqual([
-      'generator@generator',
-      'check@check',
-      'generator@generator',
-    ]);
+    expect(traceOf(flow)).toEqual(['generator@generator', 'check@check', 'generator@generator']);
     const root = new SequentialAgent({ name: 'root', subAgents: [flow] });
     expect(root.findAgent('check')?.name).toBe('check');
   });
@@ -81,13 +70,13 @@ describe('agent operators', () => {
       const negative = tone('negative').pipe(
         when((s) => s.tone === 'negative', say('regenerate'), say('publish')),
       );
-      expect(trace(runAgent(negative).events)).toEqual(['tone@tone', 'regenerate@regenerate']);
+      expect(traceOf(negative)).toEqual(['tone@tone', 'regenerate@regenerate']);
       const positive = tone('positive').pipe(
         when((s) => s.tone === 'negative', say('regenerate'), say('publish')),
       );
-      expect(trace(runAgent(positive).events)).toEqual(['tone@tone', 'publish@publish']);
+      expect(traceOf(positive)).toEqual(['tone@tone', 'publish@publish']);
       const noElse = tone('positive').pipe(when((s) => s.tone === 'negative', say('regenerate')));
-      expect(trace(runAgent(noElse).events)).toEqual(['tone@tone']);
+      expect(traceOf(noElse)).toEqual(['tone@tone']);
     });
 
     it('fails the run when the predicate throws, also after a source that completes later', () => {
@@ -139,8 +128,7 @@ describe('agent operators', () => {
       const scheduler = testScheduler();
       scheduler.run(({ expectObservable }) => {
         const retried = flaky('tool', 2).pipe(retry({ count: 2, delay: 100 }));
-        const ctx = rootContext(retried, { scheduler });
-        expectObservable(retried.runAsync(ctx).pipe(authors)).toBe('t 99ms t 99ms (t|)', { t: 'tool' });
+        expectObservable(authorsOf(retried, scheduler)).toBe('t 99ms t 99ms (t|)', { t: 'tool' });
       });
     });
 
@@ -167,8 +155,7 @@ describe('agent operators', () => {
       const scheduler = testScheduler();
       scheduler.run(({ expectObservable }) => {
         const bounded = sayAfter('quick', 10).pipe(timeout(50));
-        const ctx = rootContext(bounded, { scheduler });
-        expectObservable(bounded.runAsync(ctx).pipe(authors)).toBe('10ms (q|)', { q: 'quick' });
+        expectObservable(authorsOf(bounded, scheduler)).toBe('10ms (q|)', { q: 'quick' });
       });
       expect(scheduler.actions).toHaveLength(0);
     });
@@ -180,8 +167,7 @@ describe('agent operators', () => {
           concat(timer(10, ctx.scheduler), timer(30, ctx.scheduler)).pipe(map(() => ctx.newEvent({}))),
         );
         const bounded = ticking.pipe(timeout({ each: 20 }));
-        const ctx = rootContext(bounded, { scheduler });
-        expectObservable(bounded.runAsync(ctx).pipe(authors)).toBe(
+        expectObservable(authorsOf(bounded, scheduler)).toBe(
           '10ms t 19ms #',
           { t: 'ticking' },
           new AgentTimeoutError('ticking', 20),

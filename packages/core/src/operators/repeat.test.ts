@@ -1,7 +1,7 @@
 import { defer as deferStream, map, merge, of, takeWhile, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import { collect, failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
+import { authorsOf, testScheduler } from '../../test/marbles.js';
 import { text } from '../Content.js';
 import type { Event } from '../Event.js';
 import { InvalidAgentConfigError } from '../errors.js';
@@ -10,7 +10,6 @@ import { agent } from '../FunctionAgent.js';
 import { LoopAgent } from '../LoopAgent.js';
 import { repeat } from './repeat.js';
 
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const authors = map((e: Event) => e.author);
 const counter = agent('counter', (ctx) =>
   deferStream(() =>
@@ -23,8 +22,7 @@ describe('repeat', () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
       const ticks = sayAfter('tick', 10).pipe(repeat({ count: 3, delay: 5 }));
-      const ctx = rootContext(ticks, { scheduler });
-      expectObservable(ticks.runAsync(ctx).pipe(authors)).toBe('10ms t 14ms t 14ms (t|)', { t: 'tick' });
+      expectObservable(authorsOf(ticks, scheduler)).toBe('10ms t 14ms t 14ms (t|)', { t: 'tick' });
     });
     expect(scheduler.actions).toHaveLength(0);
   });
@@ -57,7 +55,7 @@ describe('repeat', () => {
       subAgents: [escalating.pipe(repeat()), say('after')],
       maxIterations: 1,
     });
-    expect(trace(runAgent(outer).events)).toEqual(['esc@outer.esc', 'esc@outer.esc', 'after@outer.after']);
+    expect(traceOf(outer)).toEqual(['esc@outer.esc', 'esc@outer.esc', 'after@outer.after']);
   });
 
   it('an endless repeat of a synchronous agent stops when the subscriber has enough', () => {
@@ -81,10 +79,9 @@ describe('repeat', () => {
         },
       }),
     );
-    const ctx = rootContext(flow);
-    expect(() => collect(flow.runAsync(ctx))).toThrow('bad predicate');
-    expect(ctx.session.events).toHaveLength(2);
-    expect(ctx.session.state.get('n')).toBe(2);
+    const session = failedSession(flow, 'bad predicate');
+    expect(session.events).toHaveLength(2);
+    expect(session.state.get('n')).toBe(2);
   });
 
   it('fails with the source error and does not run again', () => {
@@ -119,7 +116,7 @@ describe('repeat', () => {
     const looped = node.pipe(repeat(2));
     // Run 1 recurses twice (depth 1, 2); the innermost repeat's two runs and the outer ones' second
     // runs then emit from the inside out.
-    expect(trace(runAgent(looped).events)).toEqual([
+    expect(traceOf(looped)).toEqual([
       'node@node.node.node',
       'node@node.node.node',
       'node@node.node',

@@ -29,6 +29,8 @@ export const DEPLOYMENT_LOG = {
   waiting: (phase: string, requests: readonly PendingRequest[]): string =>
     `Waiting for input in phase '${phase}': ${requests.map((r) => `'${r.id}' (${r.kind})`).join(', ')}`,
   answered: (requestId: string): string => `Answered '${requestId}'`,
+  /** A worker's resume refused the answer before committing it; the deployment waits again. */
+  refused: (message: string): string => `Answer refused: ${message}`,
   failed: (message: string): string => `Failed: ${message}`,
   noFinalStatus: 'Failed: the run ended before reaching a final status',
   cleaned: 'Cleaned up',

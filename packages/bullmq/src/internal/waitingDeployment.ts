@@ -49,10 +49,12 @@ export class WaitingDeployment {
     const [record, logs] = this.keys;
     await this.scripts.log(
       [record, logs],
-      formatLogLine(this.scheduler.now(), `Answer refused: ${error.message}`),
+      formatLogLine(this.scheduler.now(), DEPLOYMENT_LOG.refused(error.message)),
     );
-    await this.scripts.redis.hset(record, `refused:${this.invocation}`, JSON.stringify(toWire(error)));
+    // Waiting again before the refusal is visible: `respond()` rejects as soon as it reads the
+    // refusal, and its caller may read the status at once (it was still `pending` the other way round).
     await this.settle(phase);
+    await this.scripts.redis.hset(record, `refused:${this.invocation}`, JSON.stringify(toWire(error)));
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Event,
+  fromAbortable,
   InvalidRequestError,
   type JsonValue,
   type RunRequest,
@@ -107,14 +108,13 @@ export class RemoteRunner {
         return;
       }
       const stream = this.client.keys.events(invocationId);
-      let active = true;
       let finished = false;
       let reader: Redis | undefined;
       const seen = new Set<string>();
 
-      const consume = async (): Promise<void> => {
+      const consume = async (stopped: AbortSignal): Promise<void> => {
         const { queue, commands } = await this.client.ready();
-        if (!active) return;
+        if (stopped.aborted) return;
         // Workers announce what they host; a name none of them ever announced would wait forever.
         const keys = this.client.keys;
         const [announced, hosted] = await Promise.all([
@@ -128,9 +128,9 @@ export class RemoteRunner {
             `no worker of queue '${this.client.location.queueName}' hosts an agent named '${this.agent}'`,
           );
         }
-        if (!active) return;
+        if (stopped.aborted) return;
         reader = await this.client.dedicated('event stream');
-        if (!active) {
+        if (stopped.aborted) {
           reader.disconnect();
           return;
         }
@@ -179,16 +179,16 @@ export class RemoteRunner {
           const result = (await reader!.xread(...(args as ['BLOCK', number]), 'STREAMS', stream, cursor)) as
             | [string, [string, string[]][]][]
             | null;
-          if (!active) return 'over';
+          if (stopped.aborted) return 'over';
           const entries = result?.[0]?.[1] ?? [];
           if (entries.length === 0) return 'idle';
           for (const [id, fields] of entries) {
             cursor = id;
-            if (take(fields) || !active) return 'over';
+            if (take(fields) || stopped.aborted) return 'over';
           }
           return 'more';
         };
-        while (active) {
+        while (!stopped.aborted) {
           const step = await read(true);
           if (step === 'over') break;
           if (step === 'more') continue;
@@ -196,11 +196,11 @@ export class RemoteRunner {
           const state = await queue.getJobState(invocationId);
           if (state !== 'failed' && state !== 'unknown' && state !== 'completed') continue;
           // It may have ended right after the read: drain before deciding.
-          while (active) {
+          while (!stopped.aborted) {
             const rest = await read(false);
             if (rest !== 'more') break;
           }
-          if (!active || finished) break;
+          if (stopped.aborted || finished) break;
           const job = await queue.getJob(invocationId);
           finished = true;
           subscriber.error(
@@ -214,14 +214,17 @@ export class RemoteRunner {
         if (finished) await commands.del(stream).catch(() => undefined);
       };
 
-      consume().catch((error: unknown) => {
-        if (!active || finished) return;
-        finished = true;
-        subscriber.error(error instanceof RxAgentsError ? error : unavailable(error, 'remote run'));
+      // Unsubscribing aborts the signal; what the aborted reads reject with then goes nowhere.
+      const consuming = fromAbortable(consume).subscribe({
+        error: (error: unknown) => {
+          if (finished) return;
+          finished = true;
+          subscriber.error(error instanceof RxAgentsError ? error : unavailable(error, 'remote run'));
+        },
       });
 
       return () => {
-        active = false;
+        consuming.unsubscribe();
         reader?.disconnect();
         if (!finished) {
           this.client.cancel(invocationId).catch(() => undefined);

@@ -1,5 +1,6 @@
 import {
   type FunctionCallPart,
+  fromAbortable,
   type InvocationContext,
   isPause,
   isResumeFault,
@@ -16,7 +17,6 @@ import {
   type Observable,
   of,
   take,
-  tap,
   throwError,
 } from 'rxjs';
 import type { LlmAgent } from '../LlmAgent.js';
@@ -46,17 +46,15 @@ export function runTool(
   call: FunctionCallPart['functionCall'],
   tools: ReadonlyMap<string, Tool>,
 ): Observable<ToolOutcome> {
-  return defer(() => {
-    const controller = new AbortController();
+  return fromAbortable((signal) => {
     const id = call.id ?? `call_${ctx.idGenerator()}`;
-    const toolContext = new ToolContext(ctx, id, controller.signal);
+    const toolContext = new ToolContext(ctx, id, signal);
     const tool = tools.get(call.name);
     const span = ctx.startSpan(`execute_tool ${call.name}`, {
       'gen_ai.operation.name': 'execute_tool',
       'gen_ai.tool.name': call.name,
       'gen_ai.tool.call.id': id,
     });
-    let done = false;
     const result: Observable<ToolResult> =
       tool === undefined
         ? of({
@@ -72,11 +70,7 @@ export function runTool(
           ...actions,
         };
       }),
-      tap({ complete: () => (done = true), error: () => (done = true) }),
-      finalize(() => {
-        if (!done) controller.abort();
-        span?.end();
-      }),
+      finalize(() => span?.end()),
     );
   });
 }

@@ -11,6 +11,7 @@ import {
   startServer,
   startSse,
   type TestServer,
+  toolCallsChunk,
   usageChunk,
   writeSse,
 } from '../test/openAICompatibleServer.js';
@@ -133,17 +134,7 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
     server = await startServer((_req, res) => {
       if (server?.requests.length === 1) {
         sse(res, [
-          chunk({
-            role: 'assistant',
-            tool_calls: [
-              {
-                index: 0,
-                id: 'call_42',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"ci' },
-              },
-            ],
-          }),
+          toolCallsChunk(['call_42', 'get_weather', '{"ci']),
           chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Oslo"}' } }] }),
           chunk({}, 'tool_calls'),
           usageChunk(20, 5),
@@ -219,23 +210,7 @@ describe('aiSdkModel over an OpenAI-compatible server', () => {
   it('reports calls to undeclared tools and unparseable arguments instead of failing', async () => {
     server = await startServer((_req, res) =>
       sse(res, [
-        chunk({
-          role: 'assistant',
-          tool_calls: [
-            {
-              index: 0,
-              id: 'call_a',
-              type: 'function',
-              function: { name: 'launch_rockets', arguments: '{}' },
-            },
-            {
-              index: 1,
-              id: 'call_b',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city": 4' },
-            },
-          ],
-        }),
+        toolCallsChunk(['call_a', 'launch_rockets', '{}'], ['call_b', 'get_weather', '{"city": 4']),
         chunk({}, 'tool_calls'),
       ]),
     );

@@ -148,3 +148,18 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
+
+/** A streamed chunk in which the assistant starts tool calls (`[id, name, arguments]`, in order). */
+export function toolCallsChunk(
+  ...calls: readonly (readonly [string, string, string])[]
+): Record<string, unknown> {
+  return chunk({
+    role: 'assistant',
+    tool_calls: calls.map(([id, name, args], index) => ({
+      index,
+      id,
+      type: 'function',
+      function: { name, arguments: args },
+    })),
+  });
+}

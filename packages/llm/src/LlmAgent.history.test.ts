@@ -1,24 +1,10 @@
 // What an LlmAgent's model sees of the session (branches, other agents, includeContents) and how
 // it hands over to another agent.
-import {
-  type Event,
-  type InvocationContext,
-  isFunctionResponsePart,
-  ParallelAgent,
-  SequentialAgent,
-  textOf,
-} from '@rxagents/core';
-import { lastValueFrom, type Observable, toArray } from 'rxjs';
+import { type InvocationContext, ParallelAgent, SequentialAgent, textOf } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
-import { contextFor } from '../test/support.js';
+import { contextFor, responses, run } from '../test/support.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
-
-const run = <T>(events: Observable<T>) => lastValueFrom(events.pipe(toArray()));
-
-function responses(event: Event): Record<string, unknown>[] {
-  return (event.content?.parts ?? []).filter(isFunctionResponsePart).map((p) => ({ ...p.functionResponse }));
-}
 
 describe('LlmAgent', () => {
   describe('transfer', () => {

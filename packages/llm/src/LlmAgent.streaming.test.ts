@@ -3,13 +3,11 @@ import { type Event, isFunctionResponsePart, textDeltas, textOf } from '@rxagent
 import { lastValueFrom, map, Observable, take, takeWhile, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contextFor, pingTool, testScheduler } from '../test/support.js';
+import { contextFor, pingTool, run, testScheduler } from '../test/support.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import type { LlmRequest, LlmResponse, Model } from './Model.js';
 import { scriptedModel } from './scriptedModel.js';
-
-const run = <T>(events: Observable<T>) => lastValueFrom(events.pipe(toArray()));
 
 function _responses(event: Event): Record<string, unknown>[] {
   return (event.content?.parts ?? []).filter(isFunctionResponsePart).map((p) => ({ ...p.functionResponse }));

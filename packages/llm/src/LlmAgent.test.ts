@@ -7,16 +7,13 @@ import {
   SequentialAgent,
   textOf,
 } from '@rxagents/core';
-import { lastValueFrom, type Observable, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contextFor, pingTool } from '../test/support.js';
+import { contextFor, pingTool, run } from '../test/support.js';
 import { LlmCallsLimitExceededError, MissingStateKeyError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { exitLoopTool } from './exitLoopTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
-
-const run = <T>(events: Observable<T>) => lastValueFrom(events.pipe(toArray()));
 
 function _responses(event: Event): Record<string, unknown>[] {
   return (event.content?.parts ?? []).filter(isFunctionResponsePart).map((p) => ({ ...p.functionResponse }));

@@ -1,21 +1,15 @@
 // LlmAgent running the tools its model calls: results, errors, parallel calls, tool state and
 // callbacks, long loops.
-import { type Event, isFunctionResponsePart, LoopAgent, textOf } from '@rxagents/core';
-import { lastValueFrom, map, Observable, timer, toArray } from 'rxjs';
+import { LoopAgent, textOf } from '@rxagents/core';
+import { map, Observable, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contextFor, testScheduler } from '../test/support.js';
+import { contextFor, responses, run, testScheduler } from '../test/support.js';
 import { agentTool } from './agentTool.js';
 import { exitLoopTool } from './exitLoopTool.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
-
-const run = <T>(events: Observable<T>) => lastValueFrom(events.pipe(toArray()));
-
-function responses(event: Event): Record<string, unknown>[] {
-  return (event.content?.parts ?? []).filter(isFunctionResponsePart).map((p) => ({ ...p.functionResponse }));
-}
 
 describe('LlmAgent', () => {
   describe('tools', () => {

@@ -3,8 +3,10 @@
 // the ping tool of the tool-loop tests.
 import {
   type BaseAgent,
+  type Event,
   InMemorySessionService,
   InvocationContext,
+  isFunctionResponsePart,
   type RunConfig,
   Runner,
   type RunRequest,
@@ -12,7 +14,7 @@ import {
   sequentialIds,
   text,
 } from '@rxagents/core';
-import { lastValueFrom, type SchedulerLike, toArray } from 'rxjs';
+import { lastValueFrom, type Observable, type SchedulerLike, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import { z } from 'zod';
@@ -67,4 +69,12 @@ export function runnerSession(agent: BaseAgent, appName: string) {
   const run = (request: Omit<RunRequest, 'userId' | 'sessionId'>) =>
     lastValueFrom(runner.run({ ...user, ...request }).pipe(toArray()));
   return { run, session };
+}
+
+/** All events of a run, once it completed. */
+export const run = <T>(events: Observable<T>): Promise<T[]> => lastValueFrom(events.pipe(toArray()));
+
+/** The function responses of an event, as plain objects. */
+export function responses(event: Event): Record<string, unknown>[] {
+  return (event.content?.parts ?? []).filter(isFunctionResponsePart).map((p) => ({ ...p.functionResponse }));
 }

@@ -12,6 +12,7 @@ import {
 } from '@rxagents/core';
 import { defer, type Observable, tap, throwError } from 'rxjs';
 import { list, type OneOrMany } from './internal/callbacks.js';
+import { RunHistory } from './internal/history.js';
 import { checkInstruction } from './internal/instructionTemplate.js';
 import { modelTurn } from './internal/modelTurn.js';
 import { uniqueNames } from './internal/requestBuild.js';
@@ -172,6 +173,7 @@ export class LlmAgent extends BaseAgent {
       let last: Event | undefined;
       let steps = 0;
       let transferred = false;
+      const history = this.includeContents === 'default' ? new RunHistory() : undefined;
       const track = tap((event: Event) => {
         if (event.partial !== true) last = event;
       });
@@ -189,7 +191,7 @@ export class LlmAgent extends BaseAgent {
         steps++;
         last = undefined;
         transferred = false;
-        return modelTurn(this, ctx).pipe(track);
+        return modelTurn(this, ctx, history).pipe(track);
       });
     });
   }

@@ -1,20 +1,24 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import { fromAbortable, InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
+import { InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
 import { finalize, isObservable, type Observable, tap } from 'rxjs';
 import type { LlmRequest, LlmResponse, Model } from '../Model.js';
+import { withLazySignal } from './lazySignal.js';
 
 /**
  * Calls the model with a signal that unsubscribing before the model completed aborts, and traces
- * the call (`call_llm`) when tracing is on.
+ * the call (`call_llm`) when tracing is on. `check` runs first, on subscription; it may throw to
+ * refuse the call.
  */
 export function callModel(
   model: Model,
   request: LlmRequest,
   ctx: InvocationContext,
   stream: boolean,
+  check: () => void,
 ): Observable<LlmResponse> {
-  return fromAbortable((signal) => {
-    const replies: unknown = model.generate(request, { stream, signal, scheduler: ctx.scheduler });
+  return withLazySignal(stream, ctx.scheduler, (options) => {
+    check();
+    const replies: unknown = model.generate(request, options);
     if (!isObservable(replies)) {
       throw new InvalidAgentOutputError(
         ctx.agent.name,

@@ -1,11 +1,12 @@
 import {
   CallbackContext,
+  concatLazy,
   type Event,
   type InvocationContext,
   ReplayDivergedError,
   textOf,
 } from '@rxagents/core';
-import { concat, concatMap, defer, EMPTY, map, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
+import { concat, concatMap, defer, EMPTY, map, mergeMap, type Observable, of, tap } from 'rxjs';
 import { LlmCallsLimitExceededError } from '../errors.js';
 import type { LlmAgent } from '../LlmAgent.js';
 import type { AfterModelCallback, BeforeModelCallback } from '../llmCallbacks.js';
@@ -14,23 +15,38 @@ import type { Tool } from '../Tool.js';
 import { firstResult } from './callbacks.js';
 import { callModel } from './callModel.js';
 import { functionCalls } from './functionCalls.js';
-import { buildRequest, listTools, toolsFor } from './requestBuild.js';
+import type { RunHistory } from './history.js';
+import { buildRequest, listTools, type Offer, toolsFor } from './requestBuild.js';
 import { responseEvent } from './responseEvent.js';
 import { runTools } from './toolExecution.js';
 
 /**
  * One step of ADK's `BaseLlmFlow.run`: the request is built, the model called (through the model
  * callbacks), its responses become events, and the tools its final response calls are run.
+ * `history` is the run's conversation so far (see `RunHistory`), when the agent sends it whole.
  */
-export function modelTurn(agent: LlmAgent, ctx: InvocationContext): Observable<Event> {
-  if (agent.toolsets.length === 0) return defer(() => turnWith(agent, ctx, toolsFor(agent, agent.tools)));
-  return listTools(agent, ctx).pipe(mergeMap((tools) => turnWith(agent, ctx, toolsFor(agent, tools))));
+export function modelTurn(
+  agent: LlmAgent,
+  ctx: InvocationContext,
+  history: RunHistory | undefined,
+): Observable<Event> {
+  if (agent.toolsets.length === 0)
+    return defer(() => turnWith(agent, ctx, offerOf(agent, agent.tools), history));
+  return listTools(agent, ctx).pipe(
+    mergeMap((tools) => turnWith(agent, ctx, offerOf(agent, tools), history)),
+  );
+}
+
+function offerOf(agent: LlmAgent, tools: readonly Tool[]): Offer {
+  const targets = agent.transferTargets;
+  return { tools: toolsFor(tools, targets), targets };
 }
 
 function turnWith(
   agent: LlmAgent,
   ctx: InvocationContext,
-  tools: ReadonlyMap<string, Tool>,
+  offer: Offer,
+  history: RunHistory | undefined,
 ): Observable<Event> {
   // A resumed invocation: the model's answer of this turn is in the log; the model is not
   // called again (the call still counts against maxLlmCalls, as it did).
@@ -38,13 +54,13 @@ function turnWith(
   if (recorded !== undefined && recorded.author === agent.name && recorded.content?.role !== 'user') {
     ctx.replay!.take(ctx.branch);
     ctx.incrementLlmCallCount();
-    return withTools(agent, ctx, of(recorded), () => recorded, tools);
+    return withTools(agent, ctx, of(recorded), () => recorded, offer.tools);
   }
   let final: Event | undefined;
-  const events = responseEvents(agent, ctx, buildRequest(agent, ctx, tools), (event) => {
+  const events = responseEvents(agent, ctx, buildRequest(agent, ctx, offer, history), (event) => {
     final = event;
   });
-  return withTools(agent, ctx, events, () => final, tools);
+  return withTools(agent, ctx, events, () => final, offer.tools);
 }
 
 // The events, then the tools the final one calls (nothing when it calls none).
@@ -55,13 +71,12 @@ function withTools(
   final: () => Event | undefined,
   tools: ReadonlyMap<string, Tool>,
 ): Observable<Event> {
-  return concat(
-    events,
-    defer(() => {
-      const calls = functionCalls(final()?.content);
-      return calls.length === 0 ? EMPTY : runTools(agent, ctx, calls, tools);
-    }),
-  );
+  return concatLazy((index) => {
+    if (index === 0) return events;
+    if (index > 1) return undefined;
+    const calls = functionCalls(final()?.content);
+    return calls.length === 0 ? undefined : runTools(agent, ctx, calls, tools);
+  });
 }
 
 // The model's responses as events, through the model callbacks. Without callbacks (the common
@@ -103,8 +118,9 @@ function responseEvents(
 }
 
 // One model call counted against `maxLlmCalls`; refused in a replay that should hold its answer.
+// A stream that ended without its complete response gets it assembled from the chunks.
 function countedCall(agent: LlmAgent, ctx: InvocationContext, request: LlmRequest): Observable<LlmResponse> {
-  return defer(() => {
+  const responses = callModel(agent.model, request, ctx, agent.stream, () => {
     if (ctx.replay?.check === true) {
       throw new ReplayDivergedError(
         agent.name,
@@ -114,14 +130,13 @@ function countedCall(agent: LlmAgent, ctx: InvocationContext, request: LlmReques
     }
     const count = ctx.incrementLlmCallCount();
     const limit = ctx.runConfig.maxLlmCalls;
-    if (limit !== undefined && limit > 0 && count > limit) {
-      return throwError(() => new LlmCallsLimitExceededError(agent.name, limit));
-    }
-    return assembled(callModel(agent.model, request, ctx, agent.stream));
+    if (limit !== undefined && limit > 0 && count > limit)
+      throw new LlmCallsLimitExceededError(agent.name, limit);
   });
+  return agent.stream ? assembled(responses) : responses;
 }
 
-// A stream that ended without its complete response: the response assembled from the chunks.
+// The complete response of a stream that ended with partial ones only, assembled from them.
 function assembled(responses: Observable<LlmResponse>): Observable<LlmResponse> {
   let complete = false;
   let streamed = '';

@@ -1,10 +1,10 @@
-import { InvalidAgentConfigError, type InvocationContext } from '@rxagents/core';
+import { type BaseAgent, type Event, InvalidAgentConfigError, type InvocationContext } from '@rxagents/core';
 import { defaultIfEmpty, forkJoin, map, type Observable, take } from 'rxjs';
 import type { LlmAgent } from '../LlmAgent.js';
 import type { LlmRequest, ToolDeclaration } from '../Model.js';
 import type { Tool } from '../Tool.js';
 import { TRANSFER_TO_AGENT, transferToAgentTool } from '../transferToAgentTool.js';
-import { buildContents } from './history.js';
+import { buildContents, type RunHistory } from './history.js';
 import { fillInstruction } from './instructionTemplate.js';
 
 // The request processors of ADK's LLM flow (basic, instructions, contents, agent transfer), as
@@ -42,17 +42,20 @@ export function listTools(agent: LlmAgent, ctx: InvocationContext): Observable<r
 }
 
 /** The tools offered to one model call, by name, with `transfer_to_agent` when there are targets. */
-export function toolsFor(agent: LlmAgent, list: readonly Tool[]): ReadonlyMap<string, Tool> {
+export function toolsFor(list: readonly Tool[], targets: readonly BaseAgent[]): ReadonlyMap<string, Tool> {
   const tools = new Map<string, Tool>();
   for (const tool of list) tools.set(tool.name, tool);
-  const targets = agent.transferTargets;
   if (targets.length > 0 && !tools.has(TRANSFER_TO_AGENT)) {
     tools.set(TRANSFER_TO_AGENT, transferToAgentTool(targets));
   }
   return tools;
 }
 
-function systemInstruction(agent: LlmAgent, ctx: InvocationContext): string | undefined {
+function systemInstruction(
+  agent: LlmAgent,
+  ctx: InvocationContext,
+  targets: readonly BaseAgent[],
+): string | undefined {
   const instruction = agent.instruction;
   const system =
     instruction === undefined
@@ -60,14 +63,13 @@ function systemInstruction(agent: LlmAgent, ctx: InvocationContext): string | un
       : typeof instruction === 'function'
         ? instruction(ctx)
         : fillInstruction(instruction, ctx.state, agent.name);
-  const transfer = transferInstruction(agent);
+  const transfer = transferInstruction(targets);
   if (transfer === undefined) return system;
   return system === undefined ? transfer : `${system}\n\n${transfer}`;
 }
 
 // ADK's agent-transfer processor: the agents the model may hand over to, and how.
-function transferInstruction(agent: LlmAgent): string | undefined {
-  const targets = agent.transferTargets;
+function transferInstruction(targets: readonly BaseAgent[]): string | undefined {
   if (targets.length === 0) return undefined;
   const lines = targets.map(
     (target) => `Agent name: ${target.name}\nAgent description: ${target.description}`,
@@ -79,28 +81,42 @@ function transferInstruction(agent: LlmAgent): string | undefined {
   );
 }
 
-/** The request of one model call: instruction, visible history, tools, schema and settings. */
+/** What one model call is offered: its tools by name and the agents it may transfer to. */
+export interface Offer {
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly targets: readonly BaseAgent[];
+}
+
+/**
+ * The request of one model call: instruction, visible history (continued from `history`, the
+ * run's conversation so far, when the agent sends the whole history), tools, schema and settings.
+ */
 export function buildRequest(
   agent: LlmAgent,
   ctx: InvocationContext,
-  tools: ReadonlyMap<string, Tool>,
+  offer: Offer,
+  history: RunHistory | undefined,
 ): LlmRequest {
-  const system = systemInstruction(agent, ctx);
-  const declarations: ToolDeclaration[] = [];
-  for (const tool of tools.values()) declarations.push(tool.declaration);
+  const system = systemInstruction(agent, ctx, offer.targets);
+  const events = ctx.session.events;
+  const canSee = (event: Event) => ctx.canSee(event);
   // Field by field, not conditional spreads: see responseEvent.
   const request: Mutable<LlmRequest> = {
     agentName: agent.name,
-    contents: buildContents(
-      ctx.session.events,
-      (event) => ctx.canSee(event),
-      agent.name,
-      agent.includeContents,
-    ),
+    contents:
+      history === undefined
+        ? buildContents(events, canSee, agent.name, agent.includeContents)
+        : history.contentsOf(events, canSee, agent.name),
   };
   if (system !== undefined) request.systemInstruction = system;
-  if (declarations.length > 0) request.tools = declarations;
+  if (offer.tools.size > 0) request.tools = declarations(offer.tools);
   if (agent.responseSchema !== undefined) request.responseSchema = agent.responseSchema;
   if (agent.generateContentConfig !== undefined) request.config = agent.generateContentConfig;
   return request;
+}
+
+function declarations(tools: ReadonlyMap<string, Tool>): ToolDeclaration[] {
+  const list: ToolDeclaration[] = [];
+  for (const tool of tools.values()) list.push(tool.declaration);
+  return list;
 }

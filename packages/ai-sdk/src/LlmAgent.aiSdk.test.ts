@@ -8,7 +8,7 @@ import {
   sse,
   startServer,
   type TestServer,
-  toolCallsChunk,
+  toolCallChunk,
   usageChunk,
 } from '../test/openAICompatibleServer.js';
 import { openAICompatibleModel } from './openAICompatibleModel.js';
@@ -24,7 +24,7 @@ describe('LlmAgent on openAICompatibleModel', () => {
     server = await startServer((_req, res) => {
       if (server?.requests.length === 1) {
         sse(res, [
-          toolCallsChunk(['call_7', 'get_weather', '{"city":"Oslo"}']),
+          toolCallChunk('call_7', 'get_weather', '{"city":"Oslo"}'),
           chunk({}, 'tool_calls'),
           usageChunk(30, 8),
         ]);

@@ -70,7 +70,7 @@ export function aiSdkModel(languageModel: LanguageModel, options: AiSdkModelOpti
         new AiSdkModelError(name, "call aborted by the caller's signal", { cause: outer.reason });
       // The call's own signal (aborted by unsubscribing) joined with the caller's.
       return fromAbortable(
-        (signal) =>
+        ({ signal }) =>
           new Observable<LlmResponse>((subscriber) => {
             if (outer.aborted) {
               subscriber.error(abortedByCaller());

@@ -218,7 +218,7 @@ export class RemoteRunner {
       };
 
       // Unsubscribing aborts the signal; what the aborted reads reject with then goes nowhere.
-      const consuming = fromAbortable(consume).subscribe({
+      const consuming = fromAbortable(({ signal: stopped }) => consume(stopped)).subscribe({
         error: (error: unknown) => {
           if (finished) return;
           finished = true;

@@ -1,6 +1,6 @@
 import { NEVER, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fromAbortable } from './fromAbortable.js';
+import { type AbortScope, fromAbortable } from './fromAbortable.js';
 
 // A Promise that settles when told, and rejects with the signal's reason when aborted (as fetch does).
 function abortablePromise(signal: AbortSignal) {
@@ -15,7 +15,7 @@ function abortablePromise(signal: AbortSignal) {
 describe('fromAbortable', () => {
   it('aborts the signal when the subscriber unsubscribes before the result', () => {
     let seen: AbortSignal | undefined;
-    const subscription = fromAbortable((signal) => {
+    const subscription = fromAbortable(({ signal }) => {
       seen = signal;
       return NEVER;
     }).subscribe();
@@ -24,10 +24,25 @@ describe('fromAbortable', () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it('gives a signal first read after the unsubscription already aborted, with the reason', () => {
+    let scope: AbortScope | undefined;
+    fromAbortable(
+      (given) => {
+        scope = given;
+        return NEVER;
+      },
+      { reason: () => 'gone' },
+    )
+      .subscribe()
+      .unsubscribe();
+    expect(scope?.signal.aborted).toBe(true);
+    expect(scope?.signal.reason).toBe('gone');
+  });
+
   it('aborts with the reason of the options', () => {
     let seen: AbortSignal | undefined;
     fromAbortable(
-      (signal) => {
+      ({ signal }) => {
         seen = signal;
         return NEVER;
       },
@@ -43,12 +58,12 @@ describe('fromAbortable', () => {
     const signals: AbortSignal[] = [];
     const values = await new Promise<string[]>((resolve) => {
       const got: string[] = [];
-      fromAbortable((signal) => {
+      fromAbortable(({ signal }) => {
         signals.push(signal);
         return Promise.resolve('done');
       }).subscribe({ next: (v) => got.push(v), complete: () => resolve(got) });
     });
-    fromAbortable((signal) => {
+    fromAbortable(({ signal }) => {
       signals.push(signal);
       return throwError(() => new Error('failed'));
     }).subscribe({ error: () => undefined });
@@ -59,7 +74,7 @@ describe('fromAbortable', () => {
   it('does not report the abort error of a Promise rejected after the unsubscription', async () => {
     const errors: unknown[] = [];
     let call: ReturnType<typeof abortablePromise> | undefined;
-    const subscription = fromAbortable((signal) => {
+    const subscription = fromAbortable(({ signal }) => {
       call = abortablePromise(signal);
       return call.promise;
     }).subscribe({ error: (error) => errors.push(error) });
@@ -70,7 +85,7 @@ describe('fromAbortable', () => {
 
   it('calls the factory once per subscription, each with its own signal', () => {
     const signals: AbortSignal[] = [];
-    const source = fromAbortable((signal) => {
+    const source = fromAbortable(({ signal }) => {
       signals.push(signal);
       return of(signals.length);
     });

@@ -1,4 +1,10 @@
 import { from, Observable, type ObservableInput } from 'rxjs';
+import { LazyAbortScope } from './internal/LazyAbortScope.js';
+
+/** What the factory of {@link fromAbortable} is given: the subscription's signal, made on first read. */
+export interface AbortScope {
+  readonly signal: AbortSignal;
+}
 
 /** Options of {@link fromAbortable}. */
 export interface FromAbortableOptions {
@@ -8,8 +14,9 @@ export interface FromAbortableOptions {
 
 /**
  * Like RxJS `defer`, for an API that takes an `AbortSignal` (`fetch`, an SDK call, an MCP
- * request): `factory` is called on each subscription with a signal of its own, and unsubscribing
- * before the result completed or failed aborts that signal. Completing or failing does not abort
+ * request): `factory` is called on each subscription with `{ signal }`, a signal of its own (made
+ * when first read, as TanStack Query's `queryFn` gets it), and unsubscribing before the result
+ * completed or failed aborts that signal. Completing or failing does not abort
  * it, and what the aborted call rejects with after the unsubscription is not reported (the
  * subscriber is gone).
  *
@@ -20,23 +27,23 @@ export interface FromAbortableOptions {
  * @example
  * ```ts
  * import { fromAbortable } from '@rxagents/core';
- * const page$ = fromAbortable((signal) => fetch('https://example.com', { signal }).then((r) => r.text()));
+ * const page$ = fromAbortable(({ signal }) => fetch('https://example.com', { signal }).then((r) => r.text()));
  * const subscription = page$.subscribe((text) => console.log(text.length));
  * subscription.unsubscribe(); // aborts the request
  * ```
  * @see https://rxjs.dev/api/index/function/defer
- * @param factory called on subscription with the signal; returns a Promise, an Observable or any
+ * @param factory called on subscription with `{ signal }`; returns a Promise, an Observable or any
  *   other `ObservableInput`; may throw to fail the subscription
  * @param options `reason`: what the signal is aborted with
  */
 export function fromAbortable<T>(
-  factory: (signal: AbortSignal) => ObservableInput<T>,
+  factory: (scope: AbortScope) => ObservableInput<T>,
   options?: FromAbortableOptions,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
+    const scope = new LazyAbortScope();
     let settled = false;
-    const subscription = from(factory(controller.signal)).subscribe({
+    const subscription = from(factory(scope)).subscribe({
       next: (value) => subscriber.next(value),
       error: (error: unknown) => {
         settled = true;
@@ -49,7 +56,7 @@ export function fromAbortable<T>(
     });
     return () => {
       subscription.unsubscribe();
-      if (!settled) controller.abort(options?.reason?.());
+      if (!settled) scope.abort(options?.reason?.());
     };
   });
 }

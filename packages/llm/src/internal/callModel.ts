@@ -1,8 +1,8 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import { InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
+import { fromAbortable, InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
 import { finalize, isObservable, type Observable, tap } from 'rxjs';
 import type { LlmRequest, LlmResponse, Model } from '../Model.js';
-import { withLazySignal } from './lazySignal.js';
+import { CallOptions } from './lazySignal.js';
 
 /**
  * Calls the model with a signal that unsubscribing before the model completed aborts, and traces
@@ -16,9 +16,9 @@ export function callModel(
   stream: boolean,
   check: () => void,
 ): Observable<LlmResponse> {
-  return withLazySignal(stream, ctx.scheduler, (options) => {
+  return fromAbortable((scope) => {
     check();
-    const replies: unknown = model.generate(request, options);
+    const replies: unknown = model.generate(request, new CallOptions(stream, ctx.scheduler, scope));
     if (!isObservable(replies)) {
       throw new InvalidAgentOutputError(
         ctx.agent.name,

@@ -46,7 +46,7 @@ export function runTool(
   call: FunctionCallPart['functionCall'],
   tools: ReadonlyMap<string, Tool>,
 ): Observable<ToolOutcome> {
-  return fromAbortable((signal) => {
+  return fromAbortable(({ signal }) => {
     const id = call.id ?? `call_${ctx.idGenerator()}`;
     const toolContext = new ToolContext(ctx, id, signal);
     const tool = tools.get(call.name);

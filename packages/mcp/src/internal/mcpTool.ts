@@ -25,7 +25,7 @@ export function mcpTool(connection: McpConnection, info: McpToolInfo): Tool {
         const problem = validate(args);
         if (problem !== undefined) return of({ error: `Invalid arguments for tool '${name}': ${problem}` });
         // Unsubscribing mid-call aborts the request (the SDK sends `notifications/cancelled`).
-        return fromAbortable((signal) => connection.call(name, { ...args }, signal).then(toToolResult), {
+        return fromAbortable(({ signal }) => connection.call(name, { ...args }, signal).then(toToolResult), {
           reason: () => new Error(`the run stopped waiting for tool '${name}'`),
         });
       });

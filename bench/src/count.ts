@@ -4,13 +4,21 @@
  * with a small and once with a large `runs`; the difference divided by the extra runs is the
  * deterministic cost of one run (start-up and JIT warm-up cancel out).
  */
-import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow } from './rx.js';
+import { llmToolLoop, w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Pipe, w4Workflow } from './rx.js';
 
 const which = process.argv[2] ?? 'w2';
 const runs = Number(process.argv[3] ?? '100');
-const make = { w1: w1Workflow, w1p: w1Pipe, w2: w2Workflow, w3: w3Workflow, w4: w4Workflow, w4p: w4Pipe }[
-  which
-];
+const make = {
+  w1: w1Workflow,
+  w1p: w1Pipe,
+  w2: w2Workflow,
+  w3: w3Workflow,
+  w4: w4Workflow,
+  w4p: w4Pipe,
+  // W4 through LlmAgent on the instant model, and one LlmAgent looping over ten tool calls.
+  w4llm: w4Llm,
+  tools10: llmToolLoop,
+}[which];
 if (make === undefined) throw new Error(`unknown workload ${which}`);
 const s = make();
 for (let i = 0; i < runs; i++) await s.run();

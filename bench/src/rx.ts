@@ -199,3 +199,28 @@ export function w4Llm(): RxSystem {
   });
   return runnerFor(main.pipe(when(isNegative, llm(STORY_AGENTS.regenerator))), { topic: 'a fox' });
 }
+
+/**
+ * An `LlmAgent` whose fake instant model calls one tool ten times, then answers: the request
+ * build over a history that grows within the run (the ADK comparison's "loop of ten tool calls").
+ */
+export function llmToolLoop(calls = 10): RxSystem {
+  const model: Model = {
+    name: 'fake-tool-loop',
+    generate: (request) => {
+      const answered = request.contents.filter((c) => c.parts.some((p) => 'functionResponse' in p)).length;
+      const response: LlmResponse =
+        answered < calls
+          ? { content: { role: 'model', parts: [{ functionCall: { name: 'ping', args: { n: answered } } }] } }
+          : { content: { role: 'model', parts: [{ text: 'done' }] } };
+      return of(response);
+    },
+  };
+  const ping = {
+    name: 'ping',
+    description: 'answers pong',
+    declaration: { name: 'ping', description: 'answers pong', parameters: { type: 'object' } },
+    run: () => of({ pong: true }),
+  };
+  return runnerFor(new LlmAgent({ name: 'looper', model, tools: [ping], outputKey: 'answer' }));
+}

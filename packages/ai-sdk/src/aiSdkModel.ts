@@ -1,4 +1,4 @@
-import type { FunctionCallPart, JsonValue, Part, Usage } from '@rxagents/core';
+import { type FunctionCallPart, fromAbortable, type JsonValue, type Part, type Usage } from '@rxagents/core';
 import type { GenerateOptions, LlmRequest, LlmResponse, Model } from '@rxagents/llm';
 import {
   APICallError,
@@ -65,37 +65,32 @@ export function aiSdkModel(languageModel: LanguageModel, options: AiSdkModelOpti
   return {
     name,
     generate(request: LlmRequest, generateOptions: GenerateOptions): Observable<LlmResponse> {
-      return new Observable<LlmResponse>((subscriber) => {
-        // Per-subscription state: one controller per call, aborted in teardown or by the caller.
-        const controller = new AbortController();
-        const outer = generateOptions.signal;
-        const abortedByCaller = (): AiSdkModelError =>
-          new AiSdkModelError(name, "call aborted by the caller's signal", { cause: outer.reason });
-        if (outer.aborted) {
-          subscriber.error(abortedByCaller());
-          return;
-        }
-        // Mapping first: if it throws, the error is routed to the subscriber with nothing to undo.
-        const call = toSdkCall(request);
-        const onOuterAbort = (): void => controller.abort(outer.reason);
-        outer.addEventListener('abort', onOuterAbort, { once: true });
-
-        const run = generateOptions.stream ? runStream : runGenerate;
-        run(languageModel, call, options, controller.signal, subscriber).then(
-          () => {
-            if (outer.aborted) subscriber.error(abortedByCaller());
-            else subscriber.complete();
-          },
-          // After unsubscription the subscriber is closed and drops this; a caller's abort
-          // while still subscribed is reported as such rather than as the SDK's AbortError.
-          (error: unknown) => subscriber.error(outer.aborted ? abortedByCaller() : toModelError(name, error)),
-        );
-
-        return () => {
-          outer.removeEventListener('abort', onOuterAbort);
-          controller.abort();
-        };
-      });
+      const outer = generateOptions.signal;
+      const abortedByCaller = (): AiSdkModelError =>
+        new AiSdkModelError(name, "call aborted by the caller's signal", { cause: outer.reason });
+      // The call's own signal (aborted by unsubscribing) joined with the caller's.
+      return fromAbortable(
+        ({ signal }) =>
+          new Observable<LlmResponse>((subscriber) => {
+            if (outer.aborted) {
+              subscriber.error(abortedByCaller());
+              return;
+            }
+            // Mapping first: if it throws, the error is routed to the subscriber with nothing to undo.
+            const call = toSdkCall(request);
+            const run = generateOptions.stream ? runStream : runGenerate;
+            run(languageModel, call, options, AbortSignal.any([signal, outer]), subscriber).then(
+              () => {
+                if (outer.aborted) subscriber.error(abortedByCaller());
+                else subscriber.complete();
+              },
+              // A caller's abort while still subscribed is reported as such rather than as the
+              // SDK's AbortError (after unsubscription nothing is reported).
+              (error: unknown) =>
+                subscriber.error(outer.aborted ? abortedByCaller() : toModelError(name, error)),
+            );
+          }),
+      );
     },
   };
 }

@@ -51,6 +51,7 @@ export {
 } from './errors.js';
 export { exitLoop } from './exitLoop.js';
 export { type AgentFn, agent, FunctionAgent } from './FunctionAgent.js';
+export { type AbortScope, type FromAbortableOptions, fromAbortable } from './fromAbortable.js';
 export { GraphAgent } from './graph/GraphAgent.js';
 export { graph } from './graph/graph.js';
 export {

@@ -10,9 +10,10 @@ import {
   Runner,
   SequentialAgent,
 } from '@rxagents/core';
-import { lastValueFrom, NEVER, toArray } from 'rxjs';
+import { lastValueFrom, NEVER } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { runnerSession } from '../test/support.js';
 import { exitLoopTool } from './exitLoopTool.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent, type LlmAgentOptions } from './LlmAgent.js';
@@ -52,13 +53,8 @@ function simplify(events: readonly Event[]): [string, string][] {
 }
 
 function mockRunner(root: BaseAgent) {
-  const runner = new Runner({
-    appName: 'transfer',
-    agent: root,
-    sessionService: new InMemorySessionService(),
-  });
-  return (newMessage: string) =>
-    lastValueFrom(runner.run({ userId: 'u', sessionId: 's', newMessage }).pipe(toArray())).then(simplify);
+  const { run } = runnerSession(root, 'transfer');
+  return (newMessage: string) => run({ newMessage }).then(simplify);
 }
 
 function agents(replies: readonly ScriptedReply[]) {

@@ -9,14 +9,16 @@ export { exitLoopTool } from './exitLoopTool.js';
 export { type FunctionToolOptions, functionTool, type ToolConfirmation } from './functionTool.js';
 export type { MaybeAsync } from './internal/toObservable.js';
 export {
-  type AfterModelCallback,
-  type AfterToolCallback,
-  type BeforeModelCallback,
-  type BeforeToolCallback,
   type Instruction,
   LlmAgent,
   type LlmAgentOptions,
 } from './LlmAgent.js';
+export type {
+  AfterModelCallback,
+  AfterToolCallback,
+  BeforeModelCallback,
+  BeforeToolCallback,
+} from './llmCallbacks.js';
 export type { GenerateOptions, LlmRequest, LlmResponse, Model, ToolDeclaration } from './Model.js';
 export {
   SCRIPT_NO_MATCH,

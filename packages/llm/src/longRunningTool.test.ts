@@ -1,18 +1,10 @@
-import {
-  InMemorySessionService,
-  isFunctionResponsePart,
-  pendingRequests,
-  Runner,
-  type RunRequest,
-} from '@rxagents/core';
-import { lastValueFrom, toArray } from 'rxjs';
+import { isFunctionResponsePart, pendingRequests } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { runnerSession } from '../test/support.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
-
-const user = { userId: 'u1', sessionId: 's1' };
 
 function setup() {
   const started: string[] = [];
@@ -39,11 +31,7 @@ function setup() {
     },
   ]);
   const studio = new LlmAgent({ name: 'studio', model, tools: [render] });
-  const sessions = new InMemorySessionService();
-  const runner = new Runner({ appName: 'studio', agent: studio, sessionService: sessions });
-  const session = () => sessions.getOrCreateSessionSync({ appName: 'studio', ...user });
-  const run = (request: Omit<RunRequest, 'userId' | 'sessionId'>) =>
-    lastValueFrom(runner.run({ ...user, ...request }).pipe(toArray()));
+  const { run, session } = runnerSession(studio, 'studio');
   return { started, model, run, session };
 }
 

@@ -1,21 +1,11 @@
-import {
-  type Event,
-  InMemorySessionService,
-  InvalidAnswerError,
-  isFunctionResponsePart,
-  pendingRequests,
-  Runner,
-  type RunRequest,
-} from '@rxagents/core';
-import { lastValueFrom, toArray } from 'rxjs';
+import { type Event, InvalidAnswerError, isFunctionResponsePart, pendingRequests } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { runnerSession } from '../test/support.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import type { LlmRequest } from './Model.js';
 import { scriptedModel } from './scriptedModel.js';
-
-const user = { userId: 'u1', sessionId: 's1' };
 
 // The last function responses the model was sent, by tool name.
 function lastResponses(request: LlmRequest | undefined): Record<string, unknown> {
@@ -55,12 +45,21 @@ function bank(options: { calls: readonly { name: string; args: Record<string, nu
     { respond: (r) => `done: ${JSON.stringify(lastResponses(r))}` },
   ]);
   const teller = new LlmAgent({ name: 'teller', model, tools: [transfer, balance] });
-  const sessions = new InMemorySessionService();
-  const runner = new Runner({ appName: 'bank', agent: teller, sessionService: sessions });
-  const session = () => sessions.getOrCreateSessionSync({ appName: 'bank', ...user });
-  const run = (request: Omit<RunRequest, 'userId' | 'sessionId'>) =>
-    lastValueFrom(runner.run({ ...user, ...request }).pipe(toArray()));
+  const { run, session } = runnerSession(teller, 'bank');
   return { executed, model, run, session };
+}
+
+// A teller asked for two transfers that both need a confirmation, paused on them.
+async function twoGatedTransfers() {
+  const b = bank({
+    calls: [
+      { name: 'transfer', args: { amount: 200 } },
+      { name: 'transfer', args: { amount: 300 } },
+    ],
+  });
+  await b.run({ newMessage: 'go' });
+  const [first, second] = pendingRequests(b.session());
+  return { b, first, second };
 }
 
 const finalText = (events: readonly Event[]) => events.at(-1)?.content?.parts[0];
@@ -120,14 +119,7 @@ describe('functionTool requireConfirmation', () => {
   });
 
   it('answering one of two gated calls does not call the model while the other is unanswered', async () => {
-    const b = bank({
-      calls: [
-        { name: 'transfer', args: { amount: 200 } },
-        { name: 'transfer', args: { amount: 300 } },
-      ],
-    });
-    await b.run({ newMessage: 'go' });
-    const [first, second] = pendingRequests(b.session());
+    const { b, first, second } = await twoGatedTransfers();
     expect(first?.payload).toMatchObject({ args: { amount: 200 } });
     await b.run({ resume: { [first!.id]: true } });
     expect(b.executed).toEqual(['transfer 200']);
@@ -141,14 +133,7 @@ describe('functionTool requireConfirmation', () => {
   });
 
   it('answers two gated calls together', async () => {
-    const b = bank({
-      calls: [
-        { name: 'transfer', args: { amount: 200 } },
-        { name: 'transfer', args: { amount: 300 } },
-      ],
-    });
-    await b.run({ newMessage: 'go' });
-    const [first, second] = pendingRequests(b.session());
+    const { b, first, second } = await twoGatedTransfers();
     await b.run({ resume: { [first!.id]: true, [second!.id]: false } });
     expect(b.executed).toEqual(['transfer 200']);
     expect(b.model.requests).toHaveLength(2);

@@ -1,64 +1,57 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import { InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
-import { isObservable, Observable, type SchedulerLike } from 'rxjs';
-import type { GenerateOptions, LlmRequest, LlmResponse, Model } from '../Model.js';
+import { fromAbortable, InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
+import { finalize, isObservable, type Observable, tap } from 'rxjs';
+import type { LlmRequest, LlmResponse, Model } from '../Model.js';
+import { CallOptions } from './lazySignal.js';
 
 /**
- * Calls the model under an AbortController owned by this subscription: unsubscribing before the
- * model completed aborts the signal the model was given. Also traces the call when tracing is on.
+ * Calls the model with a signal that unsubscribing before the model completed aborts, and traces
+ * the call (`call_llm`) when tracing is on. `check` runs first, on subscription; it may throw to
+ * refuse the call.
  */
 export function callModel(
   model: Model,
   request: LlmRequest,
   ctx: InvocationContext,
   stream: boolean,
+  check: () => void,
 ): Observable<LlmResponse> {
-  return new Observable<LlmResponse>((subscriber) => {
-    const options = new CallOptions(stream, ctx.scheduler);
+  return fromAbortable((scope) => {
+    check();
+    const replies: unknown = model.generate(request, new CallOptions(stream, ctx.scheduler, scope));
+    if (!isObservable(replies)) {
+      throw new InvalidAgentOutputError(
+        ctx.agent.name,
+        `must return an Observable<LlmResponse>, got ${replies === null ? 'null' : typeof replies}`,
+        `model '${model.name}'.generate`,
+      );
+    }
     const span = ctx.startSpan(`call_llm ${model.name}`, {
       'gen_ai.operation.name': 'chat',
       'gen_ai.request.model': model.name,
     });
-    let done = false;
-    const replies: unknown = model.generate(request, options);
-    if (!isObservable(replies)) {
-      span?.end();
-      subscriber.error(
-        new InvalidAgentOutputError(
-          ctx.agent.name,
-          `must return an Observable<LlmResponse>, got ${replies === null ? 'null' : typeof replies}`,
-          `model '${model.name}'.generate`,
-        ),
-      );
-      return;
-    }
-    const subscription = (replies as Observable<LlmResponse>).subscribe({
+    return span === undefined
+      ? (replies as Observable<LlmResponse>)
+      : traced(span, replies as Observable<LlmResponse>);
+  });
+}
+
+function traced(span: Span, replies: Observable<LlmResponse>): Observable<LlmResponse> {
+  return replies.pipe(
+    tap({
       next: (response) => {
-        if (span !== undefined && response.partial !== true) traceResponse(span, response);
-        subscriber.next(response);
+        if (response.partial !== true) traceResponse(span, response);
       },
       error: (error: unknown) => {
-        done = true;
-        if (span !== undefined) {
-          if (error instanceof Error) span.recordException(error);
-          span.setStatus({
-            code: SpanStatusCode.ERROR,
-            message: error instanceof Error ? error.message : String(error),
-          });
-        }
-        subscriber.error(error);
+        if (error instanceof Error) span.recordException(error);
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
       },
-      complete: () => {
-        done = true;
-        subscriber.complete();
-      },
-    });
-    return () => {
-      subscription.unsubscribe();
-      if (!done) options.cancel();
-      span?.end();
-    };
-  });
+    }),
+    finalize(() => span.end()),
+  );
 }
 
 // Token usage and errors of a complete response, with the OpenTelemetry GenAI attribute names.
@@ -75,42 +68,3 @@ function traceResponse(span: Span, response: LlmResponse): void {
     });
   }
 }
-
-// The options of one model call. The AbortSignal is made when the model first reads `signal`: it
-// is among the costliest objects of a call (~1.5 µs), and an instant or scripted model never
-// looks at it. `signal` is an own enumerable accessor, so `{ ...options }` in a wrapping model
-// still carries it (a getter on the prototype would be dropped by the spread). A class with one
-// shared accessor descriptor: an object literal with a getter is slow to build, per call.
-class CallOptions implements GenerateOptions {
-  declare readonly signal: AbortSignal;
-  private controller: AbortController | undefined;
-  // Cancelled before the model finished: a signal read from then on is already aborted.
-  private cancelled = false;
-
-  constructor(
-    readonly stream: boolean,
-    readonly scheduler: SchedulerLike,
-  ) {
-    Object.defineProperty(this, 'signal', SIGNAL);
-  }
-
-  lazySignal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.cancelled) this.controller.abort();
-    }
-    return this.controller.signal;
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    this.controller?.abort();
-  }
-}
-
-const SIGNAL: PropertyDescriptor = {
-  enumerable: true,
-  get(this: CallOptions): AbortSignal {
-    return this.lazySignal();
-  },
-};

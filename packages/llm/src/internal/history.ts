@@ -29,6 +29,16 @@ function turnStart(events: readonly Event[], agentName: string): number {
   return events.length;
 }
 
+// How one visible event reaches the model (nothing for a partial or empty one).
+function appendContent(contents: Content[], event: Event, agentName: string): void {
+  const content = event.content;
+  if (event.partial === true || content === undefined || content.parts.length === 0) return;
+  if (event.author === agentName) contents.push(content);
+  else if (event.author === 'user')
+    contents.push(content.role === 'user' ? content : { ...content, role: 'user' });
+  else contents.push(asContext(event, content));
+}
+
 /**
  * The conversation an `LlmAgent` sends to its model, oldest first: committed, non-partial events
  * with content that the agent can see (`ctx.canSee`: everything but other branches of an
@@ -47,13 +57,35 @@ export function buildContents(
   const contents: Content[] = [];
   for (let i = includeContents === 'none' ? turnStart(events, agentName) : 0; i < events.length; i++) {
     const event = events[i]!;
-    const content = event.content;
-    if (event.partial === true || content === undefined || content.parts.length === 0) continue;
-    if (!canSee(event)) continue;
-    if (event.author === agentName) contents.push(content);
-    else if (event.author === 'user')
-      contents.push(content.role === 'user' ? content : { ...content, role: 'user' });
-    else contents.push(asContext(event, content));
+    if (canSee(event)) appendContent(contents, event, agentName);
   }
   return contents;
+}
+
+/**
+ * The `'default'` conversation of one run of one agent, kept between its model calls: each call
+ * converts only the events committed since the last (a loop of n tool calls converted the whole
+ * session n times). The session's log only grows, and what one context can see of an event does
+ * not change, so the result equals `buildContents` (a log that is not the one seen last, checked
+ * by its length and last event, is converted afresh). Made per run, never shared between runs.
+ */
+export class RunHistory {
+  private count = 0;
+  private last: Event | undefined;
+  private contents: Content[] = [];
+
+  /** The conversation over `events`, as a new array (a model may keep the request it was sent). */
+  contentsOf(events: readonly Event[], canSee: (event: Event) => boolean, agentName: string): Content[] {
+    if (events.length < this.count || (this.count > 0 && events[this.count - 1] !== this.last)) {
+      this.count = 0;
+      this.contents = [];
+    }
+    for (let i = this.count; i < events.length; i++) {
+      const event = events[i]!;
+      if (canSee(event)) appendContent(this.contents, event, agentName);
+    }
+    this.count = events.length;
+    this.last = events[events.length - 1];
+    return this.contents.slice();
+  }
 }

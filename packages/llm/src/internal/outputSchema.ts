@@ -30,3 +30,15 @@ export function parseOutput(
   }
   return { value: JSON.parse(JSON.stringify(parsed.data)) as JsonValue };
 }
+
+/**
+ * An `LlmAgent`'s final text as the value its `outputKey` receives: the text itself without a
+ * schema, else the parsed object or why it does not match.
+ */
+export function finalOutput(
+  schema: ZodSchema | undefined,
+  agentName: string,
+  text: string,
+): { value: JsonValue } | { error: string } {
+  return schema === undefined ? { value: text } : parseOutput(schema, agentName, text);
+}

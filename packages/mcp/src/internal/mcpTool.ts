@@ -1,7 +1,7 @@
 import type { CallToolResult, Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js';
-import type { JsonObject, JsonValue } from '@rxagents/core';
+import { fromAbortable, type JsonObject, type JsonValue } from '@rxagents/core';
 import type { Tool, ToolArgs, ToolContext, ToolResult } from '@rxagents/llm';
-import { Observable } from 'rxjs';
+import { defer, type Observable, of } from 'rxjs';
 import type { McpConnection } from './McpConnection.js';
 import { type ArgsValidator, validatorFor } from './validatorFor.js';
 
@@ -20,24 +20,14 @@ export function mcpTool(connection: McpConnection, info: McpToolInfo): Tool {
     description,
     declaration: { name, description, parameters },
     run(args: ToolArgs, _toolContext: ToolContext): Observable<ToolResult> {
-      return new Observable<ToolResult>((subscriber) => {
+      return defer(() => {
         validate ??= validatorFor(parameters);
         const problem = validate(args);
-        if (problem !== undefined) {
-          subscriber.next({ error: `Invalid arguments for tool '${name}': ${problem}` });
-          subscriber.complete();
-          return;
-        }
-        // Teardown is the cancellation: unsubscribing mid-call aborts the request.
-        const controller = new AbortController();
-        connection.call(name, { ...args }, controller.signal).then(
-          (result) => {
-            subscriber.next(toToolResult(result));
-            subscriber.complete();
-          },
-          (error: unknown) => subscriber.error(error),
-        );
-        return () => controller.abort(new Error(`the run stopped waiting for tool '${name}'`));
+        if (problem !== undefined) return of({ error: `Invalid arguments for tool '${name}': ${problem}` });
+        // Unsubscribing mid-call aborts the request (the SDK sends `notifications/cancelled`).
+        return fromAbortable(({ signal }) => connection.call(name, { ...args }, signal).then(toToolResult), {
+          reason: () => new Error(`the run stopped waiting for tool '${name}'`),
+        });
       });
     },
   };

@@ -1,0 +1,108 @@
+import {
+  type FunctionCallPart,
+  fromAbortable,
+  type InvocationContext,
+  isPause,
+  isResumeFault,
+  type JsonValue,
+  type Part,
+} from '@rxagents/core';
+import {
+  catchError,
+  defaultIfEmpty,
+  defer,
+  finalize,
+  map,
+  mergeMap,
+  type Observable,
+  of,
+  take,
+  throwError,
+} from 'rxjs';
+import type { LlmAgent } from '../LlmAgent.js';
+import type { AfterToolCallback, BeforeToolCallback } from '../llmCallbacks.js';
+import type { Tool, ToolArgs, ToolResult } from '../Tool.js';
+import { ToolContext } from '../ToolContext.js';
+import { firstResult } from './callbacks.js';
+import { messageOf } from './toJsonResult.js';
+
+/** What one tool call gives the step's answer: its function response and the actions it asked for. */
+export interface ToolOutcome {
+  readonly part: Part;
+  readonly delta: Readonly<Record<string, JsonValue>> | undefined;
+  readonly escalate: boolean;
+  readonly skipSummarization: boolean;
+  readonly transferToAgent: string | undefined;
+}
+
+/**
+ * One tool call (ADK's `callToolAsync` with its callbacks): before-tool callbacks may answer in the
+ * tool's place, after-tool callbacks may replace its result, a failure is an `{ error }` answer the
+ * model sees. Traced as `execute_tool`; unsubscribing aborts the tool's signal.
+ */
+export function runTool(
+  agent: LlmAgent,
+  ctx: InvocationContext,
+  call: FunctionCallPart['functionCall'],
+  tools: ReadonlyMap<string, Tool>,
+): Observable<ToolOutcome> {
+  return fromAbortable(({ signal }) => {
+    const id = call.id ?? `call_${ctx.idGenerator()}`;
+    const toolContext = new ToolContext(ctx, id, signal);
+    const tool = tools.get(call.name);
+    const span = ctx.startSpan(`execute_tool ${call.name}`, {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': call.name,
+      'gen_ai.tool.call.id': id,
+    });
+    const result: Observable<ToolResult> =
+      tool === undefined
+        ? of({
+            error: `Tool '${call.name}' not found; available tools: ${[...tools.keys()].join(', ') || 'none'}`,
+          })
+        : withCallbacks(agent, tool, call.args, toolContext);
+    return result.pipe(
+      map((response): ToolOutcome => {
+        const actions = toolContext.takeActions();
+        return {
+          part: { functionResponse: { id, name: call.name, response } },
+          delta: toolContext.takeDelta(),
+          ...actions,
+        };
+      }),
+      finalize(() => span?.end()),
+    );
+  });
+}
+
+function withCallbacks(
+  agent: LlmAgent,
+  tool: Tool,
+  args: ToolArgs,
+  toolContext: ToolContext,
+): Observable<ToolResult> {
+  return firstResult<ToolResult>(agent.beforeToolCallbacks, (cb: BeforeToolCallback) =>
+    cb(tool, args, toolContext),
+  ).pipe(
+    mergeMap((short) => (short !== undefined ? of(short) : runOnce(tool, args, toolContext))),
+    mergeMap((response) =>
+      firstResult<ToolResult>(agent.afterToolCallbacks, (cb: AfterToolCallback) =>
+        cb(tool, args, toolContext, response),
+      ).pipe(map((replaced) => replaced ?? response)),
+    ),
+  );
+}
+
+function runOnce(tool: Tool, args: ToolArgs, toolContext: ToolContext): Observable<ToolResult> {
+  return defer(() => tool.run(args, toolContext)).pipe(
+    take(1),
+    defaultIfEmpty<ToolResult, ToolResult>({}),
+    // A pause (a confirmation, a long-running tool) is not the tool failing, nor is a bad answer
+    // or a diverged replay: those stop the resume before any commit.
+    catchError((error: unknown) =>
+      isPause(error) || isResumeFault(error)
+        ? throwError(() => error)
+        : of<ToolResult>({ error: messageOf(error) }),
+    ),
+  );
+}

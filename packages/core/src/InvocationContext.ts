@@ -291,12 +291,14 @@ export class InvocationContext {
     if (session.isCommitted(event)) return event;
     validateEvent(this.agent.name, event);
     if (event.partial === true) return event;
-    // Before the conflict trackers read the delta's keys: an inherited key must reach none of them.
-    assertPlainDelta(event.author, event.actions.stateDelta);
     let committed = event;
     const trackers = this.conflictTrackers;
-    for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);
     const checks = this.commitChecks;
+    // Before the conflict trackers and checks read the delta's keys: an inherited key must reach
+    // none of them. (Without them, the state store's own check is the first to read it.)
+    if (trackers.length !== 0 || checks.length !== 0)
+      assertPlainDelta(event.author, event.actions.stateDelta);
+    for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);
     for (let i = 0; i < checks.length; i++) checks[i]!.check(committed, session.state);
     const target = committed.actions.transferToAgent;
     if (target !== undefined && this.findAgent(target) === undefined) {

@@ -49,6 +49,7 @@ export class ParallelAgent extends BaseAgent {
   }
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
+    // A tracker per subscription, so that a retried or repeated run starts clean.
     return defer(() => {
       const tracked = ctx.derive(
         this,

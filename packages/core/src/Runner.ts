@@ -129,7 +129,7 @@ export class Runner {
         subscriber.add(() => dropTemp(session));
         return this.begin(session, request);
       };
-      if (service.getOrCreateSessionSync !== undefined) {
+      if (isSynchronous(service)) {
         start(service.getOrCreateSessionSync(key)).subscribe(subscriber);
         return;
       }
@@ -214,10 +214,10 @@ export class Runner {
             ...(request.stateDelta === undefined ? {} : { actions: { stateDelta: request.stateDelta } }),
           });
     const events = entry.runAsync(ctx);
-    const sync = service.appendEventSync?.bind(service);
-    if (sync !== undefined) {
+    if (isSynchronous(service)) {
       // A synchronous store (in memory): the user's event is appended on subscription, then each
       // event of the agent as it arrives, in one subscriber.
+      const sync = service.appendEventSync.bind(service);
       return new Observable<Event>((subscriber) => {
         if (userEvent !== undefined) {
           try {
@@ -254,6 +254,15 @@ export class Runner {
     // concatLazy rather than concat: the same order with fewer subscribers per run.
     return concatLazy((i) => (i === 0 ? appendUser : i === 1 ? appended : undefined));
   }
+}
+
+// The Runner's two routes: a store that needs no I/O has both synchronous methods and is loaded
+// and appended to without an Observable; any other store (or one with only one of the two) goes
+// through its Observable methods for both.
+function isSynchronous(
+  service: SessionService,
+): service is SessionService & Required<Pick<SessionService, 'getOrCreateSessionSync' | 'appendEventSync'>> {
+  return service.getOrCreateSessionSync !== undefined && service.appendEventSync !== undefined;
 }
 
 // The session of a key, created when missing.

@@ -1,5 +1,8 @@
 // The context of every agent run: its fields, derivation, event stamping and commit, and the
-// invocation-wide counters (escalations, model calls, requests) kept together with the scope they share.
+// invocation-wide counters (escalations, model calls, requests). The file stays whole (over 350
+// lines, most of them TSDoc) because every method reads the private invocation scope and the
+// per-run fields that `derive` copies without a literal per run; split, the scope would have to
+// become public or be passed around on the hot path. The event record itself is built in Event.ts.
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { BaseAgent } from './BaseAgent.js';

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readmeFiles, relativeLinks, type TsBlock, tsBlocks } from './readme/markdownBlocks.js';
+import { typeCheckSnippets, writeSnippets } from './support/typeCheckSnippets.js';
 
 // Every ```ts block of the READMEs is a complete module: this type-checks them all in one program
 // (the repository's compiler options, workspace packages resolved to their sources) and runs each
@@ -18,28 +18,13 @@ const blocks = readmeFiles(root).flatMap((file) => tsBlocks(root, file));
 const where = (block: TsBlock, offset = 0) => `${block.file}:${block.line + offset}`;
 const pathOf = (block: TsBlock) => join(dir, `${block.file.replace(/[/.]/g, '_')}_L${block.line}.ts`);
 
-beforeAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const block of blocks) writeFileSync(pathOf(block), `${block.code}\n`);
-});
+const snippets = blocks.map((block) => ({
+  path: pathOf(block),
+  code: block.code,
+  where: (line: number) => where(block, line),
+}));
 
-function compilerOptions(): ts.CompilerOptions {
-  const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-  return { ...parsed.options, noEmit: true, declaration: false, sourceMap: false };
-}
-
-/** A diagnostic as `README.md:123: TS2304 Cannot find name 'x'`, at the line in the Markdown file. */
-function describeDiagnostic(d: ts.Diagnostic, byPath: Map<string, TsBlock>): string {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-  const block = d.file === undefined ? undefined : byPath.get(resolve(d.file.fileName));
-  if (d.file === undefined || block === undefined || d.start === undefined) {
-    return `${d.file === undefined ? '' : `${relative(root, d.file.fileName)}: `}TS${d.code} ${message}`;
-  }
-  const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-  return `${where(block, line)}: TS${d.code} ${message}`;
-}
+beforeAll(() => writeSnippets(dir, snippets));
 
 /** Output with the block file's `path:line` positions rewritten to the Markdown file's lines. */
 function inMarkdown(block: TsBlock, output: string): string {
@@ -86,17 +71,7 @@ describe('README code blocks', () => {
   });
 
   it('type-checks every block as a module of its own, in one program', { timeout: 120_000 }, () => {
-    const byPath = new Map(blocks.map((b) => [pathOf(b), b]));
-    const program = ts.createProgram([...byPath.keys()], compilerOptions());
-    const problems = [...byPath.keys()].flatMap((path) => {
-      const file = program.getSourceFile(path);
-      if (file === undefined) return [`${where(byPath.get(path)!)}: not compiled`];
-      const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
-      const notModule = ts.isExternalModule(file)
-        ? []
-        : [`${where(byPath.get(path)!)}: not a module (no import or export)`];
-      return [...notModule, ...diagnostics.map((d) => describeDiagnostic(d, byPath))];
-    });
+    const problems = typeCheckSnippets(root, snippets);
     expect(problems, problems.join('\n')).toEqual([]);
   });
 

@@ -102,9 +102,14 @@ export function w2Workflow(escalateAt = 500): RxSystem {
   return runnerFor(new LoopAgent({ name: 'loop', subAgents: [step] }));
 }
 
-export function w3Workflow(children = 1000): RxSystem {
+/** W3's agent: a fan-out of `children` agents, one event with one key each. */
+export function w3Root(children = 1000): BaseAgent {
   const subs = Array.from({ length: children }, (_, i) => agent(`c${i}`, emitN(`c${i}`, 1)));
-  return runnerFor(new ParallelAgent({ name: 'fan', subAgents: subs }));
+  return new ParallelAgent({ name: 'fan', subAgents: subs });
+}
+
+export function w3Workflow(children = 1000): RxSystem {
+  return runnerFor(w3Root(children));
 }
 
 function writer(name: string, key: string, value: (ctx: InvocationContext) => string) {
@@ -126,12 +131,17 @@ function storyAgents() {
 
 const isNegative = (s: { readonly [k: string]: unknown }) => s.tone_check_result === 'negative';
 
-export function w4Workflow(): RxSystem {
+/** W4's agent: StoryFlow with workflow agents (generate, refine twice, two checks, regenerate). */
+export function w4Root(): BaseAgent {
   const a = storyAgents();
   const refine = new LoopAgent({ name: 'refine', subAgents: [a.critic, a.reviser], maxIterations: 2 });
   const checks = new ParallelAgent({ name: 'checks', subAgents: [a.grammar, a.tone] });
   const main = new SequentialAgent({ name: 'main', subAgents: [a.generator, refine, checks] });
-  return runnerFor(main.pipe(when(isNegative, a.regenerator)));
+  return main.pipe(when(isNegative, a.regenerator));
+}
+
+export function w4Workflow(): RxSystem {
+  return runnerFor(w4Root());
 }
 
 export function w4Pipe(): RxSystem {

@@ -10,7 +10,8 @@ export interface Sample {
   readonly runsPerSample?: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+/** The `q` quantile (0..1) of ascending `sorted`, interpolated; NaN when empty. */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

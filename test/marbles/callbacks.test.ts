@@ -2,33 +2,12 @@ import { loop, sequence, text } from '@rxagents/core';
 import { expectAgent, scriptedAgent } from '@rxagents/testing';
 import { map, of, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { blockingCallbacks } from '../../packages/core/test/callbackFixtures.js';
 
 describe('agent callbacks (marbles)', () => {
   it('a before-callback that returns content replaces the agent and skips the after-callbacks', () => {
     const calls: string[] = [];
-    const guarded = scriptedAgent(
-      'guarded',
-      '--body|',
-      {},
-      {
-        beforeAgentCallback: [
-          () => {
-            calls.push('first');
-          },
-          () => {
-            calls.push('second');
-            return text('blocked');
-          },
-          () => {
-            calls.push('third');
-          },
-        ],
-        afterAgentCallback: () => {
-          calls.push('after');
-          return text('after');
-        },
-      },
-    );
+    const guarded = scriptedAgent('guarded', '--body|', {}, blockingCallbacks(calls));
     expectAgent(sequence('flow', [guarded, scriptedAgent('next', '-(n|)')])).toEmit('b(n|)', {
       b: { branch: 'flow.guarded', content: 'blocked' },
       n: { branch: 'flow.next', content: 'n' },

@@ -1,6 +1,7 @@
 import { agent, LoopAgent, loop, sequence, text } from '@rxagents/core';
 import { expectAgent, scriptedAgent } from '@rxagents/testing';
 import { describe, it } from 'vitest';
+import { expectSubscriptionsOf } from './subscriptions.js';
 
 /** Counts its runs in the state: n = 1, 2, 3, … */
 const counter = () =>
@@ -88,5 +89,24 @@ describe('LoopAgent (marbles)', () => {
     expectAgent(looping).toEmit('-(c|)', {
       c: { branch: 'looping.body.check', content: 'stop', escalate: true },
     });
+  });
+
+  it('subscribes its sub-agents afresh on every iteration, each when the previous completes', () => {
+    expectSubscriptionsOf({ a: '-|', b: '--|' }, ({ a, b }) => loop('refine', [a, b], { maxIterations: 2 }), {
+      authors: '------|',
+      subscriptions: { a: ['^!', '---^!'], b: ['-^-!', '----^-!'] },
+    });
+  });
+
+  it('a cancel mid-iteration unsubscribes the running sub-agent and starts no other', () => {
+    expectSubscriptionsOf(
+      { a: '-|', b: '----|' },
+      ({ a, b }) => loop('refine', [a, b], { maxIterations: 2 }),
+      {
+        run: '^--!',
+        authors: '-',
+        subscriptions: { a: '^!', b: '-^-!' },
+      },
+    );
   });
 });

@@ -1,6 +1,7 @@
-import { AgentTimeoutError, fallback, retry, timeout, when } from '@rxagents/core';
+import { AgentTimeoutError, andThen, fallback, retry, timeout, when } from '@rxagents/core';
 import { expectAgent, scriptedAgent } from '@rxagents/testing';
 import { describe, it } from 'vitest';
+import { expectSubscriptionsOf, failure } from './subscriptions.js';
 
 /**
  * Emits `attempt n` at frame 1 of its n-th run, then fails at frame 2 while n <= failures,
@@ -108,6 +109,45 @@ describe('agent operators (marbles)', () => {
     expectAgent(tone('positive')).toEmit('-(tp|)', {
       t: { branch: 'tone', stateDelta: { tone: 'positive' } },
       p: { branch: 'publish', content: 'p' },
+    });
+  });
+
+  it('andThen subscribes the next agent at the frame the source completes', () => {
+    expectSubscriptionsOf({ a: '--|', b: '---|' }, ({ a, b }) => a.pipe(andThen(b)), {
+      authors: '-----|',
+      subscriptions: { a: '^-!', b: '--^--!' },
+    });
+  });
+
+  it('fallback subscribes the alternative only at the frame the source fails', () => {
+    expectSubscriptionsOf({ main: '--#', alt: '-|' }, ({ main, alt }) => main.pipe(fallback(alt)), {
+      authors: '--m|',
+      authorValues: { m: 'main' },
+      subscriptions: { main: '^-!', alt: '--^!' },
+    });
+  });
+
+  it('when subscribes the chosen agent after the source completes, and never the other', () => {
+    expectSubscriptionsOf(
+      { checks: '--|', yes: '-|', no: '-|' },
+      ({ checks, yes, no }) => checks.pipe(when(() => false, yes, no)),
+      { authors: '---|', subscriptions: { checks: '^-!', yes: [], no: '--^!' } },
+    );
+  });
+
+  it('retry subscribes the source again at the frame of each failure', () => {
+    expectSubscriptionsOf({ flaky: '-#' }, ({ flaky }) => flaky.pipe(retry(2)), {
+      authors: '---#',
+      error: failure('flaky'),
+      subscriptions: { flaky: ['^!', '-^!', '--^!'] },
+    });
+  });
+
+  it('timeout unsubscribes the source at the deadline', () => {
+    expectSubscriptionsOf({ slow: '-' }, ({ slow }) => slow.pipe(timeout(5)), {
+      authors: '-----#',
+      error: new AgentTimeoutError('slow', 5),
+      subscriptions: { slow: '^----!' },
     });
   });
 });

@@ -1,6 +1,7 @@
 import { LoopAgent, ParallelAgent, parallel, sequence } from '@rxagents/core';
 import { expectAgent, scriptedAgent } from '@rxagents/testing';
 import { describe, expect, it } from 'vitest';
+import { expectSubscriptionsOf, failure } from './subscriptions.js';
 
 describe('ParallelAgent (marbles)', () => {
   it('merges branches in virtual-time order: the 0-frame branch before the 500-frame one', () => {
@@ -114,5 +115,32 @@ describe('ParallelAgent (marbles)', () => {
   it('nests: branches of a sequence inside a parallel inside a sequence', () => {
     const root = sequence('root', [parallel('par', [sequence('seq', [scriptedAgent('sub', '-(x|)')])])]);
     expectAgent(root).toEmit('-(x|)', { x: { branch: 'root.par.seq.sub', content: 'x' } });
+  });
+
+  it('subscribes every branch at once; a cancel unsubscribes all of them at its frame', () => {
+    expectSubscriptionsOf({ a: '----|', b: '--------|' }, ({ a, b }) => parallel('fan', [a, b]), {
+      run: '^--!',
+      authors: '-',
+      subscriptions: { a: '^--!', b: '^--!' },
+    });
+  });
+
+  it('with concurrency 1, subscribes a queued branch at the frame the running one completes', () => {
+    expectSubscriptionsOf(
+      { a: '--|', b: '---|' },
+      ({ a, b }) => parallel('fan', [a, b], { concurrency: 1 }),
+      {
+        authors: '-----|',
+        subscriptions: { a: '^-!', b: '--^--!' },
+      },
+    );
+  });
+
+  it('a failing branch unsubscribes its siblings at the frame of the failure', () => {
+    expectSubscriptionsOf({ a: '--#', b: '-----|' }, ({ a, b }) => parallel('fan', [a, b]), {
+      authors: '--#',
+      error: failure('a'),
+      subscriptions: { a: '^-!', b: '^-!' },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { SequentialAgent, sequence } from '@rxagents/core';
 import { expectAgent, scriptedAgent } from '@rxagents/testing';
 import { describe, it } from 'vitest';
+import { expectSubscriptionsOf, failure } from './subscriptions.js';
 
 describe('SequentialAgent (marbles)', () => {
   it('concatenates its sub-agents in virtual time: each starts when the previous completes', () => {
@@ -46,5 +47,32 @@ describe('SequentialAgent (marbles)', () => {
     expectAgent(flow)
       .toEmit('-a--#', { a: { branch: 'flow.first', stateDelta: { kept: true } } }, 'tool down')
       .toHaveFinalState({ kept: true });
+  });
+
+  it('subscribes each sub-agent at the frame the previous one completes', () => {
+    expectSubscriptionsOf({ a: '--|', b: '---|' }, ({ a, b }) => sequence('flow', [a, b]), {
+      authors: '-----|',
+      subscriptions: { a: '^-!', b: '--^--!' },
+    });
+  });
+
+  it('a cancel unsubscribes the running sub-agent at its frame; the later ones are never subscribed', () => {
+    expectSubscriptionsOf(
+      { a: '---|', b: '-----|', c: '--|' },
+      ({ a, b, c }) => sequence('flow', [a, b, c]),
+      {
+        run: '^------!',
+        authors: '-',
+        subscriptions: { a: '^--!', b: '---^---!', c: [] },
+      },
+    );
+  });
+
+  it('a failing sub-agent is unsubscribed at its failure and the next is never subscribed', () => {
+    expectSubscriptionsOf({ a: '--#', b: '-|' }, ({ a, b }) => sequence('flow', [a, b]), {
+      authors: '--#',
+      error: failure('a'),
+      subscriptions: { a: '^-!', b: [] },
+    });
   });
 });

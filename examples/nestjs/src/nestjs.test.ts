@@ -4,12 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { type Event, InMemorySessionService, Runner, textOf } from '@rxagents/core';
 import { LlmAgent, type Model, scriptedModel } from '@rxagents/llm';
 import { type EventSourceMessage, EventSourceParserStream } from 'eventsource-parser/stream';
+import { finalize } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appModule } from './appModule.js';
 
 // What the model saw: its calls and the aborts of their AbortSignal (a provider request's view
 // of a cancelled run).
 let log: { calls: number; aborts: number };
+// Settles when the model's last stream ended: completed, or torn down by a cancel.
+let modelEnded: Promise<void>;
 let app: INestApplication;
 let url: string;
 
@@ -20,7 +23,9 @@ function watched(inner: Model): Model {
     generate(request, options) {
       log.calls++;
       options.signal.addEventListener('abort', () => log.aborts++);
-      return inner.generate(request, options);
+      let ended = () => {};
+      modelEnded = new Promise((resolve) => (ended = resolve));
+      return inner.generate(request, options).pipe(finalize(() => ended()));
     },
   };
 }
@@ -94,9 +99,9 @@ describe('RunController (NestJS)', () => {
       if (seen.at(-1)!.partial === true) break;
     }
     controller.abort();
-    for (let i = 0; i < 100 && log.aborts === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // Once the model's stream has ended (torn down, not run to its end), nothing can commit more.
+    await modelEnded;
     expect(log.aborts).toBe(1);
-    await new Promise((r) => setTimeout(r, 400)); // longer than the rest of the model's stream
     expect((await sessionEvents()).map((e) => e.author)).toEqual(['user']);
     expect(await sessionEvents()).toHaveLength(1);
   });

@@ -6,7 +6,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { Runner, sequentialIds } from '@rxagents/core';
+import { parseSpanName, Runner, SpanAttribute, SpanOperation, sequentialIds } from '@rxagents/core';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { storyFlowModel, TOPICS } from './scenarios.js';
@@ -65,8 +65,10 @@ describe('StoryFlow tracing', () => {
       ...llm('tone_check', 2),
       ...llm('story_generator', 1),
     ]);
-    const calls = exporter.getFinishedSpans().filter((s) => s.name.startsWith('call_llm'));
-    expect(calls.every((s) => s.attributes['gen_ai.request.model'] === model.name)).toBe(true);
-    expect(calls[0]?.attributes['rxagents.branch']).toBe('story_flow.story_generator');
+    const calls = exporter
+      .getFinishedSpans()
+      .filter((s) => parseSpanName(s.name)?.operation === SpanOperation.callLlm);
+    expect(calls.every((s) => s.attributes[SpanAttribute.requestModel] === model.name)).toBe(true);
+    expect(calls[0]?.attributes[SpanAttribute.branch]).toBe('story_flow.story_generator');
   });
 });

@@ -10,10 +10,14 @@ import { RxAgentsError, registerErrorClass } from '@rxagents/core';
  *
  * @example
  * ```ts
- * import { AiSdkModelError } from '@rxagents/ai-sdk';
- * model.generate(request, options).subscribe({
- *   error: (e) => e instanceof AiSdkModelError && console.error(e.statusCode, e.message),
- * });
+ * import { AiSdkModelError, openAICompatibleModel } from '@rxagents/ai-sdk';
+ * import { LlmAgent } from '@rxagents/llm';
+ *
+ * const model = openAICompatibleModel({ baseURL: 'http://localhost:11434/v1', model: 'llama3.2' });
+ * const writer = new LlmAgent({ name: 'writer', model, instruction: 'Write a haiku.' });
+ * // What a run's error handler can tell the user: the provider's status and whether to try again.
+ * const explain = (error: unknown) =>
+ *   error instanceof AiSdkModelError ? `${error.model}: HTTP ${error.statusCode ?? '-'}, retryable ${error.isRetryable}` : String(error);
  * ```
  */
 export class AiSdkModelError extends RxAgentsError {

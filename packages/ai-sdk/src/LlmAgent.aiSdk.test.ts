@@ -3,7 +3,14 @@ import { functionTool, LlmAgent } from '@rxagents/llm';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { chunk, sse, startServer, type TestServer, usageChunk } from '../test/openAICompatibleServer.js';
+import {
+  chunk,
+  sse,
+  startServer,
+  type TestServer,
+  toolCallChunk,
+  usageChunk,
+} from '../test/openAICompatibleServer.js';
 import { openAICompatibleModel } from './openAICompatibleModel.js';
 
 let server: TestServer | undefined;
@@ -17,17 +24,7 @@ describe('LlmAgent on openAICompatibleModel', () => {
     server = await startServer((_req, res) => {
       if (server?.requests.length === 1) {
         sse(res, [
-          chunk({
-            role: 'assistant',
-            tool_calls: [
-              {
-                index: 0,
-                id: 'call_7',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              },
-            ],
-          }),
+          toolCallChunk('call_7', 'get_weather', '{"city":"Oslo"}'),
           chunk({}, 'tool_calls'),
           usageChunk(30, 8),
         ]);

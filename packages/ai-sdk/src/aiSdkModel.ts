@@ -49,11 +49,11 @@ export interface AiSdkModelOptions {
  *
  * @example
  * ```ts
- * import { createOpenAI } from '@ai-sdk/openai';
  * import { aiSdkModel } from '@rxagents/ai-sdk';
  * import { LlmAgent } from '@rxagents/llm';
  *
- * const model = aiSdkModel(createOpenAI()('gpt-4o-mini'));
+ * // Any AI SDK language model: a provider's model (createOpenAI()('gpt-4o-mini')) or a gateway id.
+ * const model = aiSdkModel('openai/gpt-4o-mini', { maxRetries: 2 });
  * const writer = new LlmAgent({ name: 'writer', model, instruction: 'Write a haiku.' });
  * ```
  * @see openAICompatibleModel for OpenAI-compatible servers (Ollama, vLLM, OpenAI).

@@ -22,7 +22,7 @@ export type ModelEnv = Readonly<Record<string, string | undefined>>;
  * ```ts
  * import { modelFromEnv } from '@rxagents/ai-sdk';
  * import { scriptedModel } from '@rxagents/llm';
- * const model = modelFromEnv() ?? scriptedModel({ rules: [] });
+ * const model = modelFromEnv(process.env) ?? scriptedModel([{ respond: 'A scripted story.' }]);
  * ```
  * @see openAICompatibleModel
  * @param env the variables to read; default `process.env` (an empty record where there is none)

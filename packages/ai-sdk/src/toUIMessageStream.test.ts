@@ -1,9 +1,8 @@
 import { agent, InvalidStateError, Runner, sequence, text } from '@rxagents/core';
-import { functionTool, LlmAgent, scriptedModel } from '@rxagents/llm';
 import { readUIMessageStream } from 'ai';
 import { type Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { forecaster } from '../test/forecaster.js';
 import { type RxAgentsUIMessage, type RxAgentsUIMessageChunk, toUIMessageStream } from './index.js';
 
 // The AI SDK's own client-side reader folds the chunks into the UI message useChat would show.
@@ -20,30 +19,12 @@ async function lastMessage(chunks: Observable<RxAgentsUIMessageChunk>): Promise<
   return last;
 }
 
-function weatherAgent() {
-  const model = scriptedModel(
-    [
-      {
-        userText: /weather/,
-        when: (r) => r.contents.length === 1,
-        respond: { functionCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }] },
-      },
-      { respond: 'It is sunny in Oslo today.' },
-    ],
-    { chunks: 3 },
-  );
-  const getWeather = functionTool({
-    name: 'get_weather',
-    description: 'Weather of a city',
-    parameters: z.object({ city: z.string() }),
-    execute: ({ city }) => ({ city, sky: 'sunny' }),
-  });
-  return new LlmAgent({ name: 'forecaster', model, tools: [getWeather], stream: true, outputKey: 'answer' });
-}
-
 describe('toUIMessageStream', () => {
   it('gives readUIMessageStream the streamed text, the tool call with its output, and data parts', async () => {
-    const runner = new Runner({ appName: 'ui', agent: weatherAgent() });
+    const runner = new Runner({
+      appName: 'ui',
+      agent: forecaster({ userText: /weather/, outputKey: 'answer' }),
+    });
     const events = runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'weather in Oslo?' });
     const chunks: RxAgentsUIMessageChunk[] = [];
     const message = await lastMessage(events.pipe(toUIMessageStream({ messageId: 'm1' })));

@@ -21,9 +21,14 @@ export type UIMessageStreamResponseOptions = Omit<
  * run stops on the server.
  *
  * @example
- * ```ts no-run
+ * ```ts
  * import { toUIMessageStreamResponse } from '@rxagents/ai-sdk';
+ * import { agent, text } from '@rxagents/core';
  * import { createHandler } from '@rxagents/server';
+ * import { of } from 'rxjs';
+ *
+ * const assistant = agent('assistant', (ctx) => of(ctx.newEvent({ content: text('Hello!') })));
+ * // POST /agents/assistant/users/:user/chat now answers a useChat client.
  * const handler = createHandler({ agents: { assistant }, chat: { respond: (events) => toUIMessageStreamResponse(events) } });
  * ```
  * @see toUIMessageStream

@@ -90,6 +90,14 @@ export function chunk(
   };
 }
 
+/** The first chunk of a streamed tool call: its id and name, and the start of its JSON arguments. */
+export function toolCallChunk(id: string, name: string, args: string): Record<string, unknown> {
+  return chunk({
+    role: 'assistant',
+    tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: args } }],
+  });
+}
+
 /** The trailing usage chunk sent when `stream_options.include_usage` is set. */
 export function usageChunk(prompt: number, completion: number): Record<string, unknown> {
   return {

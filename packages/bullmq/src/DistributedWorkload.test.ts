@@ -1,6 +1,16 @@
-import { agent, InMemorySessionService, text } from '@rxagents/core';
+import { agent, InMemorySessionService, sequentialIds, text } from '@rxagents/core';
 import { DeploymentNotFoundError, InvalidDeploymentConfigError } from '@rxagents/workloads';
-import { finalize, firstValueFrom, lastValueFrom, map, timer, toArray } from 'rxjs';
+import {
+  asyncScheduler,
+  finalize,
+  firstValueFrom,
+  lastValueFrom,
+  map,
+  NEVER,
+  of,
+  timer,
+  toArray,
+} from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, ensureServices, REDIS, uniquePrefix, until } from '../test/helpers.js';
 import { DistributedWorkload } from './DistributedWorkload.js';
@@ -135,7 +145,7 @@ describe('DistributedWorkload', () => {
     expect(ran).toEqual(['builder', 'deployer', 'deployer']);
     const messages = (await f.workload.logs(id)).map((line) => line.replace(/^\[[^\]]+\] /, ''));
     expect(messages).toContain("Stopped during phase 'deploy'");
-    expect(messages).toContain("Resuming at phase 'deploy'");
+    expect(messages).toContain("Resuming at phase 'deploy' (attempt 1)");
     expect(messages.at(-1)).toBe('Goal reached: deployment completed');
 
     expect(await f.workload.cleanup(id)).toEqual({ status: 'cleaned' });
@@ -160,6 +170,38 @@ describe('DistributedWorkload', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(ran).toEqual([]);
     expect((await f.workload.logs(id)).at(-1)).toMatch(/Stopped before starting$/);
+  });
+
+  it('keeps the attempt in the record: a restart resumes at the phase and attempt it was in', async () => {
+    const f = fixture('attempt');
+    let hold = true;
+    const attemptOf = (ctx: { state: { get(key: string): unknown } }) =>
+      Number(ctx.state.get('deployment:attempt'));
+    // Hangs on its second attempt until released; the goal is met from the second attempt on.
+    const deployer = agent('deployer', (ctx) =>
+      attemptOf(ctx) === 2 && hold ? NEVER : of(ctx.newEvent({ content: text('deployed') })),
+    );
+    const judge = agent('judge', (ctx) =>
+      of(ctx.newEvent({ actions: { stateDelta: { 'goal:met': attemptOf(ctx) >= 2 } } })),
+    );
+    await f.worker({
+      deployments: {
+        site: { goal: 'g', phases: [{ name: 'deploy', agent: deployer }], evaluator: judge, maxAttempts: 3 },
+      },
+    });
+    const id = await f.workload.deploy({ spec: 'site' });
+    const messages = async () => (await f.workload.logs(id)).map((line) => line.replace(/^\[[^\]]+\] /, ''));
+    await until(
+      async () => (await messages()).includes("Phase 'deploy' started (attempt 2/3)"),
+      5000,
+      'attempt 2',
+    );
+    expect(await f.workload.stop(id)).toBe(true);
+    hold = false;
+    expect(await f.workload.start(id)).toBe(true);
+    await until(async () => (await f.workload.status(id)).status === 'completed', 5000, 'completion');
+    expect(await messages()).toContain("Resuming at phase 'deploy' (attempt 2)");
+    expect((await messages()).at(-2)).toBe('Goal met (attempt 2/3)');
   });
 
   it('a spec the worker cannot build fails the deployment (not stuck pending)', async () => {
@@ -223,5 +265,27 @@ describe('DistributedWorkload', () => {
     ]) {
       await expect(call()).rejects.toBeInstanceOf(DeploymentNotFoundError);
     }
+  });
+  it("takes its clock and ids from the options: the record's times and the generated ids are theirs", async () => {
+    const prefix = uniquePrefix('runtime');
+    cleanups.push(() => dropPrefix(prefix));
+    const day = 86_400_000;
+    // The wall clock's scheduling, a day after the epoch as its time.
+    const scheduler = { now: () => day, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
+    const workload = new DistributedWorkload({
+      connection: REDIS,
+      prefix,
+      scheduler,
+      idGenerator: sequentialIds('n'),
+    });
+    cleanups.push(() => workload.close());
+    expect(await workload.deploy({ spec: 'site', goal: 'g' })).toBe('deployment-n1');
+    expect(await workload.deploy({ spec: 'site', goal: 'g' })).toBe('deployment-n2');
+    expect(await workload.status('deployment-n1')).toEqual({ phase: '', status: 'pending', at: day });
+    expect(await workload.stop('deployment-n1')).toBe(true);
+    expect(await workload.logs('deployment-n1')).toEqual([
+      "[1970-01-02 00:00:00] Deployment 'deployment-n1' queued: g",
+      '[1970-01-02 00:00:00] Stopped before starting',
+    ]);
   });
 });

@@ -1,38 +1,30 @@
-// Over 350 lines on purpose: every method is one short Redis round trip of the same record, and
-// the class is the whole client side of distributed deployments.
-import { randomUUID } from 'node:crypto';
 import { type JsonValue, type SessionService, UnknownRequestError } from '@rxagents/core';
 import {
-  DeploymentNotFoundError,
+  DEPLOYMENT_DEFAULTS,
+  DEPLOYMENT_LOG,
   DeploymentNotWaitingError,
+  formatLogLine,
   InvalidDeploymentConfigError,
   isTerminalStatus,
   type StatusUpdate,
+  type WorkloadClient,
 } from '@rxagents/workloads';
-import {
-  concatMap,
-  defer,
-  distinctUntilChanged,
-  from,
-  type Observable,
-  switchMap,
-  takeWhile,
-  timer,
-} from 'rxjs';
-import { type QueueLocation, unavailable } from './connection.js';
+import { lastValueFrom, type Observable } from 'rxjs';
+import type { QueueLocation } from './connection.js';
+import type { DistributedDeploymentInfo } from './DistributedDeploymentInfo.js';
 import { fromWire } from './errors.js';
-import {
-  type DeploymentRecord,
-  formatLogLine,
-  parseRecord,
-  RecordScripts,
-  statusOf,
-} from './internal/deploymentRecord.js';
+import { DeploymentReads } from './internal/DeploymentReads.js';
+import { RecordScripts, statusOf } from './internal/deploymentRecord.js';
 import { QueueClient } from './internal/QueueClient.js';
+import { type Runtime, runtimeOf } from './internal/runtime.js';
 import type { DeploymentJobData, WireError } from './protocol.js';
+import type { RuntimeOptions } from './RuntimeOptions.js';
+
+// The type of `list()`'s rows, also importable from here, where it was first declared.
+export type { DistributedDeploymentInfo } from './DistributedDeploymentInfo.js';
 
 /** Options of {@link DistributedWorkload}. */
-export interface DistributedWorkloadOptions extends QueueLocation {
+export interface DistributedWorkloadOptions extends QueueLocation, RuntimeOptions {
   /**
    * The workers' session service, to delete a deployment's session on `cleanup`. Without it,
    * `cleanup` removes the deployment's record and logs but leaves its session.
@@ -58,19 +50,6 @@ export interface DistributedDeploymentConfig {
   readonly goal?: string;
   /** Default: `deployment-<random>`. Letters, digits, `.`, `_` and `-`. */
   readonly deploymentId?: string;
-}
-
-/** One row of {@link DistributedWorkload.list}. */
-export interface DistributedDeploymentInfo extends StatusUpdate {
-  readonly id: string;
-  readonly goal: string;
-  readonly spec: string;
-  /** The worker that ran it last (`''` before one picked it up). */
-  readonly worker: string;
-  /** Times a worker picked one of its runs up; more than its runs when a worker died holding one. */
-  readonly pickups: number;
-  /** Times it reached `completed`: 1 for a completed deployment, whatever workers died meanwhile. */
-  readonly completions: number;
 }
 
 const ID = /^[A-Za-z0-9._-]+$/;
@@ -102,13 +81,17 @@ const ID = /^[A-Za-z0-9._-]+$/;
  * await workload.close();
  * ```
  */
-export class DistributedWorkload {
+export class DistributedWorkload implements WorkloadClient<DistributedDeploymentInfo> {
   private readonly client: QueueClient;
   private readonly options: DistributedWorkloadOptions;
+  private readonly runtime: Runtime;
+  private readonly reads: DeploymentReads;
 
   constructor(options: DistributedWorkloadOptions) {
     this.options = options;
     this.client = new QueueClient(options);
+    this.runtime = runtimeOf(options, 12);
+    this.reads = new DeploymentReads(this.client, this.runtime.scheduler);
   }
 
   /**
@@ -117,7 +100,7 @@ export class DistributedWorkload {
    * queue has announced (when any worker has announced specs)
    */
   async deploy(config: DistributedDeploymentConfig): Promise<string> {
-    const { commands, queue } = await this.client.ready();
+    const { commands } = await this.client.ready();
     const keys = this.client.keys;
     const problems: { field: string; message: string }[] = [];
     if (typeof config.spec !== 'string' || config.spec === '') {
@@ -131,7 +114,7 @@ export class DistributedWorkload {
     if (config.goal !== undefined && (typeof config.goal !== 'string' || config.goal.trim() === '')) {
       problems.push({ field: 'goal', message: 'must be a non-empty string' });
     }
-    const id = config.deploymentId ?? `deployment-${randomUUID().slice(0, 12)}`;
+    const id = config.deploymentId ?? `deployment-${this.runtime.ids()}`;
     if (!ID.test(id))
       problems.push({ field: 'deploymentId', message: `'${id}': use letters, digits, . _ -` });
     if (problems.length === 0) {
@@ -140,7 +123,7 @@ export class DistributedWorkload {
     }
     if (problems.length > 0) throw new InvalidDeploymentConfigError(undefined, problems);
     const invocation = `${id}-r1`;
-    const now = Date.now();
+    const now = this.now();
     const order = await commands.incr(keys.deploymentSeq);
     await commands
       .multi()
@@ -155,23 +138,15 @@ export class DistributedWorkload {
         lines: '1',
       })
       .zadd(keys.deployments, order, id)
-      .rpush(keys.logs(id), formatLogLine(now, `Deployment '${id}' queued: ${config.goal ?? config.spec}`))
+      .rpush(keys.logs(id), formatLogLine(now, DEPLOYMENT_LOG.queued(id, config.goal ?? config.spec)))
       .exec();
-    const data: DeploymentJobData = {
-      kind: 'deployment',
-      spec: config.spec,
-      deploymentId: id,
-      invocationId: invocation,
-      fresh: true,
-      ...(config.goal === undefined ? {} : { goal: config.goal }),
-    };
-    await queue.add('deployment', data, this.jobOptions(invocation));
+    await this.enqueue(id, config.spec, config.goal, invocation, { fresh: true });
     return id;
   }
 
   /** The deployment's current status. @throws DeploymentNotFoundError */
   async status(id: string): Promise<StatusUpdate> {
-    return statusOf(await this.record(id));
+    return statusOf(await this.reads.record(id));
   }
 
   /**
@@ -179,19 +154,12 @@ export class DistributedWorkload {
    * completes after a `completed` or `failed` status. Errors with `DeploymentNotFoundError`.
    */
   status$(id: string, options: { readonly intervalMillis?: number } = {}): Observable<StatusUpdate> {
-    return timer(0, options.intervalMillis ?? 500).pipe(
-      switchMap(() => defer(() => from(this.status(id)))),
-      distinctUntilChanged((a, b) => a.phase === b.phase && a.status === b.status),
-      takeWhile((update) => update.status !== 'completed' && update.status !== 'failed', true),
-    );
+    return this.reads.status$(id, options.intervalMillis ?? 500);
   }
 
   /** The last `lines` log lines (default 100), oldest first. @throws DeploymentNotFoundError */
-  async logs(id: string, lines = 100): Promise<readonly string[]> {
-    await this.record(id);
-    if (lines <= 0) return [];
-    const { commands } = await this.client.ready();
-    return commands.lrange(this.client.keys.logs(id), -lines, -1);
+  logs(id: string, lines: number = DEPLOYMENT_DEFAULTS.logLines): Promise<readonly string[]> {
+    return this.reads.logs(id, lines);
   }
 
   /**
@@ -207,36 +175,7 @@ export class DistributedWorkload {
    * ```
    */
   logs$(id: string, options: { readonly intervalMillis?: number } = {}): Observable<string> {
-    return defer(() => {
-      let seen: number | undefined;
-      let over = false;
-      const poll = async (): Promise<readonly string[]> => {
-        const { commands } = await this.client.ready();
-        const keys = this.client.keys;
-        const replies = await commands
-          .multi()
-          .hgetall(keys.deployment(id))
-          .lrange(keys.logs(id), 0, -1)
-          .exec();
-        const hash = (replies?.[0]?.[1] ?? {}) as Record<string, string>;
-        const list = (replies?.[1]?.[1] ?? []) as string[];
-        const record = parseRecord(hash);
-        if (record === undefined || record.spec === '') {
-          if (seen === undefined) throw new DeploymentNotFoundError(id);
-          over = true;
-          return [];
-        }
-        over = record.status === 'completed' || record.status === 'failed';
-        const fresh = seen === undefined ? 0 : Math.min(record.lines - seen, list.length);
-        seen = record.lines;
-        return fresh <= 0 ? [] : list.slice(list.length - fresh);
-      };
-      return timer(0, options.intervalMillis ?? 500).pipe(
-        concatMap(() => from(poll())),
-        takeWhile(() => !over, true),
-        concatMap((lines) => from(lines)),
-      );
-    });
+    return this.reads.logs$(id, options.intervalMillis ?? 500);
   }
 
   /**
@@ -244,40 +183,37 @@ export class DistributedWorkload {
    * for it to be `stopped`; false when it had already ended. @throws DeploymentNotFoundError
    */
   async stop(id: string): Promise<boolean> {
-    const record = await this.record(id);
+    const record = await this.reads.record(id);
     if (isTerminalStatus(record.status)) return false;
     if (record.status === 'waiting') {
       // No run holds a waiting deployment: it stops here (`start` waits again on its requests).
-      const at = Date.now();
+      const at = this.now();
       const keys = [this.client.keys.deployment(id), this.client.keys.logs(id)] as const;
-      const line = formatLogLine(at, `Stopped while waiting in phase '${record.phase}'`);
+      const line = formatLogLine(at, DEPLOYMENT_LOG.stopped(record.phase, 'waiting'));
       const { commands } = await this.client.ready();
       await new RecordScripts(commands, this.capacity).finish(keys, 'stopped', at, line);
       return true;
     }
     await this.client.cancel(record.invocation);
-    const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
+    const deadline = this.now() + (this.options.stopTimeoutMillis ?? 10_000);
     const { commands, queue } = await this.client.ready();
     for (;;) {
-      const now = await this.record(id);
+      const now = await this.reads.record(id);
       if (isTerminalStatus(now.status)) return now.status === 'stopped';
       // Taken off the queue before any worker saw it, or its worker is gone: stop it here; a
       // worker that picks it up later finds the cancel flag and leaves it stopped.
       const state = await queue.getJobState(record.invocation);
-      if (state === 'unknown' || Date.now() > deadline) {
-        const at = Date.now();
+      if (state === 'unknown' || this.now() > deadline) {
+        const at = this.now();
         await new RecordScripts(commands, this.capacity).finish(
           [this.client.keys.deployment(id), this.client.keys.logs(id)],
           'stopped',
           at,
-          formatLogLine(
-            at,
-            now.phase === '' ? 'Stopped before starting' : `Stopped during phase '${now.phase}'`,
-          ),
+          formatLogLine(at, DEPLOYMENT_LOG.stopped(now.phase === '' ? undefined : now.phase, now.status)),
         );
         return true;
       }
-      await sleep(50);
+      await this.runtime.sleep(50);
     }
   }
 
@@ -286,28 +222,20 @@ export class DistributedWorkload {
    * it is not stopped. @throws DeploymentNotFoundError
    */
   async start(id: string): Promise<boolean> {
-    const record = await this.record(id);
+    const record = await this.reads.record(id);
     if (record.status !== 'stopped') return false;
-    const { commands, queue } = await this.client.ready();
+    const { commands } = await this.client.ready();
     const keys = this.client.keys;
     const restarts = await commands.hincrby(keys.deployment(id), 'restarts', 1);
     const invocation = `${id}-r${restarts}`;
-    const now = Date.now();
+    const now = this.now();
     await commands
       .multi()
       .hset(keys.deployment(id), { status: 'pending', at: String(now), invocation })
       .hincrby(keys.deployment(id), 'lines', 1)
-      .rpush(keys.logs(id), formatLogLine(now, `Resuming at phase '${record.phase}'`))
+      .rpush(keys.logs(id), formatLogLine(now, DEPLOYMENT_LOG.resuming(record.phase, record.attempt)))
       .exec();
-    const data: DeploymentJobData = {
-      kind: 'deployment',
-      spec: record.spec,
-      deploymentId: id,
-      invocationId: invocation,
-      fresh: !record.started,
-      ...(record.goal === '' ? {} : { goal: record.goal }),
-    };
-    await queue.add('deployment', data, this.jobOptions(invocation));
+    await this.enqueue(id, record.spec, record.goal, invocation, { fresh: !record.started });
     return true;
   }
 
@@ -320,7 +248,7 @@ export class DistributedWorkload {
    * as its own class (`InvalidAnswerError` for an answer failing the request's schema).
    */
   async respond(id: string, requestId: string, answer: JsonValue): Promise<void> {
-    const record = await this.record(id);
+    const record = await this.reads.record(id);
     if (record.status !== 'waiting') throw new DeploymentNotWaitingError(id, record.status);
     if (!record.requests.some((r) => r.id === requestId)) {
       const author = record.requests[0]?.author ?? record.spec;
@@ -330,28 +258,17 @@ export class DistributedWorkload {
         record.requests.map((r) => r.id),
       );
     }
-    const { commands, queue } = await this.client.ready();
+    const { commands } = await this.client.ready();
     const keys = [this.client.keys.deployment(id), this.client.keys.logs(id)] as const;
-    const now = Date.now();
-    const taken = await new RecordScripts(commands, this.capacity).respond(
-      keys,
-      now,
-      formatLogLine(now, `Answering '${requestId}'`),
-    );
+    const now = this.now();
+    const line = formatLogLine(now, DEPLOYMENT_LOG.answered(requestId));
+    const taken = await new RecordScripts(commands, this.capacity).respond(keys, now, line);
     if (!taken.startsWith('=')) throw new DeploymentNotWaitingError(id, taken);
     const invocation = taken.slice(1);
-    const data: DeploymentJobData = {
-      kind: 'deployment',
-      spec: record.spec,
-      deploymentId: id,
-      invocationId: invocation,
-      fresh: false,
-      answers: { [requestId]: answer },
-      ...(record.goal === '' ? {} : { goal: record.goal }),
-    };
-    await queue.add('deployment', data, this.jobOptions(invocation));
-    const deadline = Date.now() + (this.options.stopTimeoutMillis ?? 10_000);
-    while (Date.now() < deadline) {
+    const answers = { [requestId]: answer };
+    await this.enqueue(id, record.spec, record.goal, invocation, { fresh: false, answers });
+    const deadline = this.now() + (this.options.stopTimeoutMillis ?? 10_000);
+    while (this.now() < deadline) {
       const [answered, refused] = await commands.hmget(
         keys[0],
         `answered:${invocation}`,
@@ -359,9 +276,9 @@ export class DistributedWorkload {
       );
       if (refused !== null && refused !== undefined) throw fromWire(JSON.parse(refused) as WireError);
       if (answered !== null && answered !== undefined) return;
-      const now = await this.record(id);
+      const now = await this.reads.record(id);
       if (now.invocation !== invocation || now.status === 'stopped') return;
-      await sleep(50);
+      await this.runtime.sleep(50);
     }
   }
 
@@ -376,35 +293,18 @@ export class DistributedWorkload {
     await commands.multi().del(keys.deployment(id), keys.logs(id)).zrem(keys.deployments, id).exec();
     const sessions = this.options.sessionService;
     if (sessions !== undefined) {
-      await new Promise<void>((resolve, reject) => {
-        sessions
-          .deleteSession({
-            appName: this.options.appName ?? 'workloads',
-            userId: this.options.userId ?? 'workload',
-            sessionId: id,
-          })
-          .subscribe({ error: reject, complete: resolve });
+      const appName = this.options.appName ?? DEPLOYMENT_DEFAULTS.appName;
+      const userId = this.options.userId ?? DEPLOYMENT_DEFAULTS.userId;
+      await lastValueFrom(sessions.deleteSession({ appName, userId, sessionId: id }), {
+        defaultValue: undefined,
       });
     }
     return { status: 'cleaned' };
   }
 
   /** Every deployment of this queue, in deployment order. */
-  async list(): Promise<readonly DistributedDeploymentInfo[]> {
-    const { commands } = await this.client.ready();
-    const keys = this.client.keys;
-    const ids = await commands.zrange(keys.deployments, 0, -1);
-    if (ids.length === 0) return [];
-    const pipeline = commands.pipeline();
-    for (const id of ids) pipeline.hgetall(keys.deployment(id));
-    const replies = (await pipeline.exec()) ?? [];
-    const out: DistributedDeploymentInfo[] = [];
-    for (const [error, hash] of replies) {
-      if (error !== null) throw unavailable(error, 'listing deployments');
-      const record = parseRecord(hash as Record<string, string>);
-      if (record !== undefined) out.push(infoOf(record));
-    }
-    return out;
+  list(): Promise<readonly DistributedDeploymentInfo[]> {
+    return this.reads.list();
   }
 
   /** Jobs waiting for a worker, as {@link RemoteRunner.queueDepth}. */
@@ -418,37 +318,32 @@ export class DistributedWorkload {
   }
 
   private get capacity(): number {
-    return this.options.logCapacity ?? 1000;
+    return this.options.logCapacity ?? DEPLOYMENT_DEFAULTS.logCapacity;
   }
 
-  private jobOptions(invocation: string) {
+  private now(): number {
+    return this.runtime.scheduler.now();
+  }
+
+  // Enqueues a run of the deployment as the job `invocation` (a goal of '' is the spec's own).
+  private async enqueue(
+    id: string,
+    spec: string,
+    goal: string | undefined,
+    invocation: string,
+    run: Pick<DeploymentJobData, 'fresh' | 'answers'>,
+  ): Promise<void> {
+    const { queue } = await this.client.ready();
+    const data: DeploymentJobData = {
+      kind: 'deployment',
+      spec,
+      deploymentId: id,
+      invocationId: invocation,
+      ...run,
+      ...(goal === undefined || goal === '' ? {} : { goal }),
+    };
     const age = this.options.keepJobsSeconds ?? 86_400;
-    return { jobId: invocation, attempts: 1, removeOnComplete: { age }, removeOnFail: { age } };
+    const job = { jobId: invocation, attempts: 1, removeOnComplete: { age }, removeOnFail: { age } };
+    await queue.add('deployment', data, job);
   }
-
-  private async record(id: string): Promise<DeploymentRecord> {
-    const { commands } = await this.client.ready();
-    const record = parseRecord(await commands.hgetall(this.client.keys.deployment(id)));
-    if (record === undefined || record.spec === '') throw new DeploymentNotFoundError(id);
-    return record;
-  }
-}
-
-function infoOf(record: DeploymentRecord): DistributedDeploymentInfo {
-  return {
-    id: record.id,
-    goal: record.goal,
-    spec: record.spec,
-    phase: record.phase,
-    status: record.status,
-    at: record.at,
-    ...(record.status === 'waiting' ? { requests: record.requests } : {}),
-    worker: record.worker,
-    pickups: record.pickups,
-    completions: record.completions,
-  };
-}
-
-function sleep(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
 }

@@ -69,6 +69,14 @@ async function events(service: SessionService, sessionId: string): Promise<reado
 
 beforeAll(() => ensureServices());
 
+// The queue depths the runner reports, polled every 25 ms until the test's cleanup.
+function depthsOf(runner: RemoteRunner): number[] {
+  const depths: number[] = [];
+  const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
+  cleanups.push(async () => depth.unsubscribe());
+  return depths;
+}
+
 describe('RemoteRunner + startWorker', () => {
   it('streams every event of the run in order, and the session ends in PostgreSQL', async () => {
     const f = fixture('stream');
@@ -151,9 +159,7 @@ describe('RemoteRunner + startWorker', () => {
   it('unsubscribing before any worker picked the job up takes it off the queue', async () => {
     const f = fixture('cancel-queued');
     const runner = f.runner('flow');
-    const depths: number[] = [];
-    const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
-    cleanups.push(async () => depth.unsubscribe());
+    const depths = depthsOf(runner);
     const subscription = runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe();
     await until(() => depths.at(-1) === 1, 5000, 'the job to be queued');
     subscription.unsubscribe();
@@ -221,13 +227,17 @@ describe('RemoteRunner + startWorker', () => {
       return of(ctx.newEvent({ content: text('gate') }));
     });
     const flow = new SequentialAgent({ name: 'flow', subAgents: [step('a'), step('b'), gate, step('c')] });
-    const takeover = { lockDurationMillis: 600, stalledIntervalMillis: 300, concurrency: 1 } as const;
-    const first = await f.worker({
-      sessionService: sessions,
-      agents: { flow },
-      workerId: 'first',
-      ...takeover,
-    });
+    // Workers that take a dead worker's job over quickly.
+    const takeover = (workerId: string) =>
+      f.worker({
+        sessionService: sessions,
+        agents: { flow },
+        workerId,
+        lockDurationMillis: 600,
+        stalledIntervalMillis: 300,
+        concurrency: 1,
+      });
+    const first = await takeover('first');
     const received: Event[] = [];
     const done = new Promise<void>((resolve, reject) =>
       f
@@ -239,12 +249,7 @@ describe('RemoteRunner + startWorker', () => {
     await until(() => received.length === 2, 5000, 'a and b to arrive');
     await first.close({ force: true });
     crashed = true;
-    const second = await f.worker({
-      sessionService: sessions,
-      agents: { flow },
-      workerId: 'second',
-      ...takeover,
-    });
+    const second = await takeover('second');
     const resumed: boolean[] = [];
     second.activity$.subscribe((a) => {
       if (a.type === 'started') resumed.push(a.resumed);
@@ -315,9 +320,7 @@ describe('RemoteRunner + startWorker', () => {
   it('reports the queue depth and runs at most `concurrency` jobs per worker', async () => {
     const f = fixture('limits');
     const runner = f.runner('slow');
-    const depths: number[] = [];
-    const depth = runner.queueDepth({ intervalMillis: 25 }).subscribe((n) => depths.push(n));
-    cleanups.push(async () => depth.unsubscribe());
+    const depths = depthsOf(runner);
     const runs = [1, 2, 3, 4, 5].map((i) =>
       lastValueFrom(runner.run({ userId: 'u1', sessionId: `s${i}`, newMessage: 'go' }).pipe(toArray())),
     );

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Event,
   InvalidRequestError,
@@ -12,10 +11,12 @@ import type { QueueLocation } from './connection.js';
 import { unavailable } from './connection.js';
 import { fromWire, RemoteRunError } from './errors.js';
 import { QueueClient } from './internal/QueueClient.js';
+import { type Runtime, runtimeOf } from './internal/runtime.js';
 import { ENTRY, type RunJobData, type WireError } from './protocol.js';
+import type { RuntimeOptions } from './RuntimeOptions.js';
 
 /** Options of {@link RemoteRunner}. */
-export interface RemoteRunnerOptions extends QueueLocation {
+export interface RemoteRunnerOptions extends QueueLocation, RuntimeOptions {
   /** App name of the sessions (as `Runner`'s). */
   readonly appName: string;
   /** Name of the agent in the workers' `agents` registry. */
@@ -82,8 +83,10 @@ export class RemoteRunner {
   private readonly client: QueueClient;
   private readonly pollMillis: number;
   private readonly keepJobsSeconds: number;
+  private readonly runtime: Runtime;
 
   constructor(options: RemoteRunnerOptions) {
+    this.runtime = runtimeOf(options);
     this.appName = options.appName;
     this.agent = options.agent;
     this.client = new QueueClient(options);
@@ -99,7 +102,7 @@ export class RemoteRunner {
         subscriber.complete();
         return;
       }
-      const invocationId = request.invocationId ?? `inv-${randomUUID()}`;
+      const invocationId = request.invocationId ?? `inv-${this.runtime.ids()}`;
       if (invocationId.includes(':')) {
         subscriber.error(
           new InvalidRequestError(this.agent, 'invocationId', `must not contain ':' (got '${invocationId}')`),

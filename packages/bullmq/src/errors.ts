@@ -7,7 +7,13 @@ import type { WireError } from './protocol.js';
  *
  * @example
  * ```ts
- * runner.run(request).subscribe({ error: (e) => e instanceof RemoteRunError && console.log(e.remoteName, e.message) });
+ * import { RemoteRunError, RemoteRunner } from '@rxagents/bullmq';
+ *
+ * const runner = new RemoteRunner({ connection: 'redis://127.0.0.1:6379', appName: 'stories', agent: 'storyteller' });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'a fox' }).subscribe({
+ *   // A failure on the worker that has no rxagents error code, with the worker's error name.
+ *   error: (e: unknown) => e instanceof RemoteRunError && console.log(e.remoteName, e.message),
+ * });
  * ```
  */
 export class RemoteRunError extends RxAgentsError {

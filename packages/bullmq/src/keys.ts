@@ -6,39 +6,37 @@ import type { Location } from './connection.js';
  */
 export class Keys {
   readonly base: string;
-  constructor(location: Location) {
-    this.base = `${location.prefix}:${location.queueName}:rx`;
-  }
   /** Stream of one invocation's events (XADD by the worker, XREAD by the caller). */
-  events(invocationId: string): string {
-    return `${this.base}:events:${invocationId}`;
-  }
+  readonly events: (invocationId: string) => string;
   /** Set when an invocation is cancelled, so a worker picking it up later skips it. */
-  cancel(invocationId: string): string {
-    return `${this.base}:cancel:${invocationId}`;
-  }
+  readonly cancel: (invocationId: string) => string;
   /** Pub/sub channel of cancellations (message: the invocation id). */
-  get cancelChannel(): string {
-    return `${this.base}:cancel`;
-  }
+  readonly cancelChannel: string;
   /** Hash of one deployment's record: status, phase, goal, counters. */
-  deployment(id: string): string {
-    return `${this.base}:deployment:${id}`;
-  }
+  readonly deployment: (id: string) => string;
   /** List of one deployment's log lines. */
-  logs(id: string): string {
-    return `${this.base}:logs:${id}`;
-  }
+  readonly logs: (id: string) => string;
   /** Sorted set of deployment ids, scored by deployment order. */
-  get deployments(): string {
-    return `${this.base}:deployments`;
-  }
+  readonly deployments: string;
   /** Counter giving deployments their order. */
-  get deploymentSeq(): string {
-    return `${this.base}:deployment-seq`;
-  }
+  readonly deploymentSeq: string;
   /** Hash of what workers host: name → 'agent' | 'deployment'. */
-  get registry(): string {
-    return `${this.base}:registry`;
+  readonly registry: string;
+
+  constructor(location: Location) {
+    const base = `${location.prefix}:${location.queueName}:rx`;
+    const under =
+      (kind: string) =>
+      (id: string): string =>
+        `${base}:${kind}:${id}`;
+    this.base = base;
+    this.events = under('events');
+    this.cancel = under('cancel');
+    this.deployment = under('deployment');
+    this.logs = under('logs');
+    this.cancelChannel = `${base}:cancel`;
+    this.deployments = `${base}:deployments`;
+    this.deploymentSeq = `${base}:deployment-seq`;
+    this.registry = `${base}:registry`;
   }
 }

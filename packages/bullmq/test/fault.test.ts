@@ -1,30 +1,20 @@
 // Worker processes killed with SIGKILL mid-run: every deployment completes exactly once, every
 // run's events reach its caller once, and the durable log in PostgreSQL holds each event once.
 import type { Event } from '@rxagents/core';
-import { PostgresSessionService } from '@rxagents/postgres';
+import type { PostgresSessionService } from '@rxagents/postgres';
 import { Queue } from 'bullmq';
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistributedWorkload } from '../src/DistributedWorkload.js';
 import { RemoteRunner } from '../src/RemoteRunner.js';
 import { EVENTS_PER_DEPLOYMENT } from './fixtures/agents.js';
-import {
-  dropPrefix,
-  dropSchema,
-  ensureServices,
-  postgresUrl,
-  REDIS,
-  redisClient,
-  uniquePrefix,
-  uniqueSchema,
-  until,
-} from './helpers.js';
+import { REDIS, redisClient, testBackend, until } from './helpers.js';
 import { kill, spawnWorker as spawnProcess, type WorkerProcess } from './workerProcess.js';
 
 const DEPLOYMENTS = 200;
 
-const prefix = uniquePrefix('fault');
-const schema = uniqueSchema('fault');
+const backend = testBackend('fault');
+const { prefix, schema } = backend;
 const workers: WorkerProcess[] = [];
 let sessions: PostgresSessionService;
 
@@ -33,18 +23,13 @@ function spawnWorker(id: string, concurrency: number): Promise<WorkerProcess> {
 }
 
 beforeAll(async () => {
-  ensureServices();
-  sessions = new PostgresSessionService({ connectionString: postgresUrl(), schema });
-  // Once here, so three workers starting at once do not all migrate.
-  await lastValueFrom(sessions.migrate(), { defaultValue: undefined });
+  sessions = await backend.open();
   await Promise.all([spawnWorker('w1', 10), spawnWorker('w2', 10), spawnWorker('w3', 10)]);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(workers.map(kill));
-  await sessions?.close();
-  await dropSchema(schema);
-  await dropPrefix(prefix);
+  await backend.drop();
 });
 
 describe('cancellation across processes', () => {

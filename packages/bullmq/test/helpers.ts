@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PostgresSessionService } from '@rxagents/postgres';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { lastValueFrom } from 'rxjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -100,4 +102,39 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A key prefix and a PostgreSQL schema of one test file's own, from {@link testBackend}. */
+export interface TestBackend {
+  readonly prefix: string;
+  readonly schema: string;
+  /** Starts the services when down, then opens the schema's session service and migrates it. */
+  open(): Promise<PostgresSessionService>;
+  /** Closes the session service, drops the schema and deletes the prefix's keys. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Redis keys and a session schema no other test uses. The schema is migrated once in `open`, so
+ * several workers starting at once do not all migrate it.
+ */
+export function testBackend(name: string): TestBackend {
+  const prefix = uniquePrefix(name);
+  const schema = uniqueSchema(name);
+  let sessions: PostgresSessionService | undefined;
+  return {
+    prefix,
+    schema,
+    async open() {
+      ensureServices();
+      sessions = new PostgresSessionService({ connectionString: postgresUrl(), schema });
+      await lastValueFrom(sessions.migrate(), { defaultValue: undefined });
+      return sessions;
+    },
+    async drop() {
+      await sessions?.close();
+      await dropSchema(schema);
+      await dropPrefix(prefix);
+    },
+  };
 }

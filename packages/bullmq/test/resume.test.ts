@@ -6,26 +6,17 @@ import {
   RequestAlreadyAnsweredError,
   UnknownRequestError,
 } from '@rxagents/core';
-import { PostgresSessionService } from '@rxagents/postgres';
+import type { PostgresSessionService } from '@rxagents/postgres';
 import { DeploymentNotWaitingError } from '@rxagents/workloads';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistributedWorkload } from '../src/DistributedWorkload.js';
 import { RemoteRunner } from '../src/RemoteRunner.js';
-import {
-  dropPrefix,
-  dropSchema,
-  ensureServices,
-  postgresUrl,
-  REDIS,
-  uniquePrefix,
-  uniqueSchema,
-  until,
-} from './helpers.js';
+import { REDIS, testBackend, until } from './helpers.js';
 import { kill, spawnWorker, type WorkerProcess } from './workerProcess.js';
 
-const prefix = uniquePrefix('resume');
-const schema = uniqueSchema('resume');
+const backend = testBackend('resume');
+const { prefix, schema } = backend;
 const workers: WorkerProcess[] = [];
 let sessions: PostgresSessionService;
 let runner: RemoteRunner;
@@ -36,9 +27,7 @@ const storedEvents = async (): Promise<readonly Event[]> =>
   (await firstValueFrom(sessions.getSession(key)))?.events ?? [];
 
 beforeAll(async () => {
-  ensureServices();
-  sessions = new PostgresSessionService({ connectionString: postgresUrl(), schema });
-  await lastValueFrom(sessions.migrate(), { defaultValue: undefined });
+  sessions = await backend.open();
   runner = new RemoteRunner({
     connection: REDIS,
     prefix,
@@ -53,9 +42,7 @@ afterAll(async () => {
   await Promise.all(workers.map(kill));
   await runner?.close();
   await workload?.close();
-  await sessions?.close();
-  await dropSchema(schema);
-  await dropPrefix(prefix);
+  await backend.drop();
 });
 
 describe('human in the loop on BullMQ workers', () => {

@@ -57,10 +57,13 @@ const MAX_NOTES = 200;
  * @example
  * ```ts
  * import { lifecycleTracer, renderTimeline, Timeline } from '@rxagents/cli';
- * import { Runner } from '@rxagents/core';
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const flow = agent('flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
  * const timeline = new Timeline(() => performance.now());
  * const { tracer } = lifecycleTracer((signal) => timeline.signal(signal));
- * new Runner({ appName: 'app', agent: flow, tracer })
+ * new Runner({ appName: 'app', agent: flow, sessionService: new InMemorySessionService(), tracer })
  *   .run({ userId: 'u', sessionId: 's', newMessage: 'hi' })
  *   .subscribe((event) => timeline.event(event));
  * // every 80 ms: console.log(renderTimeline(timeline, { columns: 100, spinner: '*' }));

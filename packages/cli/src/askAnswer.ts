@@ -10,8 +10,12 @@ import { pc } from './colors.js';
  *
  * @example
  * ```ts
+ * import { createInterface } from 'node:readline/promises';
  * import { askAnswer } from '@rxagents/cli';
- * const answer = await askAnswer(request, (q) => readLine(q), console.log);
+ * import type { PendingRequest } from '@rxagents/core';
+ *
+ * const terminal = createInterface({ input: process.stdin, output: process.stdout });
+ * const answerOf = (request: PendingRequest) => askAnswer(request, (q) => terminal.question(q), console.log);
  * ```
  */
 export async function askAnswer(
@@ -45,7 +49,18 @@ export async function askAnswer(
   }
 }
 
-/** One line saying what a request asks. */
+/**
+ * One line saying what a request asks.
+ *
+ * @example
+ * ```ts
+ * import { describeRequest } from '@rxagents/cli';
+ * import { pendingRequests, type Session } from '@rxagents/core';
+ *
+ * // One line per request a paused session waits for, e.g. "asks: Publish?".
+ * const waitingFor = (session: Session) => pendingRequests(session).map(describeRequest);
+ * ```
+ */
 export function describeRequest(request: PendingRequest): string {
   const payload = request.payload;
   if (request.kind === 'confirmation' && isObject(payload) && typeof payload.tool === 'string') {

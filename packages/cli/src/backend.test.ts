@@ -1,24 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PostgresSessionService } from '@rxagents/postgres';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { join } from 'node:path';
+import type { PostgresSessionService } from '@rxagents/postgres';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliAsync, fixture, killAll, pkg, type Term, term } from '../test/terminal.js';
+import { postgresUrl, testBackend } from '../../bullmq/test/helpers.js';
+import { cliAsync, fixture, killAll, type Term, term } from '../test/terminal.js';
 
 // The workload commands against real Redis and PostgreSQL (started by scripts/ensure-services.sh
 // when down): one `rxagents worker` process hosts test/fixtures/deployment.ts, and every other
 // command is the binary in a process of its own, as a user would run them from other terminals.
 // A key prefix and a schema of their own keep runs apart.
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const POSTGRES_URL = process.env.RXAGENTS_TEST_PG || 'postgres://postgres@127.0.0.1:5432/postgres';
-const tag = randomUUID().slice(0, 8);
-const prefix = `rxt-cli-${tag}`;
-const schema = `rxt_cli_${tag}`;
+const POSTGRES_URL = postgresUrl();
+const backend = testBackend('cli');
+const { prefix, schema } = backend;
 // Nothing reaches these: the unreachable-backend errors.
 const DEAD_REDIS = 'redis://127.0.0.1:1';
 const DEAD_POSTGRES = 'postgres://postgres@127.0.0.1:1/postgres';
@@ -40,8 +36,7 @@ let worker: Term;
 let sessions: PostgresSessionService;
 
 beforeAll(async () => {
-  execFileSync('bash', [resolve(pkg, '../../scripts/ensure-services.sh')], { stdio: 'inherit' });
-  sessions = new PostgresSessionService({ connectionString: POSTGRES_URL, schema });
+  sessions = await backend.open();
   // Phases of 0.3 s and 0.6 s (the second held for 'held…' deployments until released).
   worker = term(
     ['worker', fixture('deployment.ts'), '--prefix', prefix, '--concurrency', '2', '--worker-id', 'w1'],
@@ -53,20 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   killAll();
   rmSync(gates, { recursive: true, force: true });
-  await sessions?.close();
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await backend.drop();
 });
 
 describe('workload commands against Redis (BullMQ) and PostgreSQL', { timeout: 90_000 }, () => {

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
-import type { DeploymentSpec, StatusUpdate, Workload } from '@rxagents/workloads';
+import type { asWorkloadClient, DeploymentSpec, StatusUpdate, Workload } from '@rxagents/workloads';
 import { pc } from './colors.js';
 import { EXIT_BY_STATUS, liveStatusLine, statusMark } from './liveStatusLine.js';
 import { loadModule } from './loadModule.js';
@@ -58,14 +58,23 @@ function resolveSpec(
  * foreground: live status and log lines on the terminal, and a control socket in the state
  * directory that `status`, `logs`, `stop`, `start`, `cleanup` and `list` talk to. The deployment
  * lives as long as this process: until `cleanup`, Ctrl-C (which stops it), or its end with `--exit`.
+ *
+ * @example
+ * ```ts
+ * import { deployCommand, processIo } from '@rxagents/cli';
+ * // `rxagents deploy ./site.ts --goal 'a deployed site'`, from a script of your own.
+ * process.exitCode = await deployCommand({ module: './site.ts', goal: 'a deployed site', exit: true }, processIo());
+ * ```
  */
 export async function deployCommand(options: DeployOptions, io: CliIo): Promise<number> {
-  const { Workload: WorkloadClass } = (await import('@rxagents/workloads').catch(() => {
+  const workloads = (await import('@rxagents/workloads').catch(() => {
     throw new Error("'rxagents deploy' needs @rxagents/workloads: npm i @rxagents/workloads");
-  })) as { Workload: typeof Workload };
+  })) as { Workload: typeof Workload; asWorkloadClient: typeof asWorkloadClient };
   const loaded = await loadModule(options.module, io.cwd);
   const spec = resolveSpec(loaded.exports, options.goal, options.export);
-  const workload = new WorkloadClass();
+  const workload = new workloads.Workload();
+  // The socket serves the workload's client: the same commands as any other backend's.
+  const client = workloads.asWorkloadClient(workload);
   const dir = stateDir();
   await mkdir(dir, { recursive: true });
   const id = workload.deploy({ ...spec, ...(options.id === undefined ? {} : { deploymentId: options.id }) });
@@ -87,6 +96,26 @@ export async function deployCommand(options: DeployOptions, io: CliIo): Promise<
     finish = resolve;
   });
 
+  // One answer per request; `respond` answers once the answer is committed (or refused).
+  const answer = async (req: HostRequest): Promise<HostReply> => {
+    switch (req.cmd) {
+      case 'status':
+        return { ok: true, status: statusOf() };
+      case 'logs':
+        return { ok: true, lines: await client.logs(id, req.lines) };
+      case 'stop':
+      case 'start':
+        return { ok: true, changed: await client[req.cmd](id) };
+      case 'respond':
+        await client.respond(id, req.requestId, req.answer);
+        return { ok: true, changed: true };
+      case 'cleanup':
+        cleanedBy = 'request';
+        finish(0);
+        await client.cleanup(id);
+        return { ok: true, cleaned: true };
+    }
+  };
   const server = createServer((socket) => {
     socket.setEncoding('utf8');
     let buffer = '';
@@ -100,50 +129,17 @@ export async function deployCommand(options: DeployOptions, io: CliIo): Promise<
       const nl = buffer.indexOf('\n');
       if (nl === -1) return;
       const req = JSON.parse(buffer.slice(0, nl)) as HostRequest;
-      try {
-        switch (req.cmd) {
-          case 'status':
-            reply({ ok: true, status: statusOf() });
-            socket.end();
-            return;
-          case 'logs':
-            reply({ ok: true, lines: workload.logs(id, req.lines) });
-            if (req.follow && !ended) followers.add(socket);
-            else socket.end();
-            return;
-          case 'stop':
-            reply({ ok: true, changed: workload.stop(id) });
-            socket.end();
-            return;
-          case 'start':
-            reply({ ok: true, changed: workload.start(id) });
-            socket.end();
-            return;
-          case 'respond':
-            // Replies once the answer is committed (or refused: the deployment still waits).
-            workload.respond(id, req.requestId, req.answer).subscribe({
-              complete: () => {
-                reply({ ok: true, changed: true });
-                socket.end();
-              },
-              error: (error: unknown) => {
-                reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
-                socket.end();
-              },
-            });
-            return;
-          case 'cleanup':
-            cleanedBy = 'request';
-            finish(0);
-            workload.cleanup(id);
-            reply({ ok: true, cleaned: true });
-            socket.end();
-            return;
-        }
-      } catch (error) {
-        reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
-        socket.end();
-      }
+      answer(req).then(
+        (r) => {
+          reply(r);
+          if (req.cmd === 'logs' && req.follow && !ended) followers.add(socket);
+          else socket.end();
+        },
+        (error: unknown) => {
+          reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
+          socket.end();
+        },
+      );
     });
   });
   await rm(path, { force: true });

@@ -1,10 +1,4 @@
-import type { DistributedWorkload } from '@rxagents/bullmq';
-import type { StatusUpdate } from '@rxagents/workloads';
-
-/** Statuses after which a deployment changes no more unless someone starts it again. */
-export function isEnded(status: string): boolean {
-  return status === 'completed' || status === 'failed' || status === 'stopped';
-}
+import { isTerminalStatus, type StatusUpdate, type WorkloadClient } from '@rxagents/workloads';
 
 /**
  * The lines of `fetched` (the last lines of a log) that come after `seen` (the last lines already
@@ -37,6 +31,15 @@ export type FollowEnd =
   | { readonly type: 'gone' }
   | { readonly type: 'interrupted' };
 
+/** How to follow a deployment: what was printed, where new lines go, what stops following. */
+export interface FollowOptions {
+  /** The log lines already printed (the last {@link FOLLOW_WINDOW}, or all of them). */
+  readonly seen: readonly string[];
+  readonly onLines: (lines: readonly string[]) => void;
+  readonly onStatus?: (status: StatusUpdate) => void;
+  readonly signal: AbortSignal;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -50,23 +53,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Follows a deployment of a `DistributedWorkload` by polling (the workload has no live log stream):
+ * Follows a deployment by polling its client (a `DistributedWorkload` has no live log stream):
  * calls `onStatus` with each change of phase or status and `onLines` with new log lines, until the
  * deployment ends (`completed`, `failed` or `stopped`), is cleaned up, or `signal` aborts.
  * Status is read before the log on each poll, and a worker writes a final status together with
  * its log line, so the last poll prints every line of the run.
- *
- * @param seen the log lines already printed (the last {@link FOLLOW_WINDOW}, or all of them)
+
  */
 export async function followDeployment(
-  workload: DistributedWorkload,
+  workload: WorkloadClient,
   id: string,
-  options: {
-    readonly seen: readonly string[];
-    readonly onLines: (lines: readonly string[]) => void;
-    readonly onStatus?: (status: StatusUpdate) => void;
-    readonly signal: AbortSignal;
-  },
+  options: FollowOptions,
 ): Promise<FollowEnd> {
   let seen = options.seen.slice(-FOLLOW_WINDOW);
   let last: StatusUpdate | undefined;
@@ -91,7 +88,7 @@ export async function followDeployment(
       last = status;
       options.onStatus?.(status);
     }
-    if (isEnded(status.status)) return { type: 'ended', status };
+    if (isTerminalStatus(status.status)) return { type: 'ended', status };
     await sleep(FOLLOW_INTERVAL_MS, options.signal);
   }
 }

@@ -5,6 +5,7 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { parseSpanName, SpanAttribute, SpanOperation } from '@rxagents/core';
 
 /** An agent run, model call or tool call starting or ending, as seen through the core's spans. */
 export type LifecycleSignal =
@@ -24,6 +25,18 @@ export type LifecycleSignal =
  * (`invoke_agent <name>`, `call_llm <model>`, `execute_tool <name>`) into {@link LifecycleSignal}s:
  * the event stream says what agents said, the spans say when they started and stopped.
  *
+ * @example
+ * ```ts
+ * import { lifecycleTracer } from '@rxagents/cli';
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const flow = agent('flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
+ * const { tracer } = lifecycleTracer((signal) => console.log(signal.type, signal.branch));
+ * new Runner({ appName: 'app', agent: flow, sessionService: new InMemorySessionService(), tracer })
+ *   .run({ userId: 'u', sessionId: 's', newMessage: 'hi' })
+ *   .subscribe(); // agentStart flow, agentEnd flow
+ * ```
  * @param listener called synchronously as spans start and end
  */
 export function lifecycleTracer(listener: (signal: LifecycleSignal) => void): {
@@ -32,22 +45,24 @@ export function lifecycleTracer(listener: (signal: LifecycleSignal) => void): {
 } {
   const processor: SpanProcessor = {
     onStart(span: Span, _parent: Context): void {
-      const branch = String(span.attributes['rxagents.branch'] ?? '');
-      if (span.name.startsWith('invoke_agent ')) {
-        listener({ type: 'agentStart', name: span.name.slice('invoke_agent '.length), branch });
-      } else if (span.name.startsWith('call_llm')) {
+      const parsed = parseSpanName(span.name);
+      const branch = String(span.attributes[SpanAttribute.branch] ?? '');
+      if (parsed?.operation === SpanOperation.invokeAgent) {
+        listener({ type: 'agentStart', name: parsed.subject, branch });
+      } else if (parsed?.operation === SpanOperation.callLlm) {
         listener({ type: 'modelCall', branch });
-      } else if (span.name.startsWith('execute_tool ')) {
-        listener({ type: 'toolCall', branch, name: span.name.slice('execute_tool '.length) });
+      } else if (parsed?.operation === SpanOperation.executeTool) {
+        listener({ type: 'toolCall', branch, name: parsed.subject });
       }
     },
     onEnd(span: ReadableSpan): void {
-      if (!span.name.startsWith('invoke_agent ')) return;
+      const parsed = parseSpanName(span.name);
+      if (parsed?.operation !== SpanOperation.invokeAgent) return;
       listener({
         type: 'agentEnd',
-        name: span.name.slice('invoke_agent '.length),
-        branch: String(span.attributes['rxagents.branch'] ?? ''),
-        outcome: String(span.attributes['rxagents.outcome'] ?? 'completed'),
+        name: parsed.subject,
+        branch: String(span.attributes[SpanAttribute.branch] ?? ''),
+        outcome: String(span.attributes[SpanAttribute.outcome] ?? 'completed'),
       });
     },
     forceFlush: () => Promise.resolve(),

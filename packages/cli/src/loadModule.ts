@@ -18,6 +18,14 @@ const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
  * directory or from the CLI (it is an optional peer dependency). When Node already runs with a
  * TypeScript loader (`node --import tsx`), nothing is registered twice.
  *
+ * @example
+ * ```ts
+ * import { loadModule, resolveTarget } from '@rxagents/cli';
+ *
+ * const { path, exports } = await loadModule('./agent.ts');
+ * const target = resolveTarget(exports);
+ * console.log(path, target.kind, target.exportName); // …/agent.ts agent default
+ * ```
  * @param file path, relative to `cwd`
  * @param cwd default `process.cwd()`
  */

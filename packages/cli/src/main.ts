@@ -44,7 +44,15 @@ function answerOption(value: string, previous: Record<string, JsonValue> = {}): 
   return { ...previous, [value.slice(0, at)]: answer };
 }
 
-/** The real process's streams, terminal and Ctrl-C. */
+/**
+ * The real process's streams, terminal and Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * import { processIo, runCommand } from '@rxagents/cli';
+ * process.exitCode = await runCommand({ module: './agent.ts', input: 'a story about a fox' }, processIo());
+ * ```
+ */
 export function processIo(): CliIo {
   return {
     stdout: process.stdout,
@@ -214,46 +222,44 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     runWith(module, opts, opts.answer as unknown as Record<string, JsonValue>),
   );
 
-  program
-    .command('mcp')
-    .description('Model Context Protocol')
-    .command('serve')
-    .description('serve the agent (or Runner) a module exports as an MCP tool, over stdio or HTTP')
-    .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
-    .option('-e, --export <name>', 'the export to serve (default: default, agent, runner, rootAgent)')
+  // `mcp serve` and `web` serve a module's agent: the same argument and export option.
+  const serving = (command: Command): Command =>
+    command
+      .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
+      .option('-e, --export <name>', 'the export to serve (default: default, agent, runner, rootAgent)');
+  type Serving = { export?: string; port?: number; host: string };
+  const served = (module: string, opts: Serving) => ({
+    module,
+    host: opts.host,
+    ...(opts.export === undefined ? {} : { export: opts.export }),
+    ...(opts.port === undefined ? {} : { port: opts.port }),
+  });
+
+  serving(
+    program
+      .command('mcp')
+      .description('Model Context Protocol')
+      .command('serve')
+      .description('serve the agent (or Runner) a module exports as an MCP tool, over stdio or HTTP'),
+  )
     .option('-p, --port <port>', 'serve Streamable HTTP on this port instead of stdio', positiveInt)
     .option('--host <host>', 'host to listen on with --port', '127.0.0.1')
     .option('--app <name>', 'app name when the module exports an agent', 'rxagents')
-    .action(async (module: string, opts: { export?: string; port?: number; host: string; app: string }) => {
-      code = await mcpServeCommand(
-        {
-          module,
-          host: opts.host,
-          app: opts.app,
-          ...(opts.export === undefined ? {} : { export: opts.export }),
-          ...(opts.port === undefined ? {} : { port: opts.port }),
-        },
-        io,
-      );
+    .action(async (module: string, opts: Serving & { app: string }) => {
+      code = await mcpServeCommand({ ...served(module, opts), app: opts.app }, io);
     });
 
-  program
-    .command('web')
-    .description('serve a dev UI for the agent (or Runner) a module exports: chat, cancel, sessions, state')
-    .argument('<module>', 'a .js/.mjs file, or .ts when tsx is installed')
-    .option('-e, --export <name>', 'the export to serve (default: default, agent, runner, rootAgent)')
+  serving(
+    program
+      .command('web')
+      .description(
+        'serve a dev UI for the agent (or Runner) a module exports: chat, cancel, sessions, state',
+      ),
+  )
     .option('-p, --port <port>', 'port to listen on (default: any free one)', positiveInt)
     .option('--host <host>', 'host to listen on', '127.0.0.1')
-    .action(async (module: string, opts: { export?: string; port?: number; host: string }) => {
-      code = await webCommand(
-        {
-          module,
-          host: opts.host,
-          ...(opts.export === undefined ? {} : { export: opts.export }),
-          ...(opts.port === undefined ? {} : { port: opts.port }),
-        },
-        io,
-      );
+    .action(async (module: string, opts: Serving) => {
+      code = await webCommand(served(module, opts), io);
     });
 
   registerWorkloadCommands(

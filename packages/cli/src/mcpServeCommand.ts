@@ -2,6 +2,7 @@ import { loadMcp } from './backend.js';
 import { loadModule } from './loadModule.js';
 import { resolveTarget } from './resolveTarget.js';
 import type { CliIo } from './runCommand.js';
+import { untilInterrupted } from './untilInterrupted.js';
 
 /** Options of `rxagents mcp serve`. */
 export interface McpServeOptions {
@@ -50,12 +51,7 @@ export async function mcpServeCommand(options: McpServeOptions, io: CliIo): Prom
     ...(options.host === undefined ? {} : { host: options.host }),
   });
   io.stdout.write(`MCP server for ${server.toolNames.join(', ')} on ${endpoint.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = io.onInterrupt(() => {
-      stop();
-      resolve();
-    });
-  });
+  await untilInterrupted(io);
   await endpoint.close();
   return 0;
 }

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonValue, PendingRequest } from '@rxagents/core';
+import type { DeploymentStatus } from '@rxagents/workloads';
 
 /** A request to a deployment host, one JSON line on its socket. */
 export type HostRequest =
@@ -16,7 +17,7 @@ export interface HostStatus {
   readonly id: string;
   readonly goal: string;
   readonly phase: string;
-  readonly status: string;
+  readonly status: DeploymentStatus;
   /** Scheduler milliseconds of the last change. */
   readonly at: number;
   /** Process id of the host. */

@@ -13,7 +13,17 @@ export interface FrameOptions {
   readonly notes?: number;
 }
 
-/** Formats milliseconds as `850ms`, `4.2s` or `2m05s`. */
+/**
+ * Formats milliseconds as `850ms`, `4.2s` or `2m05s`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from '@rxagents/cli';
+ * formatDuration(850); // '850ms'
+ * formatDuration(4_200); // '4.2s'
+ * formatDuration(125_000); // '2m05s'
+ * ```
+ */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
@@ -42,6 +52,15 @@ function icon(row: TimelineRow, spinner: string): string {
  * Draws the timeline as a tree of branches: each agent with its status (a spinner while it
  * runs), elapsed time, its latest text (streamed chunks as they arrive) and its latest state
  * changes and tool calls. Plain text plus picocolors; `log-update` puts it on screen.
+ *
+ * @example
+ * ```ts
+ * import { renderTimeline, Timeline } from '@rxagents/cli';
+ *
+ * const timeline = new Timeline(() => performance.now());
+ * timeline.signal({ type: 'agentStart', name: 'writer', branch: 'writer' });
+ * console.log(renderTimeline(timeline, { columns: 80, spinner: '*' })); // the writer, running
+ * ```
  */
 export function renderTimeline(timeline: Timeline, options: FrameOptions): string {
   const rows = timeline.rows;
@@ -111,7 +130,18 @@ export interface SessionInfo {
   readonly savedTo?: string;
 }
 
-/** The end-of-run summary: outcome, events, model calls, tokens, duration, session. */
+/**
+ * The end-of-run summary: outcome, events, model calls, tokens, duration, session.
+ *
+ * @example
+ * ```ts
+ * import { renderSummary, Timeline } from '@rxagents/cli';
+ *
+ * const timeline = new Timeline(() => performance.now());
+ * const session = { appName: 'app', userId: 'u1', sessionId: 's1', committed: 3 };
+ * console.log(renderSummary('completed', timeline.totals(), 1_250, session));
+ * ```
+ */
 export function renderSummary(
   outcome: 'completed' | 'error' | 'cancelled' | 'paused',
   totals: RunTotals,

@@ -9,7 +9,12 @@ import { pc } from './colors.js';
  * @example
  * ```ts
  * import { requestLines } from '@rxagents/cli';
- * for (const line of requestLines('d1', status.requests)) console.log(line);
+ * import { Workload } from '@rxagents/workloads';
+ *
+ * const workload = new Workload();
+ * const show = (id: string) => {
+ *   for (const line of requestLines(id, workload.status(id).requests)) console.log(line);
+ * };
  * ```
  */
 export function requestLines(id: string, requests: readonly PendingRequest[] | undefined): string[] {

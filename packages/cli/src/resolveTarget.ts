@@ -33,6 +33,15 @@ function isRunner(value: unknown): value is Runner {
  * otherwise the default export, then `agent`, then `runner`, then `rootAgent`. The value must be
  * an agent (anything with `runAsync` and `name`) or a `Runner`.
  *
+ * @example
+ * ```ts
+ * import { resolveTarget } from '@rxagents/cli';
+ * import { agent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const flow = agent('flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
+ * const target = resolveTarget({ default: flow }); // { kind: 'agent', exportName: 'default', agent: flow }
+ * ```
  * @throws Error naming the exports that were found when nothing fits
  */
 export function resolveTarget(exports: Readonly<Record<string, unknown>>, exportName?: string): RunTarget {

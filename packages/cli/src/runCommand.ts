@@ -70,12 +70,28 @@ export interface CliIo {
   readonly ask?: (question: string) => Promise<string | undefined>;
 }
 
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
+/**
+ * Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect.
+ *
+ * @example
+ * ```ts
+ * import { EXIT_INTERRUPTED, processIo, runCommand } from '@rxagents/cli';
+ * const code = await runCommand({ module: './agent.ts', input: 'go' }, processIo());
+ * if (code === EXIT_INTERRUPTED) console.error('stopped by Ctrl-C');
+ * ```
+ */
 export const EXIT_INTERRUPTED = 130;
 
 /**
  * Exit code of a run that paused for input and was not answered here (`--json`, or no terminal
  * to ask on): its requests are in the session; answer them with `rxagents resume`.
+ *
+ * @example
+ * ```ts
+ * import { EXIT_PAUSED, processIo, runCommand } from '@rxagents/cli';
+ * const code = await runCommand({ module: './agent.ts', input: 'go', json: true }, processIo());
+ * if (code === EXIT_PAUSED) console.error('waiting for input: answer with rxagents resume');
+ * ```
  */
 export const EXIT_PAUSED = 4;
 

@@ -2,6 +2,7 @@ import { loadServer } from './backend.js';
 import { loadModule } from './loadModule.js';
 import { resolveTarget } from './resolveTarget.js';
 import type { CliIo } from './runCommand.js';
+import { untilInterrupted } from './untilInterrupted.js';
 import { WEB_PAGE } from './webPage.js';
 
 /** Options of `rxagents web`. */
@@ -46,12 +47,7 @@ export async function webCommand(options: WebOptions, io: CliIo): Promise<number
     ...(options.host === undefined ? {} : { host: options.host }),
   });
   io.stdout.write(`rxagents web: ${name} on ${served.url}/\n`);
-  await new Promise<void>((resolve) => {
-    const stop = io.onInterrupt(() => {
-      stop();
-      resolve();
-    });
-  });
+  await untilInterrupted(io);
   await served.close();
   return 0;
 }

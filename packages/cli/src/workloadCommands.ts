@@ -2,23 +2,13 @@ import type { JsonValue } from '@rxagents/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BackendConfig } from './backend.js';
 import { pc } from './colors.js';
-import { columns } from './columns.js';
 import { deployCommand } from './deployCommand.js';
-import {
-  distributedCleanup,
-  distributedDeploy,
-  distributedList,
-  distributedLogs,
-  distributedRespond,
-  distributedStatus,
-  distributedStopStart,
-} from './distributedCommands.js';
-import type { HostStatus } from './protocol.js';
-import { stateDir } from './protocol.js';
+import { distributedDeploy } from './distributedCommands.js';
+import { FOLLOW_WINDOW } from './followDeployment.js';
 import { requestLines } from './requestLines.js';
-import type { CliIo } from './runCommand.js';
+import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
 import { workerCommand } from './workerCommand.js';
-import { ask, listDeployments, request } from './workloadClient.js';
+import { withWorkloadTarget } from './workloadTarget.js';
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -26,19 +16,12 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
-function table(statuses: readonly HostStatus[]): string[] {
-  if (statuses.length === 0) return [pc.dim('no deployments running here')];
-  return columns(
-    ['ID', 'STATUS', 'PHASE', 'PID', 'GOAL'],
-    statuses.map((s) => [s.id, s.status, s.phase, String(s.pid), s.goal]),
-  );
-}
-
 /**
  * @internal Adds `deploy`, `status`, `logs`, `stop`, `start`, `cleanup` and `list` to the program.
  * Without a backend, `deploy` hosts the deployment in its process and the others talk to that
  * process over its control socket in the state directory. With one (`backend()` returns its
- * config: a Redis URL is set), every command goes to a `DistributedWorkload` on that queue.
+ * config: a Redis URL is set), every command goes to a `DistributedWorkload` on that queue. Each
+ * command but `deploy` has one body, written against the target's `WorkloadClient`.
  */
 export function registerWorkloadCommands(
   program: Command,
@@ -119,27 +102,26 @@ export function registerWorkloadCommands(
     .description('status of a deployment, or of every deployment running here (or on the backend)')
     .argument('[id]', 'deployment id')
     .option('--json', 'print JSON')
-    .action(async (id: string | undefined, opts: { json?: boolean }) => {
-      const config = backend();
-      if (config !== undefined) {
-        setCode(await distributedStatus(id, opts.json === true, config, io));
-        return;
-      }
-      const dir = stateDir();
-      if (id === undefined) {
-        const all = await listDeployments(dir);
-        if (opts.json === true) json(all);
-        else for (const line of table(all)) out(line);
-        return;
-      }
-      const reply = await ask(dir, id, { cmd: 'status' });
-      if (!('status' in reply)) throw new Error('unexpected reply');
-      if (opts.json === true) json(reply.status);
-      else {
-        out(`${reply.status.id}  ${pc.bold(reply.status.status)}  phase ${reply.status.phase}`);
-        for (const line of requestLines(id, reply.status.requests)) out(line);
-      }
-    });
+    .action((id: string | undefined, opts: { json?: boolean }) =>
+      withWorkloadTarget(backend(), async ({ client, table }) => {
+        if (id === undefined) {
+          const all = await client.list();
+          if (opts.json === true) json(all);
+          else for (const line of table(all)) out(line);
+          return;
+        }
+        // `status` says when there is no such deployment; the list row adds goal, spec, worker, pid.
+        const status = await client.status(id);
+        const row = (await client.list()).find((r) => r.id === id);
+        if (opts.json === true) json(row ?? { id, ...status });
+        else {
+          const worker = row?.worker;
+          const where = worker === undefined || worker === '' ? '' : ` · worker ${worker}`;
+          out(`${id}  ${pc.bold(status.status)}  phase ${status.phase || '-'}${where}`);
+          for (const line of requestLines(id, status.requests)) out(line);
+        }
+      }),
+    );
 
   program
     .command('respond')
@@ -154,12 +136,7 @@ export function registerWorkloadCommands(
       } catch {
         answer = text;
       }
-      const config = backend();
-      if (config !== undefined) {
-        setCode(await distributedRespond(id, requestId, answer, config, io));
-        return;
-      }
-      await ask(stateDir(), id, { cmd: 'respond', requestId, answer });
+      await withWorkloadTarget(backend(), ({ client }) => client.respond(id, requestId, answer));
       out(`${id} answered ${requestId}`);
     });
 
@@ -167,16 +144,13 @@ export function registerWorkloadCommands(
     .command('list')
     .description('deployments running on this machine (or on the backend)')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const config = backend();
-      if (config !== undefined) {
-        setCode(await distributedList(opts.json === true, config, io));
-        return;
-      }
-      const all = await listDeployments(stateDir());
-      if (opts.json === true) json(all);
-      else for (const line of table(all)) out(line);
-    });
+    .action((opts: { json?: boolean }) =>
+      withWorkloadTarget(backend(), async ({ client, table }) => {
+        const all = await client.list();
+        if (opts.json === true) json(all);
+        else for (const line of table(all)) out(line);
+      }),
+    );
 
   program
     .command('logs')
@@ -184,29 +158,25 @@ export function registerWorkloadCommands(
     .argument('<id>', 'deployment id')
     .option('-n, --lines <n>', 'how many of the last lines', positiveInt, 100)
     .option('-f, --follow', 'keep printing new lines until the deployment ends (or Ctrl-C)')
-    .action(async (id: string, opts: { lines: number; follow?: boolean }) => {
-      const config = backend();
-      if (config !== undefined) {
-        setCode(await distributedLogs(id, { lines: opts.lines, follow: opts.follow === true }, config, io));
-        return;
-      }
-      const abort = new AbortController();
-      const remove = io.onInterrupt(() => abort.abort());
-      let failed: string | undefined;
-      await request(
-        stateDir(),
-        id,
-        { cmd: 'logs', lines: opts.lines, follow: opts.follow === true },
-        (reply) => {
-          if ('lines' in reply) for (const line of reply.lines) out(line);
-          else if ('log' in reply) out(reply.log);
-          else if ('ok' in reply && !reply.ok) failed = reply.error;
-        },
-        abort.signal,
-      );
-      remove();
-      if (failed !== undefined) throw new Error(failed);
-    });
+    .action((id: string, opts: { lines: number; follow?: boolean }) =>
+      withWorkloadTarget(backend(), async ({ client, follow }) => {
+        // A window of at least FOLLOW_WINDOW lines: what a follow matches new lines against.
+        const window = await client.logs(id, Math.max(opts.lines, FOLLOW_WINDOW));
+        for (const line of window.slice(-opts.lines)) out(line);
+        if (opts.follow !== true) return;
+        const abort = new AbortController();
+        const removeInterrupt = io.onInterrupt(() => abort.abort());
+        try {
+          const onLines = (lines: readonly string[]): void => {
+            for (const line of lines) out(line);
+          };
+          const end = await follow(id, { seen: window, signal: abort.signal, onLines });
+          if (end.type === 'interrupted') setCode(EXIT_INTERRUPTED);
+        } finally {
+          removeInterrupt();
+        }
+      }),
+    );
 
   for (const [name, description] of [
     ['stop', 'stop a running deployment (cancels its in-flight work)'],
@@ -217,13 +187,7 @@ export function registerWorkloadCommands(
       .description(description)
       .argument('<id>', 'deployment id')
       .action(async (id: string) => {
-        const config = backend();
-        if (config !== undefined) {
-          setCode(await distributedStopStart(name, id, config, io));
-          return;
-        }
-        const reply = await ask(stateDir(), id, { cmd: name });
-        const changed = 'changed' in reply && reply.changed;
+        const changed = await withWorkloadTarget(backend(), ({ client }) => client[name](id));
         out(
           changed
             ? `${id} ${name === 'stop' ? 'stopped' : 'started'}`
@@ -278,13 +242,15 @@ export function registerWorkloadCommands(
     .command('cleanup')
     .description('stop a deployment, delete its session and end its host process (or its backend record)')
     .argument('<id>', 'deployment id')
-    .action(async (id: string) => {
-      const config = backend();
-      if (config !== undefined) {
-        setCode(await distributedCleanup(id, config, io));
-        return;
-      }
-      await ask(stateDir(), id, { cmd: 'cleanup' });
-      out(`${id} cleaned`);
-    });
+    .action((id: string) =>
+      withWorkloadTarget(
+        backend(),
+        async ({ client, cleanedNote }) => {
+          await client.cleanup(id);
+          out(`${id} cleaned`);
+          if (cleanedNote !== undefined) out(pc.dim(cleanedNote));
+        },
+        { sessions: true },
+      ),
+    );
 }

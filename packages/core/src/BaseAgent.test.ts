@@ -1,6 +1,7 @@
 import { concat, defer, EMPTY, map, NEVER, Observable, of, Subject, take, takeWhile } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { blockingCallbacks } from '../test/callbackFixtures.js';
 import { collect, rootContext, runAgent, say, trace } from '../test/helpers.js';
 import { BaseAgent } from './BaseAgent.js';
 import { text, textOf } from './Content.js';
@@ -211,24 +212,11 @@ describe('BaseAgent', () => {
   describe('callbacks', () => {
     it('runs before-callbacks in order; the first that returns content replaces the agent', () => {
       const calls: string[] = [];
-      const guarded = agent('guarded', (ctx) => of(ctx.newEvent({ content: text('body') })), {
-        beforeAgentCallback: [
-          () => {
-            calls.push('first');
-          },
-          () => {
-            calls.push('second');
-            return text('blocked');
-          },
-          () => {
-            calls.push('third');
-          },
-        ],
-        afterAgentCallback: () => {
-          calls.push('after');
-          return text('after');
-        },
-      });
+      const guarded = agent(
+        'guarded',
+        (ctx) => of(ctx.newEvent({ content: text('body') })),
+        blockingCallbacks(calls),
+      );
       const { events } = runAgent(guarded);
       expect(calls).toEqual(['first', 'second']);
       expect(events.map((e) => textOf(e.content))).toEqual(['blocked']);

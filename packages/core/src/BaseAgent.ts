@@ -22,6 +22,7 @@ import type { InvocationContext } from './InvocationContext.js';
 import { AgentRun } from './internal/subscribers.js';
 import { startSpan } from './internal/tracing.js';
 import { isTransparent } from './internal/transparent.js';
+import { SpanAttribute, SpanOperation, spanName } from './spanNames.js';
 
 /** Options shared by every agent. */
 export interface BaseAgentOptions {
@@ -190,11 +191,11 @@ export abstract class BaseAgent {
     let span: Span | undefined;
     let scope = parentScope;
     if (parentScope !== undefined && !transparent) {
-      [span, scope] = startSpan(parentScope, `invoke_agent ${agent.name}`, {
-        'gen_ai.operation.name': 'invoke_agent',
-        'gen_ai.agent.name': agent.name,
-        'rxagents.branch': branch,
-        'rxagents.invocation_id': parentContext.invocationId,
+      [span, scope] = startSpan(parentScope, spanName(SpanOperation.invokeAgent, agent.name), {
+        [SpanAttribute.operationName]: SpanOperation.invokeAgent,
+        [SpanAttribute.agentName]: agent.name,
+        [SpanAttribute.branch]: branch,
+        [SpanAttribute.invocationId]: parentContext.invocationId,
       });
     }
     const ctx = parentContext.derive(agent, branch, undefined, scope);
@@ -204,8 +205,8 @@ export abstract class BaseAgent {
     if (span !== undefined) {
       const traced = span;
       subscriber.add(() => {
-        traced.setAttribute('rxagents.event_count', run.count);
-        traced.setAttribute('rxagents.outcome', run.outcome);
+        traced.setAttribute(SpanAttribute.eventCount, run.count);
+        traced.setAttribute(SpanAttribute.outcome, run.outcome);
         traced.end();
       });
     }

@@ -8,6 +8,20 @@ import type { State, StateDelta } from './StateStore.js';
 /**
  * What a before/after-agent callback sees: the invocation, read access to state, and a way to
  * write state. Writes are collected into one delta and committed with the callback's event.
+ *
+ * @example
+ * ```ts
+ * import { agent, type CallbackContext, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * // Counts the runs of an agent in state, written with the callback's event.
+ * const countRuns = (cb: CallbackContext) => {
+ *   cb.set('runs', Number(cb.get('runs') ?? 0) + 1);
+ * };
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })), {
+ *   beforeAgentCallback: countRuns,
+ * });
+ * ```
  */
 export class CallbackContext {
   private pending: Record<string, JsonValue> | undefined;

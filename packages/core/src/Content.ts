@@ -44,8 +44,9 @@ export interface Content {
  *
  * @example
  * ```ts
- * import { text } from '@rxagents/core';
- * ctx.newEvent({ content: text('Once upon a time…') });
+ * import { agent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const teller = agent('teller', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
  * ```
  * @param value the text
  * @param role `'model'` (default) or `'user'`
@@ -54,17 +55,43 @@ export function text(value: string, role: Role = 'model'): Content {
   return Object.freeze({ role, parts: Object.freeze([Object.freeze({ text: value })]) });
 }
 
-/** True when the part is a {@link TextPart}. */
+/**
+ * True when the part is a {@link TextPart}.
+ *
+ * @example
+ * ```ts
+ * import { isTextPart, text } from '@rxagents/core';
+ * const words = text('once upon a time').parts.filter(isTextPart).map((part) => part.text);
+ * ```
+ */
 export function isTextPart(part: Part): part is TextPart {
   return 'text' in part;
 }
 
-/** True when the part is a {@link FunctionCallPart}. */
+/**
+ * True when the part is a {@link FunctionCallPart}.
+ *
+ * @example
+ * ```ts
+ * import { type Event, isFunctionCallPart } from '@rxagents/core';
+ * const calledTools = (event: Event) =>
+ *   (event.content?.parts ?? []).filter(isFunctionCallPart).map((part) => part.functionCall.name);
+ * ```
+ */
 export function isFunctionCallPart(part: Part): part is FunctionCallPart {
   return 'functionCall' in part;
 }
 
-/** True when the part is a {@link FunctionResponsePart}. */
+/**
+ * True when the part is a {@link FunctionResponsePart}.
+ *
+ * @example
+ * ```ts
+ * import { type Event, isFunctionResponsePart } from '@rxagents/core';
+ * const toolResults = (event: Event) =>
+ *   (event.content?.parts ?? []).filter(isFunctionResponsePart).map((part) => part.functionResponse.response);
+ * ```
+ */
 export function isFunctionResponsePart(part: Part): part is FunctionResponsePart {
   return 'functionResponse' in part;
 }

@@ -150,8 +150,11 @@ export function normalizeActions(actions: Partial<EventActions> | undefined): Ev
  *
  * @example
  * ```ts
- * import { isFinalResponse } from '@rxagents/core';
- * runner.run(msg).pipe(filter(isFinalResponse));
+ * import { agent, InMemorySessionService, isFinalResponse, Runner, text } from '@rxagents/core';
+ * import { filter, of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).pipe(filter(isFinalResponse));
  * ```
  */
 export function isFinalResponse(event: Event): boolean {
@@ -165,7 +168,21 @@ export function isFinalResponse(event: Event): boolean {
   return true;
 }
 
-/** Whether the event carries at least one state change. */
+/**
+ * Whether the event carries at least one state change.
+ *
+ * @example
+ * ```ts
+ * import { agent, hasStateDelta, InMemorySessionService, Runner } from '@rxagents/core';
+ * import { filter, of } from 'rxjs';
+ *
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ actions: { stateDelta: { draft: 'v1' } } })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' })
+ *   .pipe(filter(hasStateDelta))
+ *   .subscribe((event) => console.log(event.actions.stateDelta)); // { draft: 'v1' }
+ * ```
+ */
 export function hasStateDelta(event: Event): boolean {
   for (const _ in event.actions.stateDelta) return true;
   return false;

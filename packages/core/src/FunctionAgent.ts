@@ -6,7 +6,18 @@ import type { InvocationContext } from './InvocationContext.js';
 /** The behaviour of a function agent: a cold stream of events for one run. */
 export type AgentFn = (ctx: InvocationContext) => Observable<Event>;
 
-/** An agent whose behaviour is a function; made by {@link agent}. */
+/**
+ * An agent whose behaviour is a function; made by {@link agent}.
+ *
+ * @example
+ * ```ts
+ * import { agent, FunctionAgent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * console.log(writer instanceof FunctionAgent); // true
+ * ```
+ */
 export class FunctionAgent extends BaseAgent {
   constructor(
     options: BaseAgentOptions,

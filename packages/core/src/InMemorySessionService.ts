@@ -20,9 +20,11 @@ const SEP = '\u0000';
  *
  * @example
  * ```ts
- * import { InMemorySessionService, Runner } from '@rxagents/core';
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
  * const sessions = new InMemorySessionService();
- * const runner = new Runner({ appName: 'stories', agent: flow, sessionService: sessions });
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: sessions });
  * ```
  */
 export class InMemorySessionService implements SessionService {

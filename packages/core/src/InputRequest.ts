@@ -44,9 +44,16 @@ export interface PendingRequest extends InputRequest {
  *
  * @example
  * ```ts
- * import { isInputRequest } from '@rxagents/core';
- * import { filter } from 'rxjs';
- * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).pipe(filter(isInputRequest));
+ * import { agent, InMemorySessionService, isInputRequest, Runner, requestInput } from '@rxagents/core';
+ * import { filter, map } from 'rxjs';
+ * const approve = agent('approve', (ctx) =>
+ *   requestInput(ctx, { id: 'approve', payload: 'Publish?' }).pipe(map(() => ctx.newEvent({}))),
+ * );
+ * const runner = new Runner({ appName: 'stories', agent: approve, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: 'go' })
+ *   .pipe(filter(isInputRequest))
+ *   .subscribe((event) => console.log(event.actions.requestInput?.payload)); // 'Publish?'
  * ```
  */
 export function isInputRequest(event: Event): boolean {
@@ -59,9 +66,18 @@ export function isInputRequest(event: Event): boolean {
  *
  * @example
  * ```ts
- * import { pendingRequests } from '@rxagents/core';
- * const [request] = pendingRequests(session);
- * runner.run({ userId: 'u1', sessionId: 's1', resume: { [request.id]: { approved: true } } });
+ * import { agent, InMemorySessionService, pendingRequests, Runner, requestInput } from '@rxagents/core';
+ * import { lastValueFrom, map } from 'rxjs';
+ * const approve = agent('approve', (ctx) =>
+ *   requestInput(ctx, { id: 'approve', payload: 'Publish?' }).pipe(map(() => ctx.newEvent({}))),
+ * );
+ * const sessions = new InMemorySessionService();
+ * const runner = new Runner({ appName: 'stories', agent: approve, sessionService: sessions });
+ * const key = { appName: 'stories', userId: 'u1', sessionId: 's1' };
+ * await lastValueFrom(runner.run({ ...key, newMessage: 'go' }), { defaultValue: undefined }); // pauses
+ * const session = await lastValueFrom(sessions.getSession(key));
+ * const [request] = session === undefined ? [] : pendingRequests(session);
+ * if (request !== undefined) runner.run({ ...key, invocationId: request.invocationId, resume: { [request.id]: true } });
  * ```
  */
 export function pendingRequests(source: Session | readonly Event[]): PendingRequest[] {

@@ -19,6 +19,7 @@ import type { ReplayLog } from './ReplayLog.js';
 import type { Session } from './Session.js';
 import type { SessionService } from './SessionService.js';
 import type { StateStore } from './StateStore.js';
+import { SpanAttribute } from './spanNames.js';
 
 /** Services an agent may reach through its context. */
 export interface InvocationServices {
@@ -349,7 +350,9 @@ export class InvocationContext {
    * undefined when tracing is off. The caller ends it.
    * @example
    * ```ts
-   * const span = ctx.startSpan('call_llm', { 'gen_ai.request.model': model.name });
+   * const span = ctx.startSpan(spanName(SpanOperation.callLlm, model.name), {
+   *   [SpanAttribute.requestModel]: model.name,
+   * });
    * // … span?.end();
    * ```
    */
@@ -357,9 +360,9 @@ export class InvocationContext {
     const scope = this.traceScope;
     if (scope === undefined) return undefined;
     return startSpan(scope, name, {
-      'gen_ai.agent.name': this.agent.name,
-      'rxagents.branch': this.branch,
-      'rxagents.invocation_id': this.invocationId,
+      [SpanAttribute.agentName]: this.agent.name,
+      [SpanAttribute.branch]: this.branch,
+      [SpanAttribute.invocationId]: this.invocationId,
       ...attributes,
     })[0];
   }

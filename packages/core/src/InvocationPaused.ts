@@ -10,9 +10,15 @@ import type { Event } from './Event.js';
  *
  * @example
  * ```ts
- * import { isPause } from '@rxagents/core';
- * import { catchError, throwError } from 'rxjs';
- * source.pipe(catchError((error) => (isPause(error) ? throwError(() => error) : recover(error))));
+ * import { agent, isPause, requestInput, text } from '@rxagents/core';
+ * import { catchError, map, of, throwError } from 'rxjs';
+ * // Recovers from failures, but lets a pause travel up to the Runner.
+ * const approve = agent('approve', (ctx) =>
+ *   requestInput(ctx, { id: 'approve' }).pipe(
+ *     map(() => ctx.newEvent({ content: text('approved') })),
+ *     catchError((error) => (isPause(error) ? throwError(() => error) : of(ctx.newEvent({ content: text('sorry') })))),
+ *   ),
+ * );
  * ```
  */
 export class InvocationPaused extends Error {
@@ -32,7 +38,23 @@ export class InvocationPaused extends Error {
   }
 }
 
-/** Whether an error is the pause signal (see {@link InvocationPaused}). */
+/**
+ * Whether an error is the pause signal (see {@link InvocationPaused}).
+ *
+ * @example
+ * ```ts
+ * import { agent, isPause, requestInput, text } from '@rxagents/core';
+ * import { catchError, map, of, throwError } from 'rxjs';
+ *
+ * // Turns failures into an apology, but lets the pause of requestInput travel on.
+ * const approve = agent('approve', (ctx) =>
+ *   requestInput(ctx, { id: 'approve', payload: 'Publish?' }).pipe(
+ *     map((answer) => ctx.newEvent({ content: text(`answer: ${String(answer)}`) })),
+ *     catchError((error) => (isPause(error) ? throwError(() => error) : of(ctx.newEvent({ content: text('sorry') })))),
+ *   ),
+ * );
+ * ```
+ */
 export function isPause(error: unknown): error is InvocationPaused {
   return error instanceof InvocationPaused;
 }

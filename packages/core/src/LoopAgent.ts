@@ -18,7 +18,10 @@ export interface LoopAgentOptions extends BaseAgentOptions {
  *
  * @example
  * ```ts
- * import { LoopAgent } from '@rxagents/core';
+ * import { agent, LoopAgent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const critic = agent('critic', (ctx) => of(ctx.newEvent({ content: text('critic here') })));
+ * const reviser = agent('reviser', (ctx) => of(ctx.newEvent({ content: text('reviser here') })));
  * const refine = new LoopAgent({ name: 'refine', subAgents: [critic, reviser], maxIterations: 3 });
  * ```
  * @see loop for the functional form, exitLoop to escalate

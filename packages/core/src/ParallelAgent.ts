@@ -24,7 +24,10 @@ export interface ParallelAgentOptions extends BaseAgentOptions {
  *
  * @example
  * ```ts
- * import { ParallelAgent } from '@rxagents/core';
+ * import { agent, ParallelAgent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const grammar = agent('grammar', (ctx) => of(ctx.newEvent({ content: text('grammar here') })));
+ * const tone = agent('tone', (ctx) => of(ctx.newEvent({ content: text('tone here') })));
  * const checks = new ParallelAgent({ name: 'checks', subAgents: [grammar, tone], concurrency: 2 });
  * ```
  * @see parallel for the functional form

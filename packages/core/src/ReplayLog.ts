@@ -17,7 +17,13 @@ import type { JsonValue } from './json.js';
  *
  * @example
  * ```ts
- * const recorded = ctx.replay?.peek(ctx.branch); // the event this branch made next, last time
+ * import { agent, ReplayLog, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * // During a resume the replay log holds what each branch did before the pause.
+ * const writer = agent('writer', (ctx) => {
+ *   const recorded = ctx.replay instanceof ReplayLog ? ctx.replay.peek(ctx.branch) : undefined;
+ *   return of(recorded ?? ctx.newEvent({ content: text('a new draft') }));
+ * });
  * ```
  */
 export class ReplayLog {

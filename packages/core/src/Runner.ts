@@ -10,6 +10,7 @@ import {
   ignoreElements,
   materialize,
   Observable,
+  type ObservableNotification,
   of,
   type SchedulerLike,
   takeUntil,
@@ -24,6 +25,7 @@ import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
 import { type IdGenerator, sequentialIds } from './ids.js';
+import { concatMapEager } from './internal/concatMapEager.js';
 import { answersOf, userContentOf } from './internal/requestAnswers.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
 import { storeError } from './internal/storeError.js';
@@ -92,9 +94,12 @@ export interface RunRequest {
  *
  * @example
  * ```ts
- * import { InMemorySessionService, Runner, text } from '@rxagents/core';
- * const runner = new Runner({ appName: 'stories', agent: flow, sessionService: new InMemorySessionService() });
- * runner.run({ userId: 'u1', sessionId: 's1', newMessage: text('a story about a fox') })
+ * import { agent, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: text('a story about a fox') })
  *   .subscribe((e) => console.log(e.author, e.actions.stateDelta));
  * ```
  */
@@ -230,11 +235,14 @@ export class Runner {
         events.subscribe(new AppendSync(subscriber, session, sync));
       });
     }
+    // A service that orders a session's appends itself is handed each one as its event arrives,
+    // so those queuing behind one in flight reach it together (it may store them in one go).
+    const appendEach: typeof concatMapEager = service.appendsInOrder === true ? concatMapEager : concatMap;
     const appended = events.pipe(
       // Materialised so an agent's error waits behind the appends already queued: events
       // committed in memory before the failure still become durable before the run fails.
       materialize(),
-      concatMap((note) => {
+      appendEach((note: ObservableNotification<Event>): Observable<Event> => {
         // A pause ends the run cleanly: its requests were the last events of their branches.
         if (note.kind === 'E') return isPause(note.error) ? EMPTY : throwError(() => note.error);
         if (note.kind === 'C') return EMPTY;

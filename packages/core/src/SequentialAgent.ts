@@ -10,7 +10,10 @@ import type { InvocationContext } from './InvocationContext.js';
  *
  * @example
  * ```ts
- * import { SequentialAgent } from '@rxagents/core';
+ * import { agent, SequentialAgent, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('writer here') })));
+ * const critic = agent('critic', (ctx) => of(ctx.newEvent({ content: text('critic here') })));
  * const flow = new SequentialAgent({ name: 'flow', subAgents: [writer, critic] });
  * ```
  * @see sequence for the functional form

@@ -47,6 +47,15 @@ export interface SessionService {
    */
   appendEventSync?(session: Session, event: Event): Event;
   /**
+   * `true` when `appendEvent` may be subscribed for a session's next event before its previous
+   * append has completed, the service storing each session's appends in the order they were
+   * subscribed. The `Runner` then subscribes to each append as soon as its event is produced
+   * (still emitting and completing in order, after the last one is durable), so the appends that
+   * queue up behind one in flight reach the service together and it can store them in one
+   * round trip. Otherwise it subscribes to one append after the other.
+   */
+  readonly appendsInOrder?: boolean;
+  /**
    * Optional synchronous get-or-create for stores that need no I/O (the in-memory one): the
    * session as `getSession` would give it, or a new empty one. Used with `appendEventSync` (see there).
    */

@@ -10,7 +10,20 @@ export type State = Readonly<Record<string, JsonValue>>;
 /** The changes one event makes to the state: new values by key. */
 export type StateDelta = Readonly<Record<string, JsonValue>>;
 
-/** Scope prefixes: `app:` and `user:` are shared wider than a session; `temp:` is never persisted. */
+/**
+ * Scope prefixes: `app:` and `user:` are shared wider than a session; `temp:` is never persisted.
+ *
+ * @example
+ * ```ts
+ * import { agent, STATE_PREFIX, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * // `user:` keys follow the user into every session; `temp:` keys are never persisted.
+ * const writer = agent('writer', (ctx) =>
+ *   of(ctx.newEvent({ content: text('a draft'), actions: { stateDelta: { [`${STATE_PREFIX.user}theme`]: 'dark' } } })),
+ * );
+ * ```
+ */
 export const STATE_PREFIX = { app: 'app:', user: 'user:', temp: 'temp:' } as const;
 
 // A version is the delta that made it, or the keys it removed: no wrapper object per commit.
@@ -36,11 +49,13 @@ const EMPTY_STATE: State = Object.freeze(Object.create(null) as Record<string, J
  * @example
  * ```ts
  * import { StateStore } from '@rxagents/core';
- * const store = new StateStore({ draft: 'v1' });
+ * const store = new StateStore({ draft: 'v1', tags: [] });
  * store.apply({ draft: 'v2', score: 3 });
- * store.snapshot();   // { draft: 'v2', score: 3 } (frozen)
- * store.at(0);        // { draft: 'v1' }
- * store.update('tags', (tags) => { tags.push('fox'); }); // immer recipe on one value
+ * store.snapshot(); // { draft: 'v2', tags: [], score: 3 } (frozen)
+ * store.at(0); // { draft: 'v1', tags: [] }
+ * store.update('tags', (tags) => {
+ *   if (Array.isArray(tags)) tags.push('fox'); // an immer recipe on one value
+ * });
  * ```
  */
 export class StateStore {

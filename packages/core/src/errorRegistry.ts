@@ -1,29 +1,7 @@
-import {
-  AgentNotFoundError,
-  AgentTimeoutError,
-  BackendUnavailableError,
-  GraphStepsExceededError,
-  InvalidAgentConfigError,
-  InvalidAgentOutputError,
-  InvalidRequestError,
-  InvalidStateError,
-  RxAgentsError,
-  type RxAgentsErrorCode,
-  SessionConflictError,
-  SessionExistsError,
-  SessionNotFoundError,
-  SessionStoreError,
-  StateConflictError,
-  StateSchemaError,
-} from './errors.js';
-import {
-  InvalidAnswerError,
-  NothingPendingError,
-  ReplayDivergedError,
-  RequestAlreadyAnsweredError,
-  RequestIdCollisionError,
-  UnknownRequestError,
-} from './resumeErrors.js';
+// Namespace imports: the registry names each class once, in CORE, not also in an import list.
+import * as core from './errors.js';
+import { RxAgentsError, type RxAgentsErrorCode } from './errors.js';
+import * as resume from './resumeErrors.js';
 
 /** A class of {@link RxAgentsError} that {@link errorFromCode} can rebuild. */
 export type RxAgentsErrorClass = abstract new (...args: never[]) => RxAgentsError;
@@ -133,25 +111,25 @@ export function registeredErrorClasses(): readonly {
 // The core's own classes, in the module that every lookup goes through. The first of a code is
 // its default (InvalidAgentConfigError before the workloads' InvalidDeploymentConfigError).
 const CORE: readonly (readonly [RxAgentsErrorCode, RxAgentsErrorClass])[] = [
-  ['INVALID_AGENT_CONFIG', InvalidAgentConfigError],
-  ['INVALID_STATE', InvalidStateError],
-  ['INVALID_REQUEST', InvalidRequestError],
-  ['INVALID_AGENT_OUTPUT', InvalidAgentOutputError],
-  ['AGENT_NOT_FOUND', AgentNotFoundError],
-  ['STATE_CONFLICT', StateConflictError],
-  ['AGENT_TIMEOUT', AgentTimeoutError],
-  ['SESSION_NOT_FOUND', SessionNotFoundError],
-  ['SESSION_EXISTS', SessionExistsError],
-  ['SESSION_CONFLICT', SessionConflictError],
-  ['SESSION_STORE_FAILED', SessionStoreError],
-  ['BACKEND_UNAVAILABLE', BackendUnavailableError],
-  ['GRAPH_STEPS_EXCEEDED', GraphStepsExceededError],
-  ['STATE_SCHEMA', StateSchemaError],
-  ['NOTHING_PENDING', NothingPendingError],
-  ['UNKNOWN_REQUEST', UnknownRequestError],
-  ['REQUEST_ALREADY_ANSWERED', RequestAlreadyAnsweredError],
-  ['INVALID_ANSWER', InvalidAnswerError],
-  ['REQUEST_ID_COLLISION', RequestIdCollisionError],
-  ['REPLAY_DIVERGED', ReplayDivergedError],
+  ['INVALID_AGENT_CONFIG', core.InvalidAgentConfigError],
+  ['INVALID_STATE', core.InvalidStateError],
+  ['INVALID_REQUEST', core.InvalidRequestError],
+  ['INVALID_AGENT_OUTPUT', core.InvalidAgentOutputError],
+  ['AGENT_NOT_FOUND', core.AgentNotFoundError],
+  ['STATE_CONFLICT', core.StateConflictError],
+  ['AGENT_TIMEOUT', core.AgentTimeoutError],
+  ['SESSION_NOT_FOUND', core.SessionNotFoundError],
+  ['SESSION_EXISTS', core.SessionExistsError],
+  ['SESSION_CONFLICT', core.SessionConflictError],
+  ['SESSION_STORE_FAILED', core.SessionStoreError],
+  ['BACKEND_UNAVAILABLE', core.BackendUnavailableError],
+  ['GRAPH_STEPS_EXCEEDED', core.GraphStepsExceededError],
+  ['STATE_SCHEMA', core.StateSchemaError],
+  ['NOTHING_PENDING', resume.NothingPendingError],
+  ['UNKNOWN_REQUEST', resume.UnknownRequestError],
+  ['REQUEST_ALREADY_ANSWERED', resume.RequestAlreadyAnsweredError],
+  ['INVALID_ANSWER', resume.InvalidAnswerError],
+  ['REQUEST_ID_COLLISION', resume.RequestIdCollisionError],
+  ['REPLAY_DIVERGED', resume.ReplayDivergedError],
 ];
 for (const [code, errorClass] of CORE) registerErrorClass(code, errorClass);

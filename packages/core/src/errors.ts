@@ -32,6 +32,17 @@ export type RxAgentsErrorCode =
  *
  * Each carries the `agent` it concerns and the `field` that was wrong, so a caller can report
  * precisely without parsing the message.
+ *
+ * @example
+ * ```ts
+ * import { RxAgentsError } from '@rxagents/core';
+ *
+ * // A precise report without parsing the message: what kind of fault, in which agent, on which field.
+ * function describe(error: unknown): string {
+ *   if (!(error instanceof RxAgentsError)) return String(error);
+ *   return `${error.code} (agent ${error.agent ?? '-'}, field ${error.field ?? '-'})`;
+ * }
+ * ```
  */
 export class RxAgentsError extends Error {
   readonly code: RxAgentsErrorCode;
@@ -56,6 +67,18 @@ export class RxAgentsError extends Error {
 /**
  * An agent was constructed with options that cannot work: an invalid or reserved name, duplicate
  * sibling names, a sub-agent that already has a parent, `maxIterations < 1`.
+ *
+ * @example
+ * ```ts
+ * import { agent, InvalidAgentConfigError, loop } from '@rxagents/core';
+ * import { EMPTY } from 'rxjs';
+ *
+ * try {
+ *   loop('refine', [agent('critic', () => EMPTY)], { maxIterations: 0 });
+ * } catch (error) {
+ *   if (error instanceof InvalidAgentConfigError) console.log(error.agent, error.field); // refine maxIterations
+ * }
+ * ```
  */
 export class InvalidAgentConfigError extends RxAgentsError {
   constructor(agent: string, field: string, message: string) {
@@ -66,6 +89,17 @@ export class InvalidAgentConfigError extends RxAgentsError {
 /**
  * A state delta, key or value that the session cannot hold (a delta that is not a plain object,
  * a reserved key, a non-JSON value, a cycle, nesting past the depth limit).
+ *
+ * @example
+ * ```ts
+ * import { InvalidStateError, StateStore } from '@rxagents/core';
+ *
+ * try {
+ *   new StateStore().apply({ temp: Number.NaN });
+ * } catch (error) {
+ *   if (error instanceof InvalidStateError) console.log(error.key); // 'temp'
+ * }
+ * ```
  */
 export class InvalidStateError extends RxAgentsError {
   /**
@@ -88,6 +122,19 @@ export class InvalidStateError extends RxAgentsError {
  * returned something that is not an Observable, or emitted a value that is not a well-formed
  * event (`field` names the event field at fault, e.g. `event.content.parts[0].text`). Nothing of it
  * was committed.
+ *
+ * @example
+ * ```ts
+ * import { agent, InMemorySessionService, InvalidAgentOutputError, Runner } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * // An event whose text is not a string: refused before anything is committed.
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: { role: 'model', parts: [{ text: 42 as never }] } })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof InvalidAgentOutputError && console.log(e.field), // 'event.content.parts[0].text'
+ * });
+ * ```
  */
 export class InvalidAgentOutputError extends RxAgentsError {
   /**
@@ -112,9 +159,13 @@ export class InvalidAgentOutputError extends RxAgentsError {
  *
  * @example
  * ```ts
- * import { InvalidRequestError } from '@rxagents/core';
- * runner.run({ userId: 'u', sessionId: 's', newMessage: 42 as never })
- *   .subscribe({ error: (e) => e instanceof InvalidRequestError && console.log(e.field) }); // 'newMessage'
+ * import { agent, InMemorySessionService, InvalidRequestError, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u', sessionId: 's', newMessage: 42 as never }).subscribe({
+ *   error: (e: unknown) => e instanceof InvalidRequestError && console.log(e.field), // 'newMessage'
+ * });
  * ```
  */
 export class InvalidRequestError extends RxAgentsError {
@@ -123,7 +174,21 @@ export class InvalidRequestError extends RxAgentsError {
   }
 }
 
-/** An event asked to transfer to an agent that is not in the agent tree. */
+/**
+ * An event asked to transfer to an agent that is not in the agent tree.
+ *
+ * @example
+ * ```ts
+ * import { AgentNotFoundError, agent, InMemorySessionService, Runner } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ actions: { transferToAgent: 'editor' } })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof AgentNotFoundError && console.log(e.target), // 'editor'
+ * });
+ * ```
+ */
 export class AgentNotFoundError extends RxAgentsError {
   readonly target: string;
   constructor(agent: string, target: string) {
@@ -136,7 +201,22 @@ export class AgentNotFoundError extends RxAgentsError {
   }
 }
 
-/** Two branches of one parallel run wrote the same key while `onConflict` is `'error'`. */
+/**
+ * Two branches of one parallel run wrote the same key while `onConflict` is `'error'`.
+ *
+ * @example
+ * ```ts
+ * import { agent, InMemorySessionService, parallel, Runner, StateConflictError } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const vote = (name: string) => agent(name, (ctx) => of(ctx.newEvent({ actions: { stateDelta: { verdict: name } } })));
+ * const checks = parallel('checks', [vote('grammar'), vote('tone')], { onConflict: 'error' });
+ * const runner = new Runner({ appName: 'stories', agent: checks, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof StateConflictError && console.log(e.key, e.branches), // verdict [ 'checks.grammar', 'checks.tone' ]
+ * });
+ * ```
+ */
 export class StateConflictError extends RxAgentsError {
   readonly key: string;
   readonly branches: readonly [string, string];
@@ -151,7 +231,21 @@ export class StateConflictError extends RxAgentsError {
   }
 }
 
-/** An agent wrapped with the `timeout` operator did not finish (or emit) in time. */
+/**
+ * An agent wrapped with the `timeout` operator did not finish (or emit) in time.
+ *
+ * @example
+ * ```ts
+ * import { AgentTimeoutError, agent, InMemorySessionService, Runner, timeout } from '@rxagents/core';
+ * import { NEVER } from 'rxjs';
+ *
+ * const researcher = agent('researcher', () => NEVER).pipe(timeout(1_000));
+ * const runner = new Runner({ appName: 'stories', agent: researcher, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof AgentTimeoutError && console.log(e.milliseconds), // 1000
+ * });
+ * ```
+ */
 export class AgentTimeoutError extends RxAgentsError {
   readonly milliseconds: number;
   constructor(agent: string, milliseconds: number) {
@@ -163,7 +257,26 @@ export class AgentTimeoutError extends RxAgentsError {
   }
 }
 
-/** A graph ran more node steps than its `maxSteps` (a cycle that does not end). */
+/**
+ * A graph ran more node steps than its `maxSteps` (a cycle that does not end).
+ *
+ * @example
+ * ```ts
+ * import { GraphStepsExceededError, graph, InMemorySessionService, Runner } from '@rxagents/core';
+ *
+ * // A router that never routes to END: the graph stops after maxSteps node runs.
+ * const spin = graph('spin', {
+ *   nodes: { tick: (s) => ({ n: Number(s.n ?? 0) + 1 }) },
+ *   start: 'tick',
+ *   edges: [{ from: 'tick', route: () => 'tick' }],
+ *   maxSteps: 10,
+ * });
+ * const runner = new Runner({ appName: 'stories', agent: spin, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof GraphStepsExceededError && console.log(e.lastNode), // 'tick'
+ * });
+ * ```
+ */
 export class GraphStepsExceededError extends RxAgentsError {
   readonly maxSteps: number;
   /** The node that ran last, whose routes asked for one step more. */
@@ -179,7 +292,27 @@ export class GraphStepsExceededError extends RxAgentsError {
   }
 }
 
-/** A graph node's state delta failed the graph's state schema; nothing of the event was committed. */
+/**
+ * A graph node's state delta failed the graph's state schema; nothing of the event was committed.
+ *
+ * @example
+ * ```ts
+ * import { END, graph, InMemorySessionService, Runner, StateSchemaError, type StateValidator } from '@rxagents/core';
+ *
+ * const rounds: StateValidator = (state) =>
+ *   typeof state.rounds === 'number' ? undefined : { key: 'rounds', message: 'must be a number' };
+ * const review = graph('review', {
+ *   nodes: { count: () => ({ rounds: 'many' }) },
+ *   start: 'count',
+ *   edges: [{ from: 'count', to: END }],
+ *   state: rounds,
+ * });
+ * const runner = new Runner({ appName: 'stories', agent: review, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof StateSchemaError && console.log(e.node, e.key), // count rounds
+ * });
+ * ```
+ */
 export class StateSchemaError extends RxAgentsError {
   /** The graph whose schema refused the delta. */
   readonly graph: string;
@@ -198,7 +331,17 @@ export class StateSchemaError extends RxAgentsError {
   }
 }
 
-/** A session that was asked for does not exist. */
+/**
+ * A session that was asked for does not exist.
+ *
+ * @example
+ * ```ts
+ * import { SessionNotFoundError } from '@rxagents/core';
+ *
+ * // An HTTP adapter answers 404 for a session a durable store does not hold.
+ * const status = (error: unknown) => (error instanceof SessionNotFoundError ? 404 : 500);
+ * ```
+ */
 export class SessionNotFoundError extends RxAgentsError {
   constructor(appName: string, userId: string, sessionId: string) {
     super('SESSION_NOT_FOUND', `Session '${sessionId}' of user '${userId}' in app '${appName}' not found`, {
@@ -207,7 +350,22 @@ export class SessionNotFoundError extends RxAgentsError {
   }
 }
 
-/** A session was created with an id that is already taken. */
+/**
+ * A session was created with an id that is already taken.
+ *
+ * @example
+ * ```ts
+ * import { InMemorySessionService, SessionExistsError } from '@rxagents/core';
+ * import { lastValueFrom } from 'rxjs';
+ *
+ * const sessions = new InMemorySessionService();
+ * const request = { appName: 'stories', userId: 'u1', sessionId: 's1' };
+ * await lastValueFrom(sessions.createSession(request));
+ * await lastValueFrom(sessions.createSession(request)).catch(
+ *   (e: unknown) => e instanceof SessionExistsError && console.log(e.code), // 'SESSION_EXISTS'
+ * );
+ * ```
+ */
 export class SessionExistsError extends RxAgentsError {
   constructor(appName: string, userId: string, sessionId: string) {
     super('SESSION_EXISTS', `Session '${sessionId}' of user '${userId}' in app '${appName}' already exists`, {
@@ -219,6 +377,14 @@ export class SessionExistsError extends RxAgentsError {
 /**
  * Another writer appended to the session first: the event at this position in the durable log is
  * not the one being appended (the optimistic check on the sequence number failed).
+ *
+ * @example
+ * ```ts
+ * import { type RxAgentsError, SessionConflictError } from '@rxagents/core';
+ *
+ * // Another process appended first: load the session again and re-run, rather than fail the user.
+ * const shouldRetry = (error: RxAgentsError) => error instanceof SessionConflictError;
+ * ```
  */
 export class SessionConflictError extends RxAgentsError {
   readonly sessionId: string;
@@ -238,6 +404,15 @@ export class SessionConflictError extends RxAgentsError {
 /**
  * A durable session store failed to make an event (or a session) durable. The run fails with it;
  * nothing after the failed event is appended.
+ *
+ * @example
+ * ```ts
+ * import { SessionStoreError } from '@rxagents/core';
+ *
+ * // A session store adapter wraps its driver's failure, keeping it as the cause.
+ * const failure = new SessionStoreError('writer', 's1', 'the event was not made durable', new Error('disk full'));
+ * console.log(failure.code, failure.sessionId); // SESSION_STORE_FAILED s1
+ * ```
  */
 export class SessionStoreError extends RxAgentsError {
   readonly sessionId: string;
@@ -251,7 +426,18 @@ export class SessionStoreError extends RxAgentsError {
   }
 }
 
-/** A backend (database, queue) could not be reached in time: raised instead of hanging. */
+/**
+ * A backend (database, queue) could not be reached in time: raised instead of hanging.
+ *
+ * @example
+ * ```ts
+ * import { BackendUnavailableError } from '@rxagents/core';
+ *
+ * // Raised instead of hanging when a database or queue does not answer in time.
+ * const unreachable = new BackendUnavailableError('postgres', 'no connection within 5000 ms');
+ * console.log(unreachable.backend, unreachable.field); // postgres postgres
+ * ```
+ */
 export class BackendUnavailableError extends RxAgentsError {
   readonly backend: string;
   constructor(backend: string, message: string, cause?: unknown) {

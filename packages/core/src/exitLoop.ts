@@ -7,9 +7,10 @@ import type { InvocationContext } from './InvocationContext.js';
  *
  * @example
  * ```ts
- * import { agent, exitLoop } from '@rxagents/core';
+ * import { agent, exitLoop, loop, text } from '@rxagents/core';
  * import { of } from 'rxjs';
  * const judge = agent('judge', (ctx) => of(exitLoop(ctx, text('good enough'))));
+ * const refine = loop('refine', [judge], { maxIterations: 5 }); // runs judge once
  * ```
  * @param ctx the escalating agent's context
  * @param content optional content carried by the event

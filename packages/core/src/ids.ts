@@ -8,6 +8,16 @@ let generators = 0;
  * The default id generator: a prefix (a random part per process, then the generator's number)
  * and a counter, cheap enough for the event hot path; unique within a process, and across
  * processes with overwhelming probability.
+ *
+ * @example
+ * ```ts
+ * import { agent, InMemorySessionService, randomIds, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ *
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * // The default; pass sequentialIds('e') instead for ids a test can assert.
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService(), idGenerator: randomIds() });
+ * ```
  */
 export function randomIds(): IdGenerator {
   // Not a fresh random prefix per generator: a Runner makes a generator per invocation, and

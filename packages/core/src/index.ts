@@ -126,6 +126,7 @@ export { Session, type SessionKey } from './Session.js';
 export type { CreateSessionRequest, SessionService, SessionSummary } from './SessionService.js';
 export { STATE_PREFIX, type State, type StateDelta, StateStore } from './StateStore.js';
 export { sequence } from './sequence.js';
+export { parseSpanName, SpanAttribute, SpanOperation, spanName } from './spanNames.js';
 export { stateKeyProblem } from './stateKeyProblem.js';
 export { byAuthor } from './streams/byAuthor.js';
 export { byBranch } from './streams/byBranch.js';

@@ -5,7 +5,10 @@ import { ParallelAgent, type ParallelAgentOptions } from './ParallelAgent.js';
  * Functional form of {@link ParallelAgent}.
  * @example
  * ```ts
- * import { parallel } from '@rxagents/core';
+ * import { agent, parallel, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const grammar = agent('grammar', (ctx) => of(ctx.newEvent({ content: text('grammar here') })));
+ * const tone = agent('tone', (ctx) => of(ctx.newEvent({ content: text('tone here') })));
  * const checks = parallel('checks', [grammar, tone], { concurrency: 2 });
  * ```
  */

@@ -6,7 +6,10 @@ import { SequentialAgent } from './SequentialAgent.js';
  * Functional form of {@link SequentialAgent}.
  * @example
  * ```ts
- * import { sequence } from '@rxagents/core';
+ * import { agent, sequence, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('writer here') })));
+ * const critic = agent('critic', (ctx) => of(ctx.newEvent({ content: text('critic here') })));
  * const flow = sequence('flow', [writer, critic]);
  * ```
  */

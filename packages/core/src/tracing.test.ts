@@ -15,6 +15,7 @@ import { retry } from './operators/retry.js';
 import { ParallelAgent } from './ParallelAgent.js';
 import { Runner } from './Runner.js';
 import { SequentialAgent } from './SequentialAgent.js';
+import { parseSpanName, SpanOperation, spanName } from './spanNames.js';
 
 function setup() {
   const exporter = new InMemorySpanExporter();
@@ -130,5 +131,22 @@ describe('tracing', () => {
       'gen_ai.agent.name': 'b',
       'gen_ai.request.model': 'scripted',
     });
+  });
+});
+
+describe('span names', () => {
+  it('parses the names the core opens back into operation and subject', () => {
+    const name = spanName(SpanOperation.invokeAgent, 'story_flow');
+    expect(name).toBe('invoke_agent story_flow');
+    expect(parseSpanName(name)).toEqual({ operation: 'invoke_agent', subject: 'story_flow' });
+    expect(parseSpanName('execute_tool web search')).toEqual({
+      operation: 'execute_tool',
+      subject: 'web search',
+    });
+  });
+
+  it('leaves names rxagents did not give undefined', () => {
+    expect(parseSpanName('HTTP GET')).toBeUndefined();
+    expect(parseSpanName('invoke_agents x')).toBeUndefined();
   });
 });

@@ -32,7 +32,21 @@ export interface Toolset {
   tools$(ctx: InvocationContext): Observable<readonly Tool[]>;
 }
 
-/** Whether an entry of `LlmAgent`'s `tools` is a {@link Toolset} rather than a {@link Tool}. */
+/**
+ * Whether an entry of `LlmAgent`'s `tools` is a {@link Toolset} rather than a {@link Tool}.
+ *
+ * @example
+ * ```ts
+ * import { functionTool, isToolset, type Tool, type Toolset } from '@rxagents/llm';
+ * import { of } from 'rxjs';
+ * import { z } from 'zod';
+ *
+ * const clock = functionTool({ name: 'now', description: 'The time', parameters: z.object({}), execute: () => ({ at: 0 }) });
+ * const toolbox: Toolset = { name: 'toolbox', tools$: () => of([clock]) };
+ * const entries: (Tool | Toolset)[] = [clock, toolbox];
+ * const names = entries.map((entry) => (isToolset(entry) ? `${entry.name} (set)` : entry.name)); // ['now', 'toolbox (set)']
+ * ```
+ */
 export function isToolset(entry: Tool | Toolset): entry is Toolset {
   return typeof (entry as Partial<Toolset>).tools$ === 'function';
 }

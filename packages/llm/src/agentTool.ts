@@ -39,7 +39,8 @@ function resultOf(agent: BaseAgent, answer: string): ToolResult {
  *
  * @example
  * ```ts
- * import { agentTool, LlmAgent } from '@rxagents/llm';
+ * import { agentTool, LlmAgent, scriptedModel } from '@rxagents/llm';
+ * const model = scriptedModel([{ respond: 'A short answer.' }]);
  * const summariser = new LlmAgent({ name: 'summariser', description: 'Summarises text', model });
  * const writer = new LlmAgent({ name: 'writer', model, tools: [agentTool(summariser)] });
  * ```

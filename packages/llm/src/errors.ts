@@ -7,8 +7,19 @@ import { RxAgentsError, registerErrorClass } from '@rxagents/core';
  *
  * @example
  * ```ts
- * import { LlmCallsLimitExceededError } from '@rxagents/llm';
- * runner.run(msg).subscribe({ error: (e) => e instanceof LlmCallsLimitExceededError && console.log(e.limit) });
+ * import { InMemorySessionService, Runner } from '@rxagents/core';
+ * import { LlmAgent, LlmCallsLimitExceededError, scriptedModel } from '@rxagents/llm';
+ *
+ * const writer = new LlmAgent({ name: 'writer', model: scriptedModel([{ respond: 'A draft.' }]) });
+ * const runner = new Runner({
+ *   appName: 'stories',
+ *   agent: writer,
+ *   sessionService: new InMemorySessionService(),
+ *   runConfig: { maxLlmCalls: 20 },
+ * });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).subscribe({
+ *   error: (e: unknown) => e instanceof LlmCallsLimitExceededError && console.log(e.limit), // 20
+ * });
  * ```
  */
 export class LlmCallsLimitExceededError extends RxAgentsError {
@@ -47,7 +58,18 @@ export class MissingStateKeyError extends RxAgentsError {
   }
 }
 
-/** `errorCode` of the event an `LlmAgent` emits when its final text does not match `outputSchema`. */
+/**
+ * `errorCode` of the event an `LlmAgent` emits when its final text does not match `outputSchema`.
+ *
+ * @example
+ * ```ts
+ * import { type Event } from '@rxagents/core';
+ * import { OUTPUT_SCHEMA_MISMATCH } from '@rxagents/llm';
+ *
+ * // The model's final text did not parse as the agent's outputSchema: ask again, or show the raw text.
+ * const mismatched = (event: Event) => event.errorCode === OUTPUT_SCHEMA_MISMATCH;
+ * ```
+ */
 export const OUTPUT_SCHEMA_MISMATCH = 'OUTPUT_SCHEMA_MISMATCH';
 
 /**

@@ -25,11 +25,15 @@ const tool: Tool = {
  * @example
  * ```ts
  * import { LoopAgent } from '@rxagents/core';
- * import { exitLoopTool, LlmAgent } from '@rxagents/llm';
+ * import { exitLoopTool, LlmAgent, scriptedModel } from '@rxagents/llm';
+ * const model = scriptedModel([{ respond: { functionCalls: [{ name: 'exit_loop', args: {} }] } }]);
  * const critic = new LlmAgent({
- *   name: 'critic', model, tools: [exitLoopTool],
+ *   name: 'critic',
+ *   model,
+ *   tools: [exitLoopTool],
  *   instruction: 'If {current_story} is good enough, call exit_loop.',
  * });
+ * const reviser = new LlmAgent({ name: 'reviser', model, instruction: 'Improve {current_story}.' });
  * const refine = new LoopAgent({ name: 'refine', subAgents: [critic, reviser] });
  * ```
  */

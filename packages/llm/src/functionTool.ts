@@ -93,7 +93,8 @@ function toJson(value: unknown): JsonValue {
  * @example
  * ```ts
  * import { functionTool } from '@rxagents/llm';
- *  * const weather = functionTool({
+ * import { z } from 'zod';
+ * const weather = functionTool({
  *   name: 'get_weather',
  *   description: 'Current weather in a city',
  *   parameters: z.object({ city: z.string() }),

@@ -67,7 +67,18 @@ export interface ScriptedModel extends Model {
   readonly requests: readonly LlmRequest[];
 }
 
-/** `errorCode` of the response a scripted model gives to a request no rule matches. */
+/**
+ * `errorCode` of the response a scripted model gives to a request no rule matches.
+ *
+ * @example
+ * ```ts
+ * import { type Event } from '@rxagents/core';
+ * import { SCRIPT_NO_MATCH } from '@rxagents/llm';
+ *
+ * // In a test, a scripted model that met a request none of its rules expected.
+ * const unscripted = (events: readonly Event[]) => events.filter((e) => e.errorCode === SCRIPT_NO_MATCH);
+ * ```
+ */
 export const SCRIPT_NO_MATCH = 'SCRIPT_NO_MATCH';
 
 function lastUserText(request: LlmRequest): string {

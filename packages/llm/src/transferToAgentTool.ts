@@ -2,7 +2,19 @@ import type { BaseAgent } from '@rxagents/core';
 import { of } from 'rxjs';
 import type { Tool } from './Tool.js';
 
-/** Name of the tool an `LlmAgent` gets when it has agents to transfer to (ADK's `transfer_to_agent`). */
+/**
+ * Name of the tool an `LlmAgent` gets when it has agents to transfer to (ADK's `transfer_to_agent`).
+ *
+ * @example
+ * ```ts
+ * import { type Event, isFunctionCallPart } from '@rxagents/core';
+ * import { TRANSFER_TO_AGENT } from '@rxagents/llm';
+ *
+ * // Whether the model handed the conversation to another agent in this event.
+ * const transfers = (event: Event) =>
+ *   (event.content?.parts ?? []).some((part) => isFunctionCallPart(part) && part.functionCall.name === TRANSFER_TO_AGENT);
+ * ```
+ */
 export const TRANSFER_TO_AGENT = 'transfer_to_agent';
 
 /**
@@ -12,7 +24,10 @@ export const TRANSFER_TO_AGENT = 'transfer_to_agent';
  *
  * @example
  * ```ts
- * import { transferToAgentTool } from '@rxagents/llm';
+ * import { LlmAgent, scriptedModel, transferToAgentTool } from '@rxagents/llm';
+ * const model = scriptedModel([{ respond: 'How can I help?' }]);
+ * const billing = new LlmAgent({ name: 'billing', description: 'Invoices and payments', model });
+ * const support = new LlmAgent({ name: 'support', description: 'Technical problems', model });
  * const tool = transferToAgentTool([billing, support]);
  * ```
  */

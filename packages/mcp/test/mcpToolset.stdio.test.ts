@@ -154,9 +154,11 @@ describe('mcpToolset over stdio', { timeout: 30_000 }, () => {
   });
 
   it('keeps waiting past the timeout while the server reports progress', async () => {
+    // A record of its own, so that only this call's progress is counted.
+    const own = work.file('patient.jsonl');
     const patient = mcpToolset({
       name: 'patient',
-      transport: testServerTransport(record),
+      transport: testServerTransport(own),
       timeoutMillis: 300,
     });
     try {
@@ -165,7 +167,8 @@ describe('mcpToolset over stdio', { timeout: 30_000 }, () => {
       const subscription = wait
         .run({}, undefined as never)
         .subscribe({ next: (v) => outcome.push(v), error: (e) => outcome.push(e) });
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      // 24 progress notifications, 50 ms apart: the call has waited four times its timeout.
+      await eventually(() => facts(own).some((f) => f.event === 'progress' && Number(f.progress) >= 24));
       expect(outcome).toEqual([]);
       subscription.unsubscribe();
     } finally {

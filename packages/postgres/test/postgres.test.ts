@@ -364,7 +364,7 @@ describe('PostgresSessionService: with a Runner', () => {
     expect(rows).toEqual([{ event_count: 3 }]);
   });
 
-  it('a failed append fails the run with SessionStoreError and nothing after it is stored', async () => {
+  it('a failed append fails the run with SessionStoreError and nothing of its batch or after it is stored', async () => {
     const schema = newSchema();
     const service = open(schema);
     await lastValueFrom(service.migrate(), { defaultValue: undefined });
@@ -385,16 +385,18 @@ describe('PostgresSessionService: with a Runner', () => {
         complete: () => resolve('completed'),
       }),
     );
+    // a, b and c queued up behind the user's event and went out in one statement, which b's row
+    // failed: the batch fails whole, named by its first event
     expect(error).toBeInstanceOf(SessionStoreError);
-    expect(error).toMatchObject({ code: 'SESSION_STORE_FAILED', agent: 'b', sessionId: 's' });
-    expect((error as Error).message).toContain('disk full');
-    expect(seen).toEqual(['a']);
+    expect(error).toMatchObject({ code: 'SESSION_STORE_FAILED', agent: 'a', sessionId: 's' });
+    expect((error as Error).message).toContain('storing events #1-#3 together: disk full');
+    expect(seen).toEqual([]);
     const stored = await get(service, 's');
-    expect(stored.events.map((e) => e.author)).toEqual(['user', 'a']);
-    // the failed event's state change was not stored (one statement: row and state together)
-    expect(stored.state.snapshot()).toEqual({ a: true });
+    expect(stored.events.map((e) => e.author)).toEqual(['user']);
+    // the batch's state changes were not stored (one statement: rows and state together)
+    expect(stored.state.snapshot()).toEqual({});
     const { rows } = await admin.query(`SELECT event_count FROM "${schema}".sessions`);
-    expect(rows).toEqual([{ event_count: 2 }]);
+    expect(rows).toEqual([{ event_count: 1 }]);
   });
 
   it('unreachable server: BackendUnavailableError quickly, also through a Runner', async () => {

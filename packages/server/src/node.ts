@@ -11,10 +11,14 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * detached (or cancelled) at once; bodies are streamed both ways, never buffered whole.
  *
  * @example
- * ```ts no-run
+ * ```ts
  * import { createServer } from 'node:http';
+ * import { agent, text } from '@rxagents/core';
  * import { createHandler } from '@rxagents/server';
  * import { toNodeListener } from '@rxagents/server/node';
+ * import { of } from 'rxjs';
+ *
+ * const storyFlow = agent('story_flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
  * createServer(toNodeListener(createHandler({ agents: { storyFlow } }))).listen(8080);
  * ```
  */
@@ -45,10 +49,16 @@ export interface ServedHandler {
  * Listens on `port` (default: any free one) and `host` (default `127.0.0.1`) with the handler.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import { agent, text } from '@rxagents/core';
  * import { createHandler } from '@rxagents/server';
  * import { serve } from '@rxagents/server/node';
- * const { url } = await serve(createHandler({ agents: { storyFlow } }), { port: 8080 });
+ * import { of } from 'rxjs';
+ *
+ * const storyFlow = agent('story_flow', (ctx) => of(ctx.newEvent({ content: text('Once upon a time…') })));
+ * const { url, close } = await serve(createHandler({ agents: { storyFlow } }), { port: 8080 });
+ * console.log(`listening on ${url}`);
+ * process.once('SIGTERM', () => void close());
  * ```
  */
 export function serve(

@@ -1,9 +1,9 @@
 import { type RxAgentsUIMessage, toUIMessageStreamResponse } from '@rxagents/ai-sdk';
 import { InMemorySessionService } from '@rxagents/core';
-import { functionTool, LlmAgent, scriptedModel } from '@rxagents/llm';
+import { LlmAgent } from '@rxagents/llm';
 import { DefaultChatTransport, readUIMessageStream } from 'ai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { forecaster } from '../../ai-sdk/test/forecaster.js';
 import { createHandler } from '../src/index.js';
 import { type ServedHandler, serve } from '../src/node.js';
 import { type ModelLog, slowModel } from './slowModel.js';
@@ -15,27 +15,10 @@ let log: ModelLog;
 const sessions = new InMemorySessionService();
 
 beforeEach(async () => {
-  log = { calls: 0, aborts: 0 };
-  const model = scriptedModel(
-    [
-      {
-        when: (r) => r.contents.length === 1,
-        respond: { functionCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }] },
-      },
-      { respond: 'It is sunny in Oslo today.' },
-    ],
-    { chunks: 3 },
-  );
-  const getWeather = functionTool({
-    name: 'get_weather',
-    description: 'Weather of a city',
-    parameters: z.object({ city: z.string() }),
-    execute: ({ city }) => ({ city, sky: 'sunny' }),
-  });
-  const forecaster = new LlmAgent({ name: 'forecaster', model, tools: [getWeather], stream: true });
+  log = { calls: 0, aborts: 0, ends: 0 };
   const writer = new LlmAgent({ name: 'writer', model: slowModel(log, 10, 50), stream: true });
   handler = createHandler({
-    agents: { forecaster, writer },
+    agents: { forecaster: forecaster(), writer },
     sessionService: sessions,
     chat: { respond: (events) => toUIMessageStreamResponse(events) },
   });

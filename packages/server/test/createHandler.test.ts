@@ -14,7 +14,7 @@ let served: ServedHandler;
 let handler: ReturnType<typeof createHandler>;
 
 async function start(extra: Partial<HandlerOptions> = {}): Promise<void> {
-  log = { calls: 0, aborts: 0 };
+  log = { calls: 0, aborts: 0, ends: 0 };
   sessions = new InMemorySessionService();
   const writer = new LlmAgent({ name: 'writer', model: slowModel(log), stream: true, outputKey: 'draft' });
   const hello = agent('hello', (ctx) => of(ctx.newEvent({ content: text('hi') })));
@@ -177,7 +177,11 @@ describe('cancellation', () => {
     }
     expect(end).toBe('{"status":"cancelled"}');
     expect(log.aborts).toBe(1);
-    await new Promise((r) => setTimeout(r, 300)); // longer than the rest of the model's stream
+    // Once the model's stream has ended (torn down, not run to its end), nothing can commit more.
+    await eventually(
+      async () => log.ends,
+      (ends) => ends === 1,
+    );
     expect(((await getJson(session())).events as Event[]).map((e) => e.author)).toEqual(['user']);
     expect(handler.liveRuns()).toBe(0);
   });

@@ -5,6 +5,8 @@ import { concat, interval, map, Observable, of, take } from 'rxjs';
 export interface ModelLog {
   calls: number;
   aborts: number;
+  /** Streams that ended — completed, or torn down by a cancel: after that, none can commit more. */
+  ends: number;
 }
 
 /**
@@ -20,6 +22,9 @@ export function slowModel(log: ModelLog, chunks = 5, everyMs = 40): Model {
         log.calls++;
         options.signal.addEventListener('abort', () => {
           log.aborts++;
+        });
+        subscriber.add(() => {
+          log.ends++;
         });
         const words = Array.from({ length: chunks }, (_, i) => `w${i} `);
         return concat(

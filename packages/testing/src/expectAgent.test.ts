@@ -24,6 +24,9 @@ const expectedFlow = {
   c: { branch: 'flow.critic', content: 'fine' },
 } as const;
 
+/** The lines that open every failure's diff, before the differing values. */
+const DIFF_HEADER = ['values differ', '', '- expected', '+ actual', ''];
+
 describe('expectAgent', () => {
   describe('toEmit', () => {
     it('passes when events and frames match the marble', () => {
@@ -44,11 +47,7 @@ describe('expectAgent', () => {
           '  expected  --d--(c|)',
           '  actual    --?-(c|)',
           '',
-          'values differ',
-          '',
-          '- expected',
-          '+ actual',
-          '',
+          ...DIFF_HEADER,
           '  [',
           '    {',
           '      frame: 2,',
@@ -175,11 +174,7 @@ describe('expectAgent', () => {
         [
           'expectAgent(flow).toHaveCommitted(…) failed',
           '',
-          'values differ',
-          '',
-          '- expected',
-          '+ actual',
-          '',
+          ...DIFF_HEADER,
           '  [',
           "    { author: 'writer', branch: 'flow.writer', content: 'draft', stateDelta: { draft: 'v1' } },",
           "+   { author: 'critic', branch: 'flow.critic', content: 'fine' },",
@@ -204,11 +199,7 @@ describe('expectAgent', () => {
         [
           'expectAgent(flow).toHaveFinalState(…) failed',
           '',
-          'values differ',
-          '',
-          '- expected',
-          '+ actual',
-          '',
+          ...DIFF_HEADER,
           "- { topic: 'fox' }",
           "+ { topic: 'fox', draft: 'v1' }",
         ].join('\n'),

@@ -1,64 +1,14 @@
 // The fluent assertions of one recorded run; each assertion is short, and they share the recording
 // and the failure formatting, so they stay in one class.
-import {
-  type BaseAgent,
-  type Event,
-  type JsonValue,
-  type PendingRequest,
-  pendingRequests,
-} from '@rxagents/core';
+import { type BaseAgent, type JsonValue, pendingRequests } from '@rxagents/core';
 import { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
-import { type EventView, type ExpectedEvent, eventView, expectedView } from './eventView.js';
-import { deepEqual } from './internal/deepEqual.js';
+import { type ExpectedEvent, eventView, expectedView } from './eventView.js';
+import type { ExpectedError, ExpectedRequest, TimelineEntry } from './expectedOutcomes.js';
+import { errorView, marksOf } from './internal/outcomeViews.js';
 import { parseMarble } from './internal/parseMarble.js';
-import { listFrames, type MarbleMark, renderMarble } from './internal/renderMarble.js';
+import { listFrames, renderMarble } from './internal/renderMarble.js';
 import { pick, requestIdOf } from './internal/requestKeys.js';
 import { type AgentRecording, type RecordOptions, recordAgent } from './recordAgent.js';
-
-/**
- * What a `#` in an expected marble must match: a message (string), an error (name and message),
- * or some of `name`, `message`, `code`. Left out, any error matches.
- *
- * @example
- * ```ts
- * expectAgent(tool).toEmit('--#', {}, 'rate limited');
- * expectAgent(slow.pipe(timeout(50))).toEmit('50ms #', {}, { code: 'AGENT_TIMEOUT' });
- * ```
- */
-export type ExpectedError =
-  | string
-  | Error
-  | { readonly name?: string; readonly message?: string; readonly code?: string };
-
-/**
- * One entry of the timelines that `toEmit` compares (and hands to a custom `assertDeepEqual`).
- *
- * @example
- * ```ts
- * import type { TimelineEntry } from '@rxagents/testing';
- * const timeline: TimelineEntry[] = [
- *   { frame: 2, next: { author: 'writer', branch: 'flow.writer', content: 'draft' } },
- *   { frame: 3, complete: true },
- * ];
- * ```
- */
-export type TimelineEntry =
-  | { readonly frame: number; readonly next: EventView }
-  | { readonly frame: number; readonly error: true | Readonly<Record<string, unknown>> }
-  | { readonly frame: number; readonly complete: true };
-
-/**
- * What {@link AgentExpectation.toPause} compares of each pending request: the fields given.
- *
- * @example
- * ```ts
- * import type { ExpectedRequest } from '@rxagents/testing';
- * const expected: ExpectedRequest = { author: 'approver', kind: 'input', payload: { prompt: 'Publish?' } };
- * ```
- */
-export type ExpectedRequest = Partial<
-  Pick<PendingRequest, 'id' | 'kind' | 'payload' | 'author' | 'branch' | 'callId'>
->;
 
 /**
  * Options of {@link expectAgent}: those of {@link recordAgent} and the comparison to use.
@@ -85,7 +35,12 @@ export type ExpectAgentOptions = RecordOptions & {
  *
  * @example
  * ```ts
- * expectAgent(flow).unsubscribeAt('---!').toEmit('--d', { d }).toHaveCommitted([d]).toHaveNoPendingTimers();
+ * import { type ExpectedEvent, expectAgent, scriptedAgent } from '@rxagents/testing';
+ *
+ * const writer = scriptedAgent('writer', '--d-e', { d: 'draft', e: 'second draft' });
+ * const d: ExpectedEvent = { branch: 'writer', content: 'draft' };
+ * // Cancelled at frame 3: the second draft never comes, and no timer is left behind.
+ * expectAgent(writer).unsubscribeAt('---!').toEmit('--d', { d }).toHaveCommitted([d]).toHaveNoPendingTimers();
  * ```
  */
 export class AgentExpectation {
@@ -360,42 +315,6 @@ export class AgentExpectation {
  */
 export function expectAgent(agent: BaseAgent, options: ExpectAgentOptions = {}): AgentExpectation {
   return new AgentExpectation(agent, options);
-}
-
-function errorView(error: unknown, like: ExpectedError | undefined): Readonly<Record<string, unknown>> {
-  const fields: Record<string, unknown> =
-    typeof error === 'object' && error !== null
-      ? (error as Record<string, unknown>)
-      : { name: typeof error, message: String(error) };
-  const pick = (keys: readonly string[]): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = key === 'name' && error instanceof Error ? error.name : fields[key];
-    return out;
-  };
-  if (like === undefined || like instanceof Error) return pick(['name', 'message']);
-  if (typeof like === 'string') return pick(['message']);
-  return pick(Object.keys(like));
-}
-
-function marksOf(
-  notifications: AgentRecording['notifications'],
-  values: Readonly<Record<string, ExpectedEvent>>,
-): MarbleMark[] {
-  const keys = Object.keys(values);
-  return notifications.map(({ frame, notification }): MarbleMark => {
-    if (notification.kind === 'E') return { frame, char: '#' };
-    if (notification.kind === 'C') return { frame, char: '|' };
-    const char = keys.find((key) => matches(notification.value, values[key]!)) ?? '?';
-    return { frame, char };
-  });
-}
-
-function matches(event: Event, expected: ExpectedEvent): boolean {
-  try {
-    return deepEqual(eventView(event, expected), expectedView(expected));
-  } catch {
-    return false;
-  }
 }
 
 function count(n: number): string {

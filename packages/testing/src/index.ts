@@ -1,13 +1,7 @@
 export { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
 export { type EventView, type ExpectedEvent, eventView, type RequestView } from './eventView.js';
-export {
-  AgentExpectation,
-  type ExpectAgentOptions,
-  type ExpectedError,
-  type ExpectedRequest,
-  expectAgent,
-  type TimelineEntry,
-} from './expectAgent.js';
+export { AgentExpectation, type ExpectAgentOptions, expectAgent } from './expectAgent.js';
+export type { ExpectedError, ExpectedRequest, TimelineEntry } from './expectedOutcomes.js';
 export {
   type MarbleModel,
   type MarbleModelCall,

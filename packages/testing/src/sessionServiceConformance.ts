@@ -1,3 +1,7 @@
+// Stays one file: it is the whole contract of a SessionService, read top to bottom by whoever
+// writes a store, as a list of specs (sessions, events and state, scoped state, the append rule,
+// a Runner end to end) over one set of fixtures; split, the contract would be read in pieces and
+// the fixtures passed around.
 import {
   agent,
   type Event,

@@ -62,12 +62,16 @@ export type TestContextOptions = TestContextCommon &
  *
  * @example
  * ```ts
- * import { testContext } from '@rxagents/testing';
+ * import { scriptedAgent, testContext } from '@rxagents/testing';
+ * import { map } from 'rxjs';
  * import { TestScheduler } from 'rxjs/testing';
+ * import { expect } from 'vitest';
+ *
+ * const writer = scriptedAgent('writer', '--(w|)', { w: 'a draft' });
  * const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
  * scheduler.run(({ expectObservable }) => {
  *   const ctx = testContext({ agent: writer, state: { topic: 'fox' }, scheduler });
- *   expectObservable(writer.runAsync(ctx).pipe(map((e) => e.author))).toBe('--w|', { w: 'writer' });
+ *   expectObservable(writer.runAsync(ctx).pipe(map((e) => e.author))).toBe('--(w|)', { w: 'writer' });
  * });
  * ```
  * @param options.agent default: an agent named `test` that emits nothing

@@ -8,12 +8,15 @@ import { type AssertDeepEqual, assertDeepEqual } from './assertDeepEqual.js';
  *
  * @example
  * ```ts
- * import { testContext, testScheduler } from '@rxagents/testing';
+ * import { sequence } from '@rxagents/core';
+ * import { scriptedAgent, testContext, testScheduler } from '@rxagents/testing';
  * import { map } from 'rxjs';
+ *
+ * const flow = sequence('flow', [scriptedAgent('writer', '--(w|)', { w: 'draft' }), scriptedAgent('critic', '-(c|)', { c: 'ok' })]);
  * const scheduler = testScheduler();
  * scheduler.run(({ expectObservable }) => {
  *   const ctx = testContext({ agent: flow, scheduler });
- *   expectObservable(flow.runAsync(ctx).pipe(map((e) => e.author))).toBe('--w-(c|)', { w: 'writer', c: 'critic' });
+ *   expectObservable(flow.runAsync(ctx).pipe(map((e) => e.author))).toBe('--w(c|)', { w: 'writer', c: 'critic' });
  * });
  * ```
  * @param assert the comparison, default {@link assertDeepEqual}

@@ -50,3 +50,19 @@ export type GoalSeekingAgentOptions = DeploymentSpec & {
   /** A position saved with `getSnapshot()` to continue from. */
   readonly snapshot?: GoalSeekerSnapshot;
 };
+
+/**
+ * Where a deployment runs and what it reports to: the part of {@link GoalSeekingAgentOptions}
+ * its `GoalSeekingDeployment` handle takes.
+ */
+export type DeploymentHandleOptions = Pick<
+  GoalSeekingAgentOptions,
+  | 'scheduler'
+  | 'sessionService'
+  | 'appName'
+  | 'userId'
+  | 'idGenerator'
+  | 'snapshot'
+  | 'logCapacity'
+  | 'onStatusChange'
+>;

@@ -4,17 +4,13 @@ import {
   sequentialIds,
   UnknownRequestError,
 } from '@rxagents/core';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { asking, metFrom, step } from '../test/helpers.js';
+import { asking, metFrom, step, virtual } from '../test/helpers.js';
+import type { DeploymentConfig } from './DeploymentConfig.js';
 import type { StatusUpdate } from './DeploymentStatus.js';
 import { DeploymentNotFoundError, DeploymentNotWaitingError } from './errors.js';
 import { Workload } from './Workload.js';
-
-function virtual(test: (scheduler: TestScheduler) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
-  scheduler.run(() => test(scheduler));
-}
 
 function setup(scheduler: TestScheduler) {
   const sessions = new InMemorySessionService();
@@ -22,6 +18,16 @@ function setup(scheduler: TestScheduler) {
   const events = (id: string) =>
     sessions.getOrCreateSessionSync({ appName: 'workloads', userId: 'workload', sessionId: id }).events;
   return { workload, events };
+}
+
+const review = [{ name: 'review', agent: asking('reviewer') }];
+
+// A workload with deployment 'd1' that has run until its phases ask for input (virtual time).
+function waiting(scheduler: TestScheduler, config: Omit<DeploymentConfig, 'goal'> = { phases: review }) {
+  const { workload, events } = setup(scheduler);
+  const id = workload.deploy({ deploymentId: 'd1', goal: 'ship', ...config } as DeploymentConfig);
+  scheduler.flush();
+  return { workload, events, id, requestId: workload.status(id).requests![0]!.id };
 }
 
 function errorOf(source: { subscribe: (o: { error: (e: unknown) => void }) => unknown }): unknown {
@@ -87,14 +93,7 @@ describe('Workload: a deployment that asks for input', () => {
 
   it('refuses a bad answer, an unknown request, an unknown deployment and one not waiting, changing nothing', () => {
     virtual((scheduler) => {
-      const { workload, events } = setup(scheduler);
-      const id = workload.deploy({
-        deploymentId: 'd1',
-        goal: 'ship',
-        phases: [{ name: 'review', agent: asking('reviewer') }],
-      });
-      scheduler.flush();
-      const requestId = workload.status(id).requests![0]!.id;
+      const { workload, events, id, requestId } = waiting(scheduler);
       const stored = events(id).length;
 
       const bad = errorOf(workload.respond(id, requestId, { approved: 'yes' }));
@@ -120,19 +119,16 @@ describe('Workload: a deployment that asks for input', () => {
 
   it('keeps the attempt: a phase asking again on the second attempt is answered, and the evaluation goes on', () => {
     virtual((scheduler) => {
-      const { workload, events } = setup(scheduler);
-      const id = workload.deploy({
-        deploymentId: 'd1',
-        goal: 'ship',
-        phases: [
-          { name: 'build', agent: step('builder', 10, 'built') },
-          { name: 'review', agent: asking('reviewer') },
-        ],
+      const {
+        workload,
+        events,
+        id,
+        requestId: first,
+      } = waiting(scheduler, {
+        phases: [{ name: 'build', agent: step('builder', 10, 'built') }, ...review],
         evaluator: metFrom('judge', 2),
         maxAttempts: 3,
       });
-      scheduler.flush();
-      const first = workload.status(id).requests![0]!.id;
       workload.respond(id, first, { approved: true }).subscribe();
       scheduler.flush();
       expect(workload.status(id)).toMatchObject({ phase: 'review', status: 'waiting' });
@@ -151,14 +147,7 @@ describe('Workload: a deployment that asks for input', () => {
 
   it('stopped while waiting, waits again on start with the same request, not a new one', () => {
     virtual((scheduler) => {
-      const { workload, events } = setup(scheduler);
-      const id = workload.deploy({
-        deploymentId: 'd1',
-        goal: 'ship',
-        phases: [{ name: 'review', agent: asking('reviewer') }],
-      });
-      scheduler.flush();
-      const requestId = workload.status(id).requests![0]!.id;
+      const { workload, events, id, requestId } = waiting(scheduler);
       expect(workload.stop(id)).toBe(true);
       scheduler.flush();
       expect(workload.status(id).status).toBe('stopped');
@@ -178,18 +167,10 @@ describe('Workload: a deployment that asks for input', () => {
 
   it('unsubscribing respond before the answer is committed cancels the resume: still waiting, nothing stored', () => {
     virtual((scheduler) => {
-      const { workload, events } = setup(scheduler);
-      const id = workload.deploy({
-        deploymentId: 'd1',
-        goal: 'ship',
+      const { workload, events, id, requestId } = waiting(scheduler, {
         // The resume re-runs the build step (10 ms of virtual time) before it reaches the answer.
-        phases: [
-          { name: 'build', agent: step('builder', 10, 'built') },
-          { name: 'review', agent: asking('reviewer') },
-        ],
+        phases: [{ name: 'build', agent: step('builder', 10, 'built') }, ...review],
       });
-      scheduler.flush();
-      const requestId = workload.status(id).requests![0]!.id;
       const stored = events(id).length;
       const sub = workload.respond(id, requestId, { approved: true }).subscribe();
       scheduler.schedule(() => sub.unsubscribe(), 5);

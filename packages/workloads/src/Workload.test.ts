@@ -1,16 +1,11 @@
 import { InMemorySessionService, sequentialIds } from '@rxagents/core';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { failing, judge, liveCounter, step } from '../test/helpers.js';
+import { failing, judge, liveCounter, step, virtual } from '../test/helpers.js';
 import type { DeploymentConfig } from './DeploymentConfig.js';
 import type { StatusUpdate } from './DeploymentStatus.js';
 import { DeploymentNotFoundError, InvalidDeploymentConfigError } from './errors.js';
 import { Workload } from './Workload.js';
-
-function virtual(test: (scheduler: TestScheduler) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
-  scheduler.run(() => test(scheduler));
-}
 
 function workloadOn(scheduler: TestScheduler): Workload {
   return new Workload({

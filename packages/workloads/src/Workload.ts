@@ -9,6 +9,7 @@ import { asyncScheduler, concat, defer, from, type Observable, type SchedulerLik
 import type { ConfigProblem } from './ConfigProblem.js';
 import type { DeploymentConfig } from './DeploymentConfig.js';
 import type { StatusUpdate } from './DeploymentStatus.js';
+import { DEPLOYMENT_DEFAULTS } from './deploymentDefaults.js';
 import { DeploymentNotFoundError, InvalidDeploymentConfigError } from './errors.js';
 import { GoalSeekingAgent } from './GoalSeekingAgent.js';
 import type { GoalSeekingAgentOptions } from './GoalSeekingAgentOptions.js';
@@ -40,7 +41,11 @@ export interface DeploymentInfo extends StatusUpdate {
  *
  * @example
  * ```ts
+ * import { agent, text } from '@rxagents/core';
  * import { Workload } from '@rxagents/workloads';
+ * import { of } from 'rxjs';
+ *
+ * const build = agent('build', (ctx) => of(ctx.newEvent({ content: text('built') })));
  * const workload = new Workload();
  * const id = workload.deploy({ goal: 'a deployed web app', phases: [{ name: 'build', agent: build }] });
  * workload.status$(id).subscribe(({ phase, status }) => console.log(phase, status));
@@ -66,8 +71,8 @@ export class Workload {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.sessionService = options.sessionService ?? new InMemorySessionService();
     this.ids = options.idGenerator ?? randomIds();
-    this.appName = options.appName ?? 'workloads';
-    this.userId = options.userId ?? 'workload';
+    this.appName = options.appName ?? DEPLOYMENT_DEFAULTS.appName;
+    this.userId = options.userId ?? DEPLOYMENT_DEFAULTS.userId;
   }
 
   /**
@@ -127,7 +132,7 @@ export class Workload {
   }
 
   /** The last `lines` log lines (default 100). @throws DeploymentNotFoundError */
-  logs(id: string, lines = 100): readonly string[] {
+  logs(id: string, lines: number = DEPLOYMENT_DEFAULTS.logLines): readonly string[] {
     return this.get(id).logs(lines);
   }
 

@@ -6,7 +6,14 @@ import type { ConfigProblem } from './ConfigProblem.js';
  *
  * @example
  * ```ts
- * try { workload.status('nope'); } catch (e) { if (e instanceof DeploymentNotFoundError) console.log(e.deploymentId); }
+ * import { DeploymentNotFoundError, Workload } from '@rxagents/workloads';
+ *
+ * const workload = new Workload();
+ * try {
+ *   workload.status('nope');
+ * } catch (e) {
+ *   if (e instanceof DeploymentNotFoundError) console.log(e.deploymentId); // 'nope'
+ * }
  * ```
  */
 export class DeploymentNotFoundError extends RxAgentsError {
@@ -23,7 +30,14 @@ export class DeploymentNotFoundError extends RxAgentsError {
  *
  * @example
  * ```ts
- * try { workload.deploy({ goal: '', phases: [] }); } catch (e) { if (e instanceof InvalidDeploymentConfigError) console.log(e.problems); }
+ * import { InvalidDeploymentConfigError, Workload } from '@rxagents/workloads';
+ *
+ * const workload = new Workload();
+ * try {
+ *   workload.deploy({ goal: '', phases: [] });
+ * } catch (e) {
+ *   if (e instanceof InvalidDeploymentConfigError) console.log(e.problems);
+ * }
  * ```
  */
 export class InvalidDeploymentConfigError extends RxAgentsError {
@@ -44,7 +58,17 @@ export class InvalidDeploymentConfigError extends RxAgentsError {
  *
  * @example
  * ```ts
- * workload.respond('d1', requestId, true).subscribe({ error: (e) => e instanceof DeploymentNotWaitingError && console.log(e.status) });
+ * import { agent, text } from '@rxagents/core';
+ * import { DeploymentNotWaitingError, Workload } from '@rxagents/workloads';
+ * import { of } from 'rxjs';
+ *
+ * const build = agent('build', (ctx) => of(ctx.newEvent({ content: text('built') })));
+ * const workload = new Workload();
+ * const id = workload.deploy({ goal: 'a deployed web app', phases: [{ name: 'build', agent: build }] });
+ * // Nothing asked for input: the answer is refused and nothing changes.
+ * workload.respond(id, 'no-such-request', true).subscribe({
+ *   error: (e: unknown) => e instanceof DeploymentNotWaitingError && console.log(e.status),
+ * });
  * ```
  */
 export class DeploymentNotWaitingError extends RxAgentsError {

@@ -4,8 +4,11 @@
  *
  * @example
  * ```ts
+ * import type { Session } from '@rxagents/core';
  * import { DEPLOYMENT_KEYS } from '@rxagents/workloads';
- * session.state.get(DEPLOYMENT_KEYS.status); // 'running'
+ *
+ * // A deployment's session records where it is, under these keys.
+ * const statusOf = (session: Session) => session.state.get(DEPLOYMENT_KEYS.status); // e.g. 'running'
  * ```
  */
 export const DEPLOYMENT_KEYS = {
@@ -31,8 +34,30 @@ export const DEPLOYMENT_KEYS = {
  *
  * `goal:verdict` wins when both are present. The goal seeker resets all three to `null` before
  * each evaluation, so a stale verdict is never read.
+ *
+ * @example
+ * ```ts
+ * import { agent } from '@rxagents/core';
+ * import { GOAL_KEYS } from '@rxagents/workloads';
+ * import { of } from 'rxjs';
+ *
+ * // An evaluator that reports its verdict the way the goal seeker reads it.
+ * const evaluator = agent('evaluator', (ctx) =>
+ *   of(ctx.newEvent({ actions: { stateDelta: { [GOAL_KEYS.verdict]: { met: true, reason: 'the app answers' } } } })),
+ * );
+ * ```
  */
 export const GOAL_KEYS = { verdict: 'goal:verdict', met: 'goal:met', reason: 'goal:reason' } as const;
 
-/** The pseudo-phase name reported while the evaluator runs. */
+/**
+ * The pseudo-phase name reported while the evaluator runs.
+ *
+ * @example
+ * ```ts
+ * import { EVALUATION_PHASE, Workload } from '@rxagents/workloads';
+ *
+ * const workload = new Workload();
+ * const evaluating = (id: string) => workload.status(id).phase === EVALUATION_PHASE;
+ * ```
+ */
 export const EVALUATION_PHASE = 'evaluation';

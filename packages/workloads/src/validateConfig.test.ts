@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judge, step } from '../test/helpers.js';
+import { formatLogLine } from './formatLogLine.js';
 import { readGoalVerdict } from './GoalVerdict.js';
-import { formatLogLine } from './internal/formatLogLine.js';
 import { LogBuffer } from './internal/LogBuffer.js';
 import { validateConfig } from './validateConfig.js';
 

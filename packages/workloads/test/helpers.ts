@@ -1,6 +1,8 @@
 // Test-only agents for the workloads tests (not exported).
 import { agent, type FunctionAgent, requestInput, text } from '@rxagents/core';
 import { map, Observable, of, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { expect } from 'vitest';
 import { z } from 'zod';
 
 /** Counts live subscriptions of the agents made with it. */
@@ -90,4 +92,10 @@ export function metFrom(name: string, from: number): FunctionAgent {
       ctx.newEvent({ actions: { stateDelta: { 'goal:met': met, 'goal:reason': met ? 'ok' : 'not yet' } } }),
     );
   });
+}
+
+/** Runs `test` in the virtual time of a TestScheduler that asserts with vitest. */
+export function virtual(test: (scheduler: TestScheduler) => void): void {
+  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+  scheduler.run(() => test(scheduler));
 }

@@ -2,12 +2,6 @@ import type { PendingRequest } from '@rxagents/core';
 import type { DeploymentStatus, StatusUpdate } from '@rxagents/workloads';
 import type { Redis } from 'ioredis';
 
-/** @internal `[YYYY-MM-DD HH:MM:SS] message` in UTC, the format of `GoalSeekingAgent.logs`. */
-export function formatLogLine(at: number, message: string): string {
-  const iso = new Date(at).toISOString();
-  return `[${iso.slice(0, 10)} ${iso.slice(11, 19)}] ${message}`;
-}
-
 /** @internal Fields of a deployment's Redis hash. */
 export interface DeploymentRecord {
   readonly id: string;
@@ -16,6 +10,8 @@ export interface DeploymentRecord {
   readonly phase: string;
   readonly status: DeploymentStatus;
   readonly at: number;
+  /** The attempt at the phases it is in (or ended in), from 1. */
+  readonly attempt: number;
   /** The invocation id of its current (or last) run. */
   readonly invocation: string;
   /** Worker that ran it last. */
@@ -52,6 +48,7 @@ export function parseRecord(hash: Readonly<Record<string, string>>): DeploymentR
     phase: hash.phase ?? '',
     status: (STATUSES.has(status) ? status : 'pending') as DeploymentStatus,
     at: Number(hash.at ?? 0),
+    attempt: Number(hash.attempt ?? 1),
     invocation: hash.invocation ?? '',
     worker: hash.worker ?? '',
     pickups: Number(hash.pickups ?? 0),
@@ -68,14 +65,24 @@ export function statusOf(record: DeploymentRecord): StatusUpdate {
   return status === 'waiting' ? { phase, status, at, requests } : { phase, status, at };
 }
 
+// The pieces the scripts share. KEYS[1] is the record, KEYS[2] its log list.
+const GONE = `if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end`;
+const UNLESS_ENDED = `local current = redis.call('HGET', KEYS[1], 'status')
+if current == 'completed' or current == 'failed' or current == 'stopped' then return 0 end`;
+// Appends the line ARGV[line] to the log, counts it, and trims the log to ARGV[capacity].
+const append = (line: number, capacity: number): string => `redis.call('RPUSH', KEYS[2], ARGV[${line}])
+redis.call('HINCRBY', KEYS[1], 'lines', 1)
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[${capacity}]), -1)`;
+const script = (...parts: string[]): string => parts.join('\n');
+
 // Applies the k-th committed event of an invocation's run to the record, once: a resumed attempt
 // re-emits the events its predecessor already projected, and those are skipped here, so log
 // lines and the completion counter are never doubled. Only the deployment's current invocation
 // moves its status, and never out of `stopped` (a cancelled run may still be winding down).
-// KEYS: record, logs. ARGV: invocation, seq, phase, status, at, capacity, lines...
-const PROJECT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local field = 'seq:' .. ARGV[1]
+// ARGV: invocation, seq, phase, status, at, capacity, attempt, lines...
+const PROJECT = script(
+  GONE,
+  `local field = 'seq:' .. ARGV[1]
 local last = tonumber(redis.call('HGET', KEYS[1], field) or '0')
 local seq = tonumber(ARGV[2])
 if seq <= last then return 0 end
@@ -84,69 +91,55 @@ if ARGV[4] ~= '' then
   local current = redis.call('HGET', KEYS[1], 'status')
   if current ~= 'stopped' and redis.call('HGET', KEYS[1], 'invocation') == ARGV[1] then
     redis.call('HSET', KEYS[1], 'phase', ARGV[3], 'status', ARGV[4], 'at', ARGV[5])
+    if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'attempt', ARGV[7]) end
     redis.call('HDEL', KEYS[1], 'requests')
     if ARGV[4] == 'completed' then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
   end
 end
-for i = 7, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
-if #ARGV > 6 then redis.call('HINCRBY', KEYS[1], 'lines', #ARGV - 6) end
+for i = 8, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+if #ARGV > 7 then redis.call('HINCRBY', KEYS[1], 'lines', #ARGV - 7) end
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[6]), -1)
-return 1
-`;
+return 1`,
+);
 
 // Ends a run's status (stopped / failed) unless it already ended; logs the line when it does.
-// KEYS: record, logs. ARGV: status, at, capacity, line, phase-or-empty
-const FINISH = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local current = redis.call('HGET', KEYS[1], 'status')
-if current == 'completed' or current == 'failed' or current == 'stopped' then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'at', ARGV[2])
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'phase', ARGV[5]) end
-redis.call('RPUSH', KEYS[2], ARGV[4])
-redis.call('HINCRBY', KEYS[1], 'lines', 1)
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
-return 1
-`;
+// ARGV: status, at, capacity, line, phase-or-empty
+const FINISH = script(
+  GONE,
+  UNLESS_ENDED,
+  `redis.call('HSET', KEYS[1], 'status', ARGV[1], 'at', ARGV[2])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'phase', ARGV[5]) end`,
+  append(4, 3),
+  'return 1',
+);
 
 // A run of the current invocation paused for input: the deployment waits with its requests,
-// unless it already ended. KEYS: record, logs. ARGV: invocation, phase, at, capacity, requests, line
-const WAIT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local current = redis.call('HGET', KEYS[1], 'status')
-if current == 'completed' or current == 'failed' or current == 'stopped' then return 0 end
-if redis.call('HGET', KEYS[1], 'invocation') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'waiting', 'phase', ARGV[2], 'at', ARGV[3], 'requests', ARGV[5])
-redis.call('RPUSH', KEYS[2], ARGV[6])
-redis.call('HINCRBY', KEYS[1], 'lines', 1)
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
-return 1
-`;
+// unless it already ended. ARGV: invocation, phase, at, capacity, requests, line
+const WAIT = script(
+  GONE,
+  UNLESS_ENDED,
+  `if redis.call('HGET', KEYS[1], 'invocation') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'waiting', 'phase', ARGV[2], 'at', ARGV[3], 'requests', ARGV[5])`,
+  append(6, 4),
+  'return 1',
+);
 
 // Takes a waiting deployment's answer: it becomes pending under a new invocation (a racing
-// respond or stop finds it no longer waiting). KEYS: record, logs. ARGV: at, capacity, line
+// respond or stop finds it no longer waiting). ARGV: at, capacity, line
 // Returns the new invocation, or the status it had.
-const RESPOND = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+const RESPOND = script(
+  `if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 local current = redis.call('HGET', KEYS[1], 'status')
 if current ~= 'waiting' then return current end
 local n = redis.call('HINCRBY', KEYS[1], 'restarts', 1)
 local invocation = redis.call('HGET', KEYS[1], 'id') .. '-r' .. n
-redis.call('HSET', KEYS[1], 'status', 'pending', 'at', ARGV[1], 'invocation', invocation)
-redis.call('RPUSH', KEYS[2], ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'lines', 1)
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
-return '=' .. invocation
-`;
+redis.call('HSET', KEYS[1], 'status', 'pending', 'at', ARGV[1], 'invocation', invocation)`,
+  append(3, 2),
+  `return '=' .. invocation`,
+);
 
-// Appends one line to a deployment's log (if it still exists).
-// KEYS: record, logs. ARGV: capacity, line
-const LOG = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'lines', 1)
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
-return 1
-`;
+// Appends one line to a deployment's log (if it still exists). ARGV: capacity, line
+const LOG = script(GONE, append(2, 1), 'return 1');
 
 /** @internal Runs the record scripts (EVAL; they are short, and EVALSHA caching is ioredis'). */
 export class RecordScripts {
@@ -159,7 +152,7 @@ export class RecordScripts {
     keys: readonly [string, string],
     invocation: string,
     seq: number,
-    change: { readonly phase: string; readonly status: string } | undefined,
+    change: { readonly phase: string; readonly status: string; readonly attempt?: number } | undefined,
     at: number,
     lines: readonly string[],
   ): Promise<unknown> {
@@ -173,6 +166,7 @@ export class RecordScripts {
       change?.status ?? '',
       String(at),
       String(this.capacity),
+      change?.attempt === undefined ? '' : String(change.attempt),
       ...lines,
     );
   }

@@ -5,9 +5,10 @@ import {
   type SessionKey,
   type SessionService,
 } from '@rxagents/core';
-import { lastValueFrom } from 'rxjs';
+import { DEPLOYMENT_LOG, formatLogLine } from '@rxagents/workloads';
+import { asyncScheduler, lastValueFrom, type SchedulerLike } from 'rxjs';
 import { toWire } from '../protocol.js';
-import { formatLogLine, type RecordScripts } from './deploymentRecord.js';
+import type { RecordScripts } from './deploymentRecord.js';
 
 /**
  * @internal How a worker's deployment run waits for input: the requests its session still has
@@ -20,6 +21,7 @@ export class WaitingDeployment {
     private readonly keys: readonly [string, string],
     private readonly session: SessionKey,
     private readonly invocation: string,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {}
 
   /** The session's pending requests (none for a session that does not exist yet). */
@@ -32,9 +34,8 @@ export class WaitingDeployment {
   async settle(phase: string): Promise<boolean> {
     const requests = await this.pending();
     if (requests.length === 0) return false;
-    const asked = requests.map((r) => `'${r.id}' (${r.kind})`).join(', ');
-    const at = Date.now();
-    const line = formatLogLine(at, `Waiting for input in phase '${phase}': ${asked}`);
+    const at = this.scheduler.now();
+    const line = formatLogLine(at, DEPLOYMENT_LOG.waiting(phase, requests));
     await this.scripts.wait(this.keys, this.invocation, phase, at, requests, line);
     return true;
   }
@@ -46,7 +47,10 @@ export class WaitingDeployment {
   async refuse(phase: string, error: unknown): Promise<boolean> {
     if (!(error instanceof RxAgentsError)) return false;
     const [record, logs] = this.keys;
-    await this.scripts.log([record, logs], formatLogLine(Date.now(), `Answer refused: ${error.message}`));
+    await this.scripts.log(
+      [record, logs],
+      formatLogLine(this.scheduler.now(), `Answer refused: ${error.message}`),
+    );
     await this.scripts.redis.hset(record, `refused:${this.invocation}`, JSON.stringify(toWire(error)));
     await this.settle(phase);
     return true;

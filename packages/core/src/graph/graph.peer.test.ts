@@ -1,8 +1,8 @@
 // Each lesson of ../shared/notes/peer-lessons-graph.md (what broke in ADK JS 2.0.0's graph
 // Workflow) as a test of ours.
 import { defer as deferStream, map, type Observable, of, take, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { increment, revisiting, testScheduler } from '../../test/graphFixtures.js';
 import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
 import { text } from '../Content.js';
 import type { Event } from '../Event.js';
@@ -13,10 +13,7 @@ import type { InvocationContext } from '../InvocationContext.js';
 import { Runner } from '../Runner.js';
 import { SequentialAgent } from '../SequentialAgent.js';
 import { graph } from './graph.js';
-import { END, type NodeFn } from './graphTypes.js';
-
-const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const increment: NodeFn = (s) => ({ n: Number(s.n ?? 0) + 1 });
+import { END } from './graphTypes.js';
 
 /** Reads `n` when it starts, writes `n + 1` after `ms`: a read-modify-write spread over time. */
 function slowIncrement(name: string, ms: number) {
@@ -237,45 +234,22 @@ describe('graph: lessons from ADK JS 2.0.0', () => {
 
   it('stopping stops: unsubscribing mid-cycle runs no further node and leaves no timer', () => {
     const scheduler = testScheduler();
-    let runs = 0;
+    const { graph: g, visits } = revisiting(50);
     scheduler.run(({ expectObservable }) => {
-      const visit = agent('visit', (ctx) =>
-        deferStream(() => {
-          runs++;
-          return timer(10, ctx.scheduler).pipe(map(() => ctx.newEvent({})));
-        }),
-      );
-      const g = graph('g', {
-        nodes: { visit },
-        start: 'visit',
-        edges: [{ from: 'visit', route: () => 'visit' }],
-        maxSteps: 50,
-      });
       const ctx = rootContext(g, { scheduler });
       expectObservable(g.runAsync(ctx).pipe(map((e) => e.author)), '^ 34ms !').toBe('10ms v 9ms v 9ms v', {
         v: 'visit',
       });
     });
-    expect(runs).toBe(4);
+    expect(visits()).toBe(4);
     expect(scheduler.actions).toHaveLength(0);
   });
 
   it('stopping stops: aborting the signal given to runner.run ends a cycle and commits nothing more', () => {
     const scheduler = testScheduler();
-    let runs = 0;
+    const { graph: g, visits } = revisiting();
     const appended: string[] = [];
     scheduler.run(({ flush }) => {
-      const visit = agent('visit', (ctx) =>
-        deferStream(() => {
-          runs++;
-          return timer(10, ctx.scheduler).pipe(map(() => ctx.newEvent({})));
-        }),
-      );
-      const g = graph('g', {
-        nodes: { visit },
-        start: 'visit',
-        edges: [{ from: 'visit', route: () => 'visit' }],
-      });
       const sessionService = new InMemorySessionService();
       const runner = new Runner({ appName: 'app', agent: g, sessionService, scheduler });
       const controller = new AbortController();
@@ -286,7 +260,7 @@ describe('graph: lessons from ADK JS 2.0.0', () => {
       flush();
     });
     expect(appended).toEqual(['visit', 'visit']);
-    expect(runs).toBe(3);
+    expect(visits()).toBe(3);
     expect(scheduler.actions).toHaveLength(0);
   });
 

@@ -3,6 +3,7 @@ import { match as matchValue } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
 import { counting, testScheduler } from '../../test/graphFixtures.js';
 import { collect, rootContext, runAgent, say, sayAfter, trace } from '../../test/helpers.js';
+import type { BaseAgent } from '../BaseAgent.js';
 import type { Event } from '../Event.js';
 import { GraphStepsExceededError, InvalidAgentConfigError } from '../errors.js';
 import { exitLoop } from '../exitLoop.js';
@@ -13,46 +14,51 @@ import { END } from './graphTypes.js';
 
 const where = map((e: Event) => `${e.author}@${e.branch}`);
 
+/** Runs `g` in virtual time and compares its events, as `author@branch`, with the marble. */
+function expectBranches(g: BaseAgent, marble: string, values: Record<string, string>): void {
+  const scheduler = testScheduler();
+  scheduler.run(({ expectObservable }) => {
+    expectObservable(g.runAsync(rootContext(g, { scheduler })).pipe(where)).toBe(marble, values);
+  });
+}
+
 describe('graph', () => {
   describe('edges', () => {
     it('direct: runs a chain one node after another, each on <graph>.<node>', () => {
-      const scheduler = testScheduler();
-      scheduler.run(({ expectObservable }) => {
-        const g = graph('g', {
+      expectBranches(
+        graph('g', {
           nodes: { a: sayAfter('a', 10), b: sayAfter('b', 5) },
           start: 'a',
           edges: [{ from: 'a', to: 'b' }],
-        });
-        const ctx = rootContext(g, { scheduler });
-        expectObservable(g.runAsync(ctx).pipe(where)).toBe('10ms a 4ms (b|)', { a: 'a@g.a', b: 'b@g.b' });
-      });
+        }),
+        '10ms a 4ms (b|)',
+        { a: 'a@g.a', b: 'b@g.b' },
+      );
     });
 
     it('fan-out and join: arms run concurrently on their own branches, the join once after all', () => {
-      const scheduler = testScheduler();
-      scheduler.run(({ expectObservable }) => {
-        const g = graph('g', {
+      expectBranches(
+        graph('g', {
           nodes: { s: say('s'), a: sayAfter('a', 20), b: sayAfter('b', 10), j: say('j') },
           start: 's',
           edges: [
             { from: 's', to: ['a', 'b'] },
             { from: ['a', 'b'], to: 'j' },
           ],
-        });
-        const ctx = rootContext(g, { scheduler });
-        expectObservable(g.runAsync(ctx).pipe(where)).toBe('s 9ms b 9ms (aj|)', {
+        }),
+        's 9ms b 9ms (aj|)',
+        {
           s: 's@g.s',
           a: 'a@g.s.a',
           b: 'b@g.s.b',
           j: 'j@g.j',
-        });
-      });
+        },
+      );
     });
 
     it('join: waits for arms of different durations and lengths, and runs once', () => {
-      const scheduler = testScheduler();
-      scheduler.run(({ expectObservable }) => {
-        const g = graph('g', {
+      expectBranches(
+        graph('g', {
           nodes: { s: say('s'), a: sayAfter('a', 30), b: sayAfter('b', 5), c: sayAfter('c', 5), j: say('j') },
           start: 's',
           edges: [
@@ -60,16 +66,16 @@ describe('graph', () => {
             { from: 'b', to: 'c' },
             { from: ['a', 'c'], to: 'j' },
           ],
-        });
-        const ctx = rootContext(g, { scheduler });
-        expectObservable(g.runAsync(ctx).pipe(where)).toBe('s 4ms b 4ms c 19ms (aj|)', {
+        }),
+        's 4ms b 4ms c 19ms (aj|)',
+        {
           s: 's@g.s',
           a: 'a@g.fan.a',
           b: 'b@g.fan.b',
           c: 'c@g.fan.b.c',
           j: 'j@g.j',
-        });
-      });
+        },
+      );
     });
 
     it('routed: a router of the state picks the next node; a ts-pattern match works as one', () => {

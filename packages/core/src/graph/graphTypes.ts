@@ -6,7 +6,19 @@ import type { TimeoutConfig } from '../operators/timeout.js';
 import type { State, StateDelta } from '../StateStore.js';
 import type { StateSchema } from './StateSchema.js';
 
-/** The explicit end of a path through a graph: route to it, or list it in an edge's `to`. */
+/**
+ * The explicit end of a path through a graph: route to it, or list it in an edge's `to`.
+ *
+ * @example
+ * ```ts
+ * import { END, graph } from '@rxagents/core';
+ * const counter = graph('counter', {
+ *   nodes: { count: (s) => ({ n: Number(s.n ?? 0) + 1 }) },
+ *   start: 'count',
+ *   edges: [{ from: 'count', route: (s) => (Number(s.n) < 3 ? 'count' : END) }],
+ * });
+ * ```
+ */
 export const END = '$end';
 /** The type of {@link END}. */
 export type End = typeof END;

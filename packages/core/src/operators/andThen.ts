@@ -10,7 +10,11 @@ import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
  *
  * @example
  * ```ts
- * import { andThen } from '@rxagents/core';
+ * import { agent, andThen, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('writer here') })));
+ * const critic = agent('critic', (ctx) => of(ctx.newEvent({ content: text('critic here') })));
+ * const reviser = agent('reviser', (ctx) => of(ctx.newEvent({ content: text('reviser here') })));
  * const flow = writer.pipe(andThen(critic), andThen(reviser));
  * ```
  */

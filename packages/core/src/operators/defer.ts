@@ -15,7 +15,11 @@ import type { State } from '../StateStore.js';
  *
  * @example
  * ```ts
- * import { defer } from '@rxagents/core';
+ * import { agent, defer, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const planner = agent('planner', (ctx) => of(ctx.newEvent({ actions: { stateDelta: { plan: 'research' } } })));
+ * const researcher = agent('researcher', (ctx) => of(ctx.newEvent({ content: text('researcher here') })));
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('writer here') })));
  * const flow = planner.pipe(defer((s) => (s.plan === 'research' ? researcher : writer)));
  * ```
  * @param choose called once per run, after the source completed; may throw to fail the run

@@ -10,8 +10,11 @@ import { OperatorAgent, requireOption } from '../internal/OperatorAgent.js';
  * before failing stay committed. A pause (`requestInput`) passes through: it is not a failure.
  * @example
  * ```ts
- * import { fallback } from '@rxagents/core';
- * const answer = expensiveModel.pipe(fallback(cheapModel));
+ * import { agent, fallback, text } from '@rxagents/core';
+ * import { of, throwError } from 'rxjs';
+ * const expensive = agent('expensive', () => throwError(() => new Error('rate limited')));
+ * const cheap = agent('cheap', (ctx) => of(ctx.newEvent({ content: text('a cheaper answer') })));
+ * const answer = expensive.pipe(fallback(cheap));
  * ```
  */
 export function fallback(alternative: BaseAgent): AgentOperator {

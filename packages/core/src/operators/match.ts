@@ -13,8 +13,12 @@ export type MatchCase<T> = readonly [pattern: P.Pattern<T>, agent: BaseAgent];
  * whose ts-pattern pattern matches it (or `otherwise`).
  * @example
  * ```ts
- * import { match } from '@rxagents/core';
+ * import { agent, match, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
  * import { P } from 'ts-pattern';
+ * const checks = agent('checks', (ctx) => of(ctx.newEvent({ actions: { stateDelta: { tone_check_result: 'negative' } } })));
+ * const storyGenerator = agent('storyGenerator', (ctx) => of(ctx.newEvent({ content: text('storyGenerator here') })));
+ * const publish = agent('publish', (ctx) => of(ctx.newEvent({ content: text('publish here') })));
  * const flow = checks.pipe(
  *   match((s) => s.tone_check_result, [['negative', storyGenerator], [P.string, publish]]),
  * );

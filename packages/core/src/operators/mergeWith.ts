@@ -14,7 +14,10 @@ import { OperatorAgent } from '../internal/OperatorAgent.js';
  *
  * @example
  * ```ts
- * import { mergeWith } from '@rxagents/core';
+ * import { agent, mergeWith, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const grammarCheck = agent('grammarCheck', (ctx) => of(ctx.newEvent({ content: text('grammarCheck here') })));
+ * const toneCheck = agent('toneCheck', (ctx) => of(ctx.newEvent({ content: text('toneCheck here') })));
  * const checks = grammarCheck.pipe(mergeWith(toneCheck));
  * ```
  * @param others agents with names distinct from the source's and from each other's

@@ -25,7 +25,9 @@ export interface RepeatConfig {
  *
  * @example
  * ```ts
- * import { repeat } from '@rxagents/core';
+ * import { agent, repeat } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const reviser = agent('reviser', (ctx) => of(ctx.newEvent({ actions: { stateDelta: { approved: true } } })));
  * const polished = reviser.pipe(repeat({ count: 3, until: (s) => s.approved === true }));
  * ```
  * @param config `count` (default unbounded), `until`, `delay` (default 0 ms)

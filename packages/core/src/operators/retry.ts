@@ -18,8 +18,13 @@ export interface RetryConfig {
  * it passes through untouched.
  * @example
  * ```ts
- * import { retry } from '@rxagents/core';
- * const robust = flakyTool.pipe(retry({ count: 3, delay: 1_000 }));
+ * import { agent, retry, text } from '@rxagents/core';
+ * import { defer, of, throwError } from 'rxjs';
+ * let calls = 0;
+ * const flaky = agent('flaky', (ctx) =>
+ *   defer(() => (++calls < 3 ? throwError(() => new Error('busy')) : of(ctx.newEvent({ content: text('done') })))),
+ * );
+ * const robust = flaky.pipe(retry({ count: 3, delay: 1_000 }));
  * ```
  */
 export function retry(config: number | RetryConfig = 1): AgentOperator {

@@ -15,7 +15,9 @@ export type TimeoutConfig =
  * virtual under a TestScheduler. Everything beneath is cancelled when it fires.
  * @example
  * ```ts
- * import { timeout } from '@rxagents/core';
+ * import { agent, text, timeout } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const researcher = agent('researcher', (ctx) => of(ctx.newEvent({ content: text('researcher here') })));
  * const bounded = researcher.pipe(timeout(30_000));
  * ```
  * @param config total deadline in ms, or `{ total?, each? }`

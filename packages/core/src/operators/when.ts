@@ -10,7 +10,10 @@ import type { State } from '../StateStore.js';
  * it, else `otherwise` (if given).
  * @example
  * ```ts
- * import { when } from '@rxagents/core';
+ * import { agent, text, when } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const checks = agent('checks', (ctx) => of(ctx.newEvent({ actions: { stateDelta: { tone_check_result: 'negative' } } })));
+ * const storyGenerator = agent('storyGenerator', (ctx) => of(ctx.newEvent({ content: text('storyGenerator here') })));
  * const flow = checks.pipe(when((s) => s.tone_check_result === 'negative', storyGenerator));
  * ```
  * @param predicate evaluated after the source completed, on the committed state

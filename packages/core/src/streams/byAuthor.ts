@@ -5,8 +5,11 @@ import type { Event } from '../Event.js';
  * Keeps the events authored by the named agent (or `'user'`).
  * @example
  * ```ts
- * import { byAuthor } from '@rxagents/core';
- * runner.run(request).pipe(byAuthor('critic'));
+ * import { agent, byAuthor, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).pipe(byAuthor('writer'));
  * ```
  */
 export function byAuthor(name: string): MonoTypeOperatorFunction<Event> {

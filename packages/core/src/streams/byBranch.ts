@@ -6,8 +6,11 @@ import type { Event } from '../Event.js';
  * `root.checks` and `root.checks.tone`, not `root.checksum`.
  * @example
  * ```ts
- * import { byBranch } from '@rxagents/core';
- * runner.run(request).pipe(byBranch('story_flow.refine'));
+ * import { agent, byBranch, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner.run({ userId: 'u1', sessionId: 's1', newMessage: 'go' }).pipe(byBranch('writer'));
  * ```
  */
 export function byBranch(prefix: string): MonoTypeOperatorFunction<Event> {

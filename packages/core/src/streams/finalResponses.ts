@@ -8,8 +8,14 @@ import { type Event, isFinalResponse } from '../Event.js';
  * `is_final_response` is meant the same way: "the final response to display".
  * @example
  * ```ts
- * import { finalResponses } from '@rxagents/core';
- * runner.run(request).pipe(finalResponses()).subscribe((e) => console.log(e.author, e.content));
+ * import { agent, finalResponses, InMemorySessionService, Runner, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: 'go' })
+ *   .pipe(finalResponses())
+ *   .subscribe((e) => console.log(e.author, e.content));
  * ```
  */
 export function finalResponses(): OperatorFunction<Event, Event> {

@@ -14,8 +14,14 @@ export interface StateChange {
  * Maps the events that change state to their deltas.
  * @example
  * ```ts
- * import { stateChanges } from '@rxagents/core';
- * runner.run(request).pipe(stateChanges()).subscribe((c) => console.log(c.author, c.delta));
+ * import { agent, InMemorySessionService, Runner, stateChanges, text } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: 'go' })
+ *   .pipe(stateChanges())
+ *   .subscribe((c) => console.log(c.author, c.delta));
  * ```
  */
 export function stateChanges(): OperatorFunction<Event, StateChange> {

@@ -15,8 +15,14 @@ export interface TextDelta {
  * a complete event that was not streamed yields its whole text once.
  * @example
  * ```ts
- * import { textDeltas } from '@rxagents/core';
- * runner.run(request).pipe(textDeltas()).subscribe((d) => process.stdout.write(d.text));
+ * import { agent, InMemorySessionService, Runner, text, textDeltas } from '@rxagents/core';
+ * import { of } from 'rxjs';
+ * const writer = agent('writer', (ctx) => of(ctx.newEvent({ content: text('a draft') })));
+ * const runner = new Runner({ appName: 'stories', agent: writer, sessionService: new InMemorySessionService() });
+ * runner
+ *   .run({ userId: 'u1', sessionId: 's1', newMessage: 'go' })
+ *   .pipe(textDeltas())
+ *   .subscribe((d) => process.stdout.write(d.text));
  * ```
  */
 export function textDeltas(): OperatorFunction<Event, TextDelta> {

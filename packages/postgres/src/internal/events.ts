@@ -6,32 +6,47 @@ export interface ScopedDelta {
   readonly own: Record<string, JsonValue>;
   readonly app: Record<string, JsonValue>;
   readonly user: Record<string, JsonValue>;
-  /** Every key but the `temp:` ones, as the event is stored. */
-  readonly durable: Record<string, JsonValue>;
+  /** Every key but the `temp:` ones, as the event is stored (the delta itself when it has none). */
+  readonly durable: Readonly<Record<string, JsonValue>>;
   /** Whether any `temp:` key was dropped. */
   readonly hadTemp: boolean;
 }
 
-export function splitDelta(delta: StateDelta): ScopedDelta {
-  const own: Record<string, JsonValue> = {};
-  const app: Record<string, JsonValue> = {};
-  const user: Record<string, JsonValue> = {};
-  const durable: Record<string, JsonValue> = {};
-  let hadTemp = false;
+/**
+ * Splits a delta by scope. The scoped parts go into `own`/`app`/`user` when given (a batch of
+ * appends merges its events' deltas in order, a later key winning, without an object per event
+ * and scope); `durable` is the delta itself unless a `temp:` key has to be left out.
+ */
+export function splitDelta(
+  delta: StateDelta,
+  own: Record<string, JsonValue> = {},
+  app: Record<string, JsonValue> = {},
+  user: Record<string, JsonValue> = {},
+): ScopedDelta {
+  let durable: Record<string, JsonValue> | undefined;
   // Own keys only: the delta was committed (checked plain) first, and this route must not be the
   // one where an inherited key slips into a row.
-  for (const key of Object.keys(delta)) {
+  const keys = Object.keys(delta);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = delta[key]!;
     if (key.startsWith(STATE_PREFIX.temp)) {
-      hadTemp = true;
+      // The first temp: key: the durable part is a copy of the keys before it, and then the rest.
+      durable ??= Object.fromEntries(keys.slice(0, i).map((k) => [k, delta[k]!]));
       continue;
     }
-    durable[key] = value;
+    if (durable !== undefined) durable[key] = value;
     if (key.startsWith(STATE_PREFIX.app)) app[key] = value;
     else if (key.startsWith(STATE_PREFIX.user)) user[key] = value;
     else own[key] = value;
   }
-  return { own, app, user, durable, hadTemp };
+  return {
+    own,
+    app,
+    user,
+    durable: durable ?? (delta as Record<string, JsonValue>),
+    hadTemp: durable !== undefined,
+  };
 }
 
 /** The event as it is stored: `temp:` keys never reach the database, not even inside the log. */

@@ -15,6 +15,13 @@ export interface Route {
   readonly headers: Headers | undefined;
 }
 
+/** What a route of one session acts on: the agent's name in the handler, its runner, the session's key. */
+export interface SessionTarget {
+  readonly name: string;
+  readonly runner: Runner;
+  readonly key: SessionKey;
+}
+
 /** Dispatches a request to its route (404 for an unknown path, 405 for a wrong method). */
 export function routeRequest(context: HandlerContext, route: Route): Promise<Response> | Response {
   const [head, name, users, userId, kind, sessionId, tail, ...rest] = route.segments;
@@ -42,13 +49,13 @@ export function routeRequest(context: HandlerContext, route: Route): Promise<Res
       return only(method, 'POST', () => createSession(context, route, runner, userId));
     }
     if (kind === 'sessions' && sessionId !== undefined) {
-      const key = { appName: runner.appName, userId, sessionId };
+      const target: SessionTarget = { name, runner, key: { appName: runner.appName, userId, sessionId } };
       if (tail === undefined) {
-        if (method === 'DELETE') return deleteSession(context, route, name, runner, key);
-        return only(method, 'GET', () => getSession(context, route, name, runner, key));
+        if (method === 'DELETE') return deleteSession(context, route, target);
+        return only(method, 'GET', () => getSession(context, route, target));
       }
-      if (tail === 'state') return only(method, 'GET', () => stateAt(route, runner, key));
-      if (tail === 'runs') return only(method, 'POST', () => startRun(context, route, name, runner, key));
+      if (tail === 'state') return only(method, 'GET', () => stateAt(route, target));
+      if (tail === 'runs') return only(method, 'POST', () => startRun(context, route, target));
     }
   }
   throw new HttpError(404, 'NOT_FOUND', `no route ${method} /${route.segments.join('/')}`);
@@ -120,9 +127,7 @@ async function createSession(
 async function getSession(
   context: HandlerContext,
   route: Route,
-  name: string,
-  runner: Runner,
-  key: SessionKey,
+  { name, runner, key }: SessionTarget,
 ): Promise<Response> {
   const session = await loadSession(runner, key);
   return json(
@@ -135,9 +140,7 @@ async function getSession(
 async function deleteSession(
   context: HandlerContext,
   route: Route,
-  name: string,
-  runner: Runner,
-  key: SessionKey,
+  { name, runner, key }: SessionTarget,
 ): Promise<Response> {
   await loadSession(runner, key);
   // A live run would go on appending to a deleted session: it is stopped first.
@@ -146,7 +149,7 @@ async function deleteSession(
   return new Response(null, { status: 204, headers: route.headers ?? {} });
 }
 
-async function stateAt(route: Route, runner: Runner, key: SessionKey): Promise<Response> {
+async function stateAt(route: Route, { runner, key }: SessionTarget): Promise<Response> {
   const session = await loadSession(runner, key);
   const raw = new URL(route.request.url).searchParams.get('at');
   const last = session.events.length - 1;

@@ -1,4 +1,4 @@
-import type { Event, Runner, RunRequest, SessionKey } from '@rxagents/core';
+import type { Event, Runner, RunRequest } from '@rxagents/core';
 import { concat, firstValueFrom, fromEvent, map, Observable, of, takeUntil } from 'rxjs';
 import type { HandlerContext } from '../createHandler.js';
 import type { LiveRun } from './LiveRun.js';
@@ -6,7 +6,7 @@ import { loadSession } from './loadSession.js';
 import { asRecord, invalid, parseRunBody } from './parseRunBody.js';
 import { readJson } from './readJson.js';
 import { json } from './responses.js';
-import type { Route } from './routes.js';
+import type { Route, SessionTarget } from './routes.js';
 import { runMessageToSse, sseHeaders, sseMessage, streamResponse } from './sse.js';
 
 /**
@@ -17,9 +17,7 @@ import { runMessageToSse, sseHeaders, sseMessage, streamResponse } from './sse.j
 export async function startRun(
   context: HandlerContext,
   route: Route,
-  name: string,
-  runner: Runner,
-  key: SessionKey,
+  { name, runner, key }: SessionTarget,
 ): Promise<Response> {
   const body = parseRunBody(await readJson(route.request, context.maxBodyBytes));
   const session = await loadSession(runner, key);

@@ -1,5 +1,5 @@
 import type { PendingRequest } from '@rxagents/core';
-import type { ExpectedRequest } from '../expectAgent.js';
+import type { ExpectedRequest } from '../expectedOutcomes.js';
 
 export function pick(request: PendingRequest, like: ExpectedRequest): ExpectedRequest {
   const out: Record<string, unknown> = {};

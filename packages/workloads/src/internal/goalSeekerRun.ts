@@ -50,7 +50,10 @@ export function resumePosition(state: StateStore, plan: GoalSeekerPlan): Positio
 }
 
 /** Index of a phase name; `phases.length` for the evaluation; -1 when unknown. */
-export function phaseIndexOf(plan: GoalSeekerPlan, phase: JsonValue | undefined): number {
+export function phaseIndexOf(
+  plan: Pick<GoalSeekerPlan, 'phases' | 'evaluator'>,
+  phase: JsonValue | undefined,
+): number {
   if (phase === EVALUATION_PHASE && plan.evaluator !== undefined) return plan.phases.length;
   return plan.phases.findIndex((p) => p.name === phase);
 }

@@ -1,139 +1,131 @@
-/** The same flows with bare RxJS: a plain mutable object (or immer `produce` per delta) for state. */
+/**
+ * The floor: each workload as the leanest plain-RxJS program that does its bookkeeping and nothing
+ * more (see bench/README.md, "The floor"). Per run: a mutable state object and an event log; every
+ * event is a small object (author, branch, delta, and escalate / content where the workload has
+ * them) that one sink subscriber records and whose delta it assigns onto the state, in emission
+ * order and before the next event is produced (RxJS delivers synchronously). No ids, timestamps,
+ * freezes, validation, copies or per-agent subscribers. The observable of a workload is built once
+ * per system, as rxagents' agents are; `bare-immer` is the same with `produce` on the root per delta.
+ */
 import { produce } from 'immer';
-import {
-  concat,
-  defer,
-  EMPTY,
-  from,
-  lastValueFrom,
-  merge,
-  type Observable,
-  of,
-  repeat,
-  takeWhile,
-  tap,
-  toArray,
-} from 'rxjs';
+import { concat, defer, EMPTY, from, merge, type Observable, of, repeat, takeWhile } from 'rxjs';
 
 type Delta = Readonly<Record<string, unknown>>;
 interface BareEvent {
-  readonly id: number;
   readonly author: string;
   readonly branch: string;
-  readonly timestamp: number;
+  readonly stateDelta: Delta;
+  readonly escalate?: boolean;
   readonly content?: string;
-  readonly actions: { readonly stateDelta: Delta; readonly escalate?: boolean };
-}
-
-/** State holder: `mutable` assigns in place; `immer` runs `produce` on the root per delta. */
-export interface BareState {
-  get(key: string): unknown;
-  apply(delta: Delta): void;
 }
 
 export type StateKind = 'mutable' | 'immer';
 
-function newState(kind: StateKind): BareState {
-  if (kind === 'mutable') {
-    const s: Record<string, unknown> = {};
-    return { get: (k) => s[k], apply: (d) => Object.assign(s, d) };
-  }
-  let s: Record<string, unknown> = {};
+/** One run's bookkeeping: the state and the log, read by the workload and written by the sink. */
+interface Book {
+  state: Record<string, unknown>;
+  readonly log: BareEvent[];
+}
+
+/** A floor system: `run` is timed, `reset` drops the kept logs, `lastState` is the last run's state. */
+export interface BareSystem {
+  readonly run: () => Promise<number>;
+  readonly reset: () => void;
+  readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
+}
+
+/**
+ * Runs `build(book)`'s observable (built once) on a fresh book per run. The runs' books are kept
+ * until `reset`, as a session service keeps the sessions of rxagents' and ADK's runs.
+ */
+function system(kind: StateKind, build: (book: () => Book) => Observable<BareEvent>): BareSystem {
+  let book: Book = { state: {}, log: [] };
+  let kept: Book[] = [];
+  const source = build(() => book);
+  const sink =
+    kind === 'mutable'
+      ? {
+          next: (e: BareEvent) => {
+            Object.assign(book.state, e.stateDelta);
+            book.log.push(e);
+          },
+        }
+      : {
+          next: (e: BareEvent) => {
+            book.state = produce(book.state, (draft) => {
+              Object.assign(draft, e.stateDelta);
+            });
+            book.log.push(e);
+          },
+        };
   return {
-    get: (k) => s[k],
-    apply: (d) => {
-      s = produce(s, (draft) => {
-        Object.assign(draft, d);
-      });
+    run: async () => {
+      book = { state: {}, log: [] };
+      kept.push(book);
+      source.subscribe(sink);
+      return book.log.length;
     },
+    reset: () => {
+      kept = [];
+    },
+    lastState: async () => book.state,
   };
 }
 
-let ids = 0;
-function ev(
-  author: string,
-  branch: string,
-  stateDelta: Delta,
-  escalate?: boolean,
-  content?: string,
-): BareEvent {
-  return {
-    id: ids++,
-    author,
-    branch,
-    timestamp: Date.now(),
-    ...(content === undefined ? {} : { content }),
-    actions: escalate === true ? { stateDelta, escalate } : { stateDelta },
-  };
-}
+const ev = (author: string, branch: string, stateDelta: Delta): BareEvent => ({ author, branch, stateDelta });
 
-async function drive(
-  build: (state: BareState, commit: (e: BareEvent) => void) => Observable<BareEvent>,
-  kind: StateKind,
-) {
-  const state = newState(kind);
-  const log: BareEvent[] = [];
-  const commit = (e: BareEvent) => {
-    state.apply(e.actions.stateDelta);
-    log.push(e);
-  };
-  const out = await lastValueFrom(build(state, commit).pipe(toArray()));
-  return out.length;
-}
-
-function lazyN(
-  name: string,
-  branch: string,
-  n: number,
-  commit: (e: BareEvent) => void,
-): Observable<BareEvent> {
-  if (n === 1) return defer(() => of(ev(name, branch, { [`${name}_0`]: 0 })).pipe(tap(commit)));
+/** An agent emitting `n` one-key deltas, each built when the previous one was recorded. */
+function lazyN(name: string, branch: string, n: number): Observable<BareEvent> {
   return defer(() =>
     from(
       (function* gen(): Generator<BareEvent> {
         for (let j = 0; j < n; j++) yield ev(name, branch, { [`${name}_${j}`]: j });
       })(),
-    ).pipe(tap(commit)),
+    ),
   );
 }
 
 export const bareW1 = (kind: StateKind, agents = 100, events = 10) =>
-  drive(
-    (_s, commit) =>
-      concat(...Array.from({ length: agents }, (_, i) => lazyN(`a${i}`, `root.a${i}`, events, commit))),
-    kind,
+  system(kind, () =>
+    concat(...Array.from({ length: agents }, (_, i) => lazyN(`a${i}`, `root.a${i}`, events))),
   );
 
 export const bareW2 = (kind: StateKind, escalateAt = 500) =>
-  drive(
-    (state, commit) =>
-      defer(() => {
-        const n = ((state.get('i') as number | undefined) ?? 0) + 1;
-        return of(ev('step', 'loop.step', { i: n }, n >= escalateAt)).pipe(tap(commit));
-      }).pipe(
-        repeat(),
-        takeWhile((e) => e.actions.escalate !== true, true),
-      ),
-    kind,
+  system(kind, (book) =>
+    defer(() => {
+      const n = ((book().state.i as number | undefined) ?? 0) + 1;
+      return of<BareEvent>({
+        author: 'step',
+        branch: 'loop.step',
+        stateDelta: { i: n },
+        escalate: n >= escalateAt,
+      });
+    }).pipe(
+      repeat(),
+      takeWhile((e) => e.escalate !== true, true),
+    ),
   );
 
 export const bareW3 = (kind: StateKind, children = 1000) =>
-  drive(
-    (_s, commit) =>
-      merge(...Array.from({ length: children }, (_, i) => lazyN(`c${i}`, `fan.c${i}`, 1, commit))),
-    kind,
+  system(kind, () =>
+    merge(
+      ...Array.from({ length: children }, (_, i) =>
+        defer(() => of(ev(`c${i}`, `fan.c${i}`, { [`c${i}_0`]: 0 }))),
+      ),
+    ),
   );
 
 export const bareW4 = (kind: StateKind) =>
-  drive((state, commit) => {
+  system(kind, (book) => {
+    const get = (key: string) => String(book().state[key]);
     const w = (name: string, key: string, value: () => string) =>
       defer(() => {
         const v = value();
-        return of(ev(name, name, { [key]: v }, false, v)).pipe(tap(commit));
+        return of<BareEvent>({ author: name, branch: name, stateDelta: { [key]: v }, content: v });
       });
     const generator = w('generator', 'current_story', () => 'Once upon a time, a fox.');
-    const critic = w('critic', 'criticism', () => `too short: ${String(state.get('current_story'))}`);
-    const reviser = w('reviser', 'current_story', () => `${String(state.get('current_story'))} More.`);
+    const critic = w('critic', 'criticism', () => `too short: ${get('current_story')}`);
+    const reviser = w('reviser', 'current_story', () => `${get('current_story')} More.`);
     const refine = concat(critic, reviser).pipe(repeat(2));
     const checks = merge(
       w('grammar', 'grammar_suggestions', () => 'none'),
@@ -144,9 +136,9 @@ export const bareW4 = (kind: StateKind) =>
       generator,
       refine,
       checks,
-      defer(() => (state.get('tone_check_result') === 'negative' ? regen : EMPTY)),
+      defer(() => (book().state.tone_check_result === 'negative' ? regen : EMPTY)),
     );
-  }, kind);
+  });
 
-export const bareW5Long = (events: number) =>
-  drive((_s, commit) => lazyN('k', 'long', events, commit), 'mutable');
+/** W5 long: one agent writing `events` deltas in one run. */
+export const bareW5Long = (events: number) => system('mutable', () => lazyN('k', 'long', events)).run;

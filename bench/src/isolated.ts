@@ -18,10 +18,10 @@ const rx: Record<string, () => System> = {
   w4p: w4Pipe,
 };
 const bare: Record<string, System> = {
-  w1: () => bareW1('mutable'),
-  w2: () => bareW2('mutable'),
-  w3: () => bareW3('mutable'),
-  w4: () => bareW4('mutable'),
+  w1: bareW1('mutable'),
+  w2: bareW2('mutable'),
+  w3: bareW3('mutable'),
+  w4: bareW4('mutable'),
 };
 const key = system === 'rxagents-pipe' ? `${workload}p` : workload;
 const subject = system === 'bare' ? bare[workload] : rx[key]?.();

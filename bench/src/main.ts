@@ -84,27 +84,27 @@ async function main(): Promise<void> {
   await workload('W1 deep-sequential', 'ms per run', {
     rxagents: w1Workflow(),
     'rxagents-pipe': w1Pipe(),
-    bare: () => bareW1('mutable'),
-    'bare-immer': () => bareW1('immer'),
+    bare: bareW1('mutable'),
+    'bare-immer': bareW1('immer'),
     adk: adkW1(),
   });
   await workload('W2 loop', 'ms per run', {
     rxagents: w2Workflow(),
-    bare: () => bareW2('mutable'),
-    'bare-immer': () => bareW2('immer'),
+    bare: bareW2('mutable'),
+    'bare-immer': bareW2('immer'),
     adk: adkW2(),
   });
   await workload('W3 fan-out', 'ms per run', {
     rxagents: w3Workflow(),
-    bare: () => bareW3('mutable'),
-    'bare-immer': () => bareW3('immer'),
+    bare: bareW3('mutable'),
+    'bare-immer': bareW3('immer'),
     adk: adkW3(),
   });
   await workload('W4 storyflow', 'ms per invocation', {
     rxagents: w4Workflow(),
     'rxagents-pipe': w4Pipe(),
-    bare: () => bareW4('mutable'),
-    'bare-immer': () => bareW4('immer'),
+    bare: bareW4('mutable'),
+    'bare-immer': bareW4('immer'),
     adk: adkW4(),
   });
 
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       small,
       big,
       rxagents: await long((n) => w5Long(n).run),
-      bare: await long((n) => () => bareW5Long(n)),
+      bare: await long((n) => bareW5Long(n)),
       adk: await long((n) => adkW5Long(n).run, adkSmall, adkBig),
     },
   };

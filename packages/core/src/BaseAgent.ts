@@ -11,16 +11,16 @@ import {
   Observable,
   type ObservableInput,
   of,
-  Subscriber,
+  type Subscriber,
   take,
 } from 'rxjs';
 import { type AgentCallback, CallbackContext, type CallbackResult } from './CallbackContext.js';
 import type { Content } from './Content.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, InvalidAgentOutputError } from './errors.js';
-import type { EndListener, InvocationContext } from './InvocationContext.js';
-import { InvocationPaused } from './InvocationPaused.js';
-import { failSpan, startSpan } from './internal/tracing.js';
+import type { InvocationContext } from './InvocationContext.js';
+import { AgentRun } from './internal/subscribers.js';
+import { startSpan } from './internal/tracing.js';
 import { isTransparent } from './internal/transparent.js';
 import { SpanAttribute, SpanOperation, spanName } from './spanNames.js';
 
@@ -85,10 +85,6 @@ export abstract class BaseAgent {
   readonly beforeAgentCallbacks: readonly AgentCallback[];
   readonly afterAgentCallbacks: readonly AgentCallback[];
   private parent: BaseAgent | undefined;
-  // The branch of the last run and the caller's branch it was derived from: an agent usually
-  // runs again and again under the same caller (loops), so the string is built once.
-  private lastCallerBranch: string | undefined;
-  private lastBranch = '';
   // Whether this is an operator agent (runs in its caller's branch); known after the first run.
   private transparent: boolean | undefined;
 
@@ -186,16 +182,11 @@ export abstract class BaseAgent {
     // Operator agents are marked once, when made: ask the WeakSet on the first run only.
     const transparent = (agent.transparent ??= isTransparent(agent));
     const callerBranch = parentContext.branch;
-    let branch: string;
-    if (transparent) {
-      branch = callerBranch;
-    } else if (callerBranch === agent.lastCallerBranch) {
-      branch = agent.lastBranch;
-    } else {
-      branch = callerBranch === '' ? agent.name : `${callerBranch}.${agent.name}`;
-      agent.lastCallerBranch = callerBranch;
-      agent.lastBranch = branch;
-    }
+    const branch = transparent
+      ? callerBranch
+      : callerBranch === ''
+        ? agent.name
+        : `${callerBranch}.${agent.name}`;
     const parentScope = parentContext.traceScope;
     let span: Span | undefined;
     let scope = parentScope;
@@ -274,84 +265,6 @@ class RunObservable extends Observable<Event> {
     subscribe: (this: RunObservable, subscriber: Subscriber<Event>) => void,
   ) {
     super(subscribe as (this: Observable<Event>, subscriber: Subscriber<Event>) => void);
-  }
-}
-
-/**
- * The subscriber of one agent run, chained to its caller's: commits each event (conflict checks,
- * transfer target, state delta) before passing it on, stops on `endInvocation` and on `end()`.
- * One object per run, where closures for next / error / complete / end() made six.
- */
-class AgentRun extends Subscriber<Event> implements EndListener {
-  count = 0;
-  outcome = 'cancelled';
-
-  constructor(
-    destination: Subscriber<Event>,
-    private readonly ctx: InvocationContext,
-    private readonly branch: string,
-    private readonly span: Span | undefined,
-  ) {
-    super(destination);
-  }
-
-  // `next` itself rather than `_next`: RxJS's Subscriber.next dispatches to `_next` from one call
-  // site shared by every subscriber in the process (megamorphic in any real app), and each event
-  // passes through a wrapper per enclosing agent.
-  override next(event: Event): void {
-    if (this.isStopped) {
-      super.next(event);
-      return;
-    }
-    const ctx = this.ctx;
-    if (ctx.ended) return;
-    let committed: Event;
-    try {
-      committed = ctx.commit(event);
-    } catch (error) {
-      this.error(error);
-      return;
-    }
-    this.count++;
-    this.destination.next(committed);
-    if (committed.actions.endInvocation === true && committed.branch === this.branch) this.complete();
-  }
-
-  protected override _error(error: unknown): void {
-    if (error instanceof InvocationPaused) {
-      this.pause(error);
-      return;
-    }
-    this.outcome = 'error';
-    if (this.span !== undefined) failSpan(this.span, error);
-    super._error(error);
-  }
-
-  protected override _complete(): void {
-    this.outcome = 'completed';
-    super._complete();
-  }
-
-  // The agent asked for input: its request events are committed and emitted here (once, by the
-  // innermost wrapper), then the pause travels on to the caller like an error.
-  private pause(paused: InvocationPaused): void {
-    this.outcome = 'paused';
-    const events = paused.unemitted.splice(0);
-    try {
-      for (const event of events) {
-        this.count++;
-        this.destination.next(this.ctx.commit(event));
-      }
-    } catch (error) {
-      super._error(error);
-      return;
-    }
-    super._error(paused);
-  }
-
-  /** The context was ended: stop at once. */
-  contextEnded(): void {
-    this.complete();
   }
 }
 

@@ -151,6 +151,9 @@ export class InMemorySessionService implements SessionService {
   // `delta` was committed (so checked to be a plain object of own keys) or is a snapshot.
   private routeScoped(session: Session, delta: Readonly<Record<string, JsonValue>>): void {
     for (const k in delta) {
+      // A colon where a prefix ends (`app:` / `user:`), before the string compares: every append
+      // runs this for every key, and almost no key is scoped.
+      if (k.charCodeAt(3) !== 58 && k.charCodeAt(4) !== 58) continue;
       if (k.startsWith(STATE_PREFIX.app)) {
         scopedOf(this.appState, session.appName)[k] = delta[k]!;
       } else if (k.startsWith(STATE_PREFIX.user)) {

@@ -2,8 +2,8 @@ import { EMPTY, type Observable, takeWhile } from 'rxjs';
 import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { withCount } from './internal/countOption.js';
 
 /** Options of {@link LoopAgent}. */
 export interface LoopAgentOptions extends BaseAgentOptions {
@@ -30,16 +30,9 @@ export class LoopAgent extends BaseAgent {
   readonly maxIterations: number | undefined;
 
   constructor(options: LoopAgentOptions) {
+    // Checked before super(), so that a rejected agent does not adopt its sub-agents.
+    super(withCount(options, 'maxIterations'));
     const { maxIterations } = options;
-    // Checked before super() so that a rejected agent does not adopt its sub-agents.
-    if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && maxIterations >= 1)) {
-      throw new InvalidAgentConfigError(
-        String(options.name),
-        'maxIterations',
-        `must be an integer >= 1, got ${String(maxIterations)}`,
-      );
-    }
-    super(options);
     this.maxIterations = maxIterations;
   }
 

@@ -1,9 +1,9 @@
 import { defer, type Observable } from 'rxjs';
 import { BaseAgent, type BaseAgentOptions } from './BaseAgent.js';
 import type { Event } from './Event.js';
-import { InvalidAgentConfigError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
 import { type ConflictPolicy, ConflictTracker } from './internal/ConflictTracker.js';
+import { withCount } from './internal/countOption.js';
 import { mergeBranches } from './internal/mergeBranches.js';
 
 /** Options of {@link ParallelAgent}. */
@@ -37,21 +37,15 @@ export class ParallelAgent extends BaseAgent {
   readonly onConflict: ConflictPolicy;
 
   constructor(options: ParallelAgentOptions) {
+    // Checked before super(), so that a rejected agent does not adopt its sub-agents.
+    super(withCount(options, 'concurrency'));
     const { concurrency } = options;
-    // Checked before super() so that a rejected agent does not adopt its sub-agents.
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-      throw new InvalidAgentConfigError(
-        String(options.name),
-        'concurrency',
-        `must be an integer >= 1, got ${String(concurrency)}`,
-      );
-    }
-    super(options);
     this.concurrency = concurrency;
     this.onConflict = options.onConflict ?? 'report';
   }
 
   protected runAsyncImpl(ctx: InvocationContext): Observable<Event> {
+    // A tracker per subscription, so that a retried or repeated run starts clean.
     return defer(() => {
       const tracked = ctx.derive(
         this,

@@ -13,7 +13,6 @@ import {
   type ObservableNotification,
   of,
   type SchedulerLike,
-  Subscriber,
   takeUntil,
   throwError,
 } from 'rxjs';
@@ -21,7 +20,7 @@ import type { BaseAgent } from './BaseAgent.js';
 import type { Content } from './Content.js';
 import { concatLazy } from './concatLazy.js';
 import type { Event } from './Event.js';
-import { RxAgentsError, SessionExistsError, SessionStoreError } from './errors.js';
+import { SessionExistsError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { InvocationContext, type InvocationContextOptions, type RunConfig } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
@@ -29,6 +28,8 @@ import { type IdGenerator, sequentialIds } from './ids.js';
 import { concatMapEager } from './internal/concatMapEager.js';
 import { answersOf, userContentOf } from './internal/requestAnswers.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
+import { storeError } from './internal/storeError.js';
+import { AppendSync, SessionFound } from './internal/subscribers.js';
 import { validateRequest } from './internal/validateRequest.js';
 import type { JsonValue } from './json.js';
 import type { ReplayLog } from './ReplayLog.js';
@@ -133,7 +134,7 @@ export class Runner {
         subscriber.add(() => dropTemp(session));
         return this.begin(session, request);
       };
-      if (service.getOrCreateSessionSync !== undefined) {
+      if (isSynchronous(service)) {
         start(service.getOrCreateSessionSync(key)).subscribe(subscriber);
         return;
       }
@@ -218,10 +219,10 @@ export class Runner {
             ...(request.stateDelta === undefined ? {} : { actions: { stateDelta: request.stateDelta } }),
           });
     const events = entry.runAsync(ctx);
-    const sync = service.appendEventSync?.bind(service);
-    if (sync !== undefined) {
+    if (isSynchronous(service)) {
       // A synchronous store (in memory): the user's event is appended on subscription, then each
       // event of the agent as it arrives, in one subscriber.
+      const sync = service.appendEventSync.bind(service);
       return new Observable<Event>((subscriber) => {
         if (userEvent !== undefined) {
           try {
@@ -263,6 +264,15 @@ export class Runner {
   }
 }
 
+// The Runner's two routes: a store that needs no I/O has both synchronous methods and is loaded
+// and appended to without an Observable; any other store (or one with only one of the two) goes
+// through its Observable methods for both.
+function isSynchronous(
+  service: SessionService,
+): service is SessionService & Required<Pick<SessionService, 'getOrCreateSessionSync' | 'appendEventSync'>> {
+  return service.getOrCreateSessionSync !== undefined && service.appendEventSync !== undefined;
+}
+
 // The session of a key, created when missing.
 function sessionFor(service: SessionService, key: SessionKey): Observable<Session> {
   return service.getSession(key).pipe(
@@ -281,77 +291,6 @@ function sessionFor(service: SessionService, key: SessionKey): Observable<Sessio
         : of(found),
     ),
   );
-}
-
-// Waits for the session, then hands the run's own subscriber to the invocation: its events reach
-// the caller without a hop per event. Chained to that subscriber, so unsubscribing while the
-// session loads tears the load down.
-class SessionFound extends Subscriber<Session> {
-  private session: Session | undefined;
-
-  constructor(
-    private readonly outer: Subscriber<Event>,
-    private readonly start: (session: Session) => Observable<Event>,
-  ) {
-    super(outer);
-  }
-
-  protected override _next(session: Session): void {
-    this.session = session;
-  }
-
-  protected override _complete(): void {
-    const { session, outer } = this;
-    this.unsubscribe();
-    if (session === undefined) {
-      outer.error(new Error('the session service completed without a session'));
-      return;
-    }
-    let events: Observable<Event>;
-    try {
-      events = this.start(session);
-    } catch (error) {
-      outer.error(error);
-      return;
-    }
-    events.subscribe(outer);
-  }
-}
-
-// Appends each non-partial event to a synchronous store and passes on what the store returns; an
-// append that throws fails the run (and stops the agent: this subscriber is chained to it).
-class AppendSync extends Subscriber<Event> {
-  constructor(
-    destination: Subscriber<Event>,
-    private readonly session: Session,
-    private readonly append: (session: Session, event: Event) => Event,
-  ) {
-    super(destination);
-  }
-
-  // `next` rather than `_next`, as in the agent wrapper (BaseAgent's AgentRun).
-  override next(event: Event): void {
-    if (this.isStopped) {
-      super.next(event);
-      return;
-    }
-    let out = event;
-    if (event.partial !== true) {
-      try {
-        out = this.append(this.session, event);
-      } catch (error) {
-        this.error(storeError(this.session, event, error));
-        return;
-      }
-    }
-    this.destination.next(out);
-  }
-
-  // A pause ends the run cleanly: its requests were the last events of their branches.
-  protected override _error(error: unknown): void {
-    if (isPause(error)) super._complete();
-    else super._error(error);
-  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -411,16 +350,4 @@ function wasAnswered(session: Session, invocationId: string): boolean {
     if (event.invocationId === invocationId && event.actions.inputAnswers !== undefined) return true;
   }
   return false;
-}
-
-// A failed append fails the run with a typed error; the services' own typed errors pass as they are.
-function storeError(session: Session, event: Event, error: unknown): RxAgentsError {
-  return error instanceof RxAgentsError
-    ? error
-    : new SessionStoreError(
-        event.author,
-        session.id,
-        `appending event '${event.id}' failed: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-      );
 }

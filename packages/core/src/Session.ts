@@ -1,5 +1,4 @@
 import { type Event, hasStateDelta } from './Event.js';
-import { assertPlainDelta } from './internal/validateState.js';
 import { type State, StateStore } from './StateStore.js';
 
 /** Identifies a session within a session service. */
@@ -38,7 +37,11 @@ export class Session {
   private versionBeforeFirst = 0;
   // Where each invocation's first event is (one string comparison per commit): a resume finds
   // its invocation without scanning the session.
-  private readonly firstOf = new Map<string, number>();
+  // The first invocation's id and index live in two fields; the map is made for the second one
+  // (a Map is ~180 B of heap, and most sessions held in memory have one invocation: W5).
+  private firstOf: Map<string, number> | undefined;
+  private firstInvocation: string | undefined;
+  private firstInvocationAt = -1;
   private lastInvocation: string | undefined;
   // A prefix copy's source and how many of its events it took (see `prefix`).
   private base: Session | undefined;
@@ -133,7 +136,8 @@ export class Session {
       const there = base.firstIndexOf(invocationId);
       if (there !== -1 && there < this.baseCount) return there;
     }
-    return this.firstOf.get(invocationId) ?? -1;
+    if (invocationId === this.firstInvocation) return this.firstInvocationAt;
+    return this.firstOf?.get(invocationId) ?? -1;
   }
 
   /** Committed events in commit order (partial events are never here). */
@@ -168,25 +172,30 @@ export class Session {
    * for every event): the same work without asking the set a second time.
    */
   commitNew(event: Event): void {
-    const delta = event.actions.stateDelta;
-    // Before the for…in below: a string delta would enumerate "0", "1"…, a null or number none.
-    assertPlainDelta(event.author, delta);
-    let hasDelta = false;
-    for (const _ in delta) {
-      hasDelta = true;
-      break;
-    }
-    if (this.log.length === 0) this.versionBeforeFirst = this.state.version;
+    const log = this.log;
+    if (log.length === 0) this.versionBeforeFirst = this.state.version;
+    // Validates the delta (and throws, changing nothing) before anything is recorded.
+    this.state.commitDelta(event.actions.stateDelta, event.author);
     const invocation = event.invocationId;
     if (invocation !== this.lastInvocation) {
       this.lastInvocation = invocation;
-      if (!this.firstOf.has(invocation)) this.firstOf.set(invocation, this.log.length);
+      this.noteInvocation(invocation, log.length);
     }
-    if (hasDelta) this.state.apply(delta, event.author);
     this.committed.add(event);
     this.last = event;
     this.log.push(event);
     this.versionAfter.push(this.state.version);
+  }
+
+  // Records where an invocation's first event is, unless an earlier one of it was recorded.
+  private noteInvocation(invocation: string, at: number): void {
+    if (this.firstInvocation === undefined) {
+      this.firstInvocation = invocation;
+      this.firstInvocationAt = at;
+    } else if (invocation !== this.firstInvocation) {
+      const firstOf = (this.firstOf ??= new Map());
+      if (!firstOf.has(invocation)) firstOf.set(invocation, at);
+    }
   }
 
   /**

@@ -41,8 +41,9 @@ export interface SessionService {
    */
   appendEvent(session: Session, event: Event): Observable<Event>;
   /**
-   * Optional synchronous form of `appendEvent` for stores that need no I/O (the in-memory one);
-   * the `Runner` uses it when present to skip an Observable per event.
+   * Optional synchronous form of `appendEvent` for stores that need no I/O (the in-memory one).
+   * The `Runner` uses the two synchronous methods as a pair: when a store has both, it loads and
+   * appends without an Observable per run and per event; otherwise it uses the Observable methods.
    */
   appendEventSync?(session: Session, event: Event): Event;
   /**
@@ -56,8 +57,7 @@ export interface SessionService {
   readonly appendsInOrder?: boolean;
   /**
    * Optional synchronous get-or-create for stores that need no I/O (the in-memory one): the
-   * session as `getSession` would give it, or a new empty one. The `Runner` uses it when present
-   * to skip the Observables of loading a session on every run.
+   * session as `getSession` would give it, or a new empty one. Used with `appendEventSync` (see there).
    */
   getOrCreateSessionSync?(key: SessionKey): Session;
 }

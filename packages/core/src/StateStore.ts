@@ -68,18 +68,23 @@ export class StateStore {
   // that `at(version)` replays at most that many deltas: a resumed invocation at the end of a
   // long session reads the state before it without replaying the session. O(1) amortised per
   // commit and O(versions) memory in all.
-  private readonly checkpoints: { readonly version: number; readonly state: State }[] = [];
+  // Made at the first checkpoint: most sessions never reach one (heap per idle session, W5).
+  private checkpoints: { readonly version: number; readonly state: State }[] | undefined;
   private changes: Subject<State> | undefined;
+  private changes$: Observable<State> | undefined;
 
   /**
    * Current snapshot on subscription, then the snapshot after every change. Snapshots are only
    * materialised while someone listens.
    */
-  readonly state$: Observable<State> = new Observable<State>((subscriber) => {
-    subscriber.next(this.snapshot());
-    this.changes ??= new Subject<State>();
-    return this.changes.subscribe(subscriber);
-  });
+  get state$(): Observable<State> {
+    // Made on first use: an Observable and its closure per store were ~100 B of every session.
+    return (this.changes$ ??= new Observable<State>((subscriber) => {
+      subscriber.next(this.snapshot());
+      this.changes ??= new Subject<State>();
+      return this.changes.subscribe(subscriber);
+    }));
+  }
 
   /** @param initial the state at version 0 (validated and frozen) */
   constructor(initial: Readonly<Record<string, unknown>> = {}) {
@@ -164,11 +169,26 @@ export class StateStore {
    * @param author agent named in errors (defaults to none)
    */
   apply(delta: Readonly<Record<string, unknown>>, author?: string): number {
+    if (!this.commitDelta(delta, author)) this.push(Object.freeze(delta) as StateDelta);
+    return this.versions.length;
+  }
+
+  /**
+   * @internal `apply` for an event's delta (what `Session.commit` calls): one pass of validation,
+   * and no version for an empty delta; returns whether a version was made.
+   */
+  commitDelta(delta: Readonly<Record<string, unknown>>, author: string | undefined): boolean {
     const keys = validateDelta(author, delta);
+    if (keys.length === 0) return false;
     // Frozen in place, as immer does: copying it costs more than the rest of the commit.
     const frozen = Object.freeze(delta) as StateDelta;
-    for (const key of keys) this.values.set(key, frozen[key]!);
-    return this.push(frozen);
+    const values = this.values;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      values.set(key, frozen[key]!);
+    }
+    this.push(frozen);
+    return true;
   }
 
   /**
@@ -223,9 +243,13 @@ export class StateStore {
 
   private push(version: Version): number {
     const count = this.versions.push(version);
-    const last = this.checkpoints.length === 0 ? 0 : this.checkpoints[this.checkpoints.length - 1]!.version;
+    const checkpoints = this.checkpoints;
+    const last = checkpoints === undefined ? 0 : checkpoints[checkpoints.length - 1]!.version;
     if (count - last >= CHECKPOINT && count - last >= this.values.size) {
-      this.checkpoints.push({ version: count, state: Object.freeze(Object.fromEntries(this.values)) });
+      (this.checkpoints ??= []).push({
+        version: count,
+        state: Object.freeze(Object.fromEntries(this.values)),
+      });
     }
     const changes = this.changes;
     if (changes?.observed) changes.next(this.snapshot());
@@ -237,6 +261,7 @@ export class StateStore {
     version: number,
   ): { readonly version: number; readonly state: State } | undefined {
     const list = this.checkpoints;
+    if (list === undefined) return undefined;
     let lo = 0;
     let hi = list.length - 1;
     let found: { readonly version: number; readonly state: State } | undefined;

@@ -1,4 +1,5 @@
-import { Observable, Subscriber, type Unsubscribable } from 'rxjs';
+import { Observable } from 'rxjs';
+import { ConcatLazyRun } from './internal/subscribers.js';
 
 /**
  * Concatenates the Observables `next(0)`, `next(1)`, … produced one at a time, each only after the
@@ -29,86 +30,4 @@ export function concatLazy<T>(next: (index: number) => Observable<T> | undefined
     subscriber.add(run);
     run.subscribeNext();
   });
-}
-
-// One subscription of a concatLazy, and its inner subscriber per source below: two small classes
-// instead of a closure per subscription and an observer with three closures per source (a loop
-// of instant agents makes one source per iteration).
-class ConcatLazyRun<T> implements Unsubscribable {
-  private index = 0;
-  private active = false;
-  private completedSync = false;
-  private current: ConcatLazyInner<T> | undefined;
-
-  constructor(
-    readonly subscriber: Subscriber<T>,
-    private readonly next: (index: number) => Observable<T> | undefined,
-  ) {}
-
-  subscribeNext(): void {
-    const subscriber = this.subscriber;
-    while (!subscriber.closed) {
-      let source: Observable<T> | undefined;
-      try {
-        source = this.next(this.index++);
-      } catch (error) {
-        // Reached from an inner completion, a throw would go to whoever completed it: fail here.
-        subscriber.error(error);
-        return;
-      }
-      if (source === undefined) {
-        subscriber.complete();
-        return;
-      }
-      this.completedSync = false;
-      this.active = true;
-      const inner = new ConcatLazyInner(this);
-      this.current = inner;
-      source.subscribe(inner);
-      this.active = false;
-      if (!this.completedSync) return;
-    }
-  }
-
-  unsubscribe(): void {
-    const current = this.current;
-    this.current = undefined;
-    current?.unsubscribe();
-  }
-
-  innerCompleted(): void {
-    if (this.active) {
-      this.completedSync = true;
-    } else {
-      this.subscribeNext();
-    }
-  }
-}
-
-// An inner subscriber, not chained to the outer one (the run tears it down): values and errors go
-// straight to the outer subscriber; completion starts the next source.
-class ConcatLazyInner<T> extends Subscriber<T> {
-  constructor(private readonly run: ConcatLazyRun<T>) {
-    super();
-  }
-
-  // `next` itself, without Subscriber.next's megamorphic dispatch to `_next` (see AgentRun).
-  override next(value: T): void {
-    if (this.isStopped) super.next(value);
-    else this.run.subscriber.next(value);
-  }
-
-  protected override _error(error: unknown): void {
-    try {
-      this.run.subscriber.error(error);
-    } finally {
-      this.unsubscribe();
-    }
-  }
-
-  protected override _complete(): void {
-    // Tear this source down before the next one starts.
-    this.unsubscribe();
-    this.run.innerCompleted();
-  }
 }

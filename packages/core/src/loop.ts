@@ -1,4 +1,4 @@
-import type { BaseAgent } from './BaseAgent.js';
+import { workflowForm } from './internal/workflowForm.js';
 import { LoopAgent, type LoopAgentOptions } from './LoopAgent.js';
 
 /**
@@ -12,10 +12,4 @@ import { LoopAgent, type LoopAgentOptions } from './LoopAgent.js';
  * const refine = loop('refine', [critic, reviser], { maxIterations: 2 });
  * ```
  */
-export function loop(
-  name: string,
-  subAgents: readonly BaseAgent[],
-  options: Omit<LoopAgentOptions, 'name' | 'subAgents'> = {},
-): LoopAgent {
-  return new LoopAgent({ ...options, name, subAgents });
-}
+export const loop = workflowForm((options: LoopAgentOptions) => new LoopAgent(options));

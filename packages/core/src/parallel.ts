@@ -1,4 +1,4 @@
-import type { BaseAgent } from './BaseAgent.js';
+import { workflowForm } from './internal/workflowForm.js';
 import { ParallelAgent, type ParallelAgentOptions } from './ParallelAgent.js';
 
 /**
@@ -12,10 +12,4 @@ import { ParallelAgent, type ParallelAgentOptions } from './ParallelAgent.js';
  * const checks = parallel('checks', [grammar, tone], { concurrency: 2 });
  * ```
  */
-export function parallel(
-  name: string,
-  subAgents: readonly BaseAgent[],
-  options: Omit<ParallelAgentOptions, 'name' | 'subAgents'> = {},
-): ParallelAgent {
-  return new ParallelAgent({ ...options, name, subAgents });
-}
+export const parallel = workflowForm((options: ParallelAgentOptions) => new ParallelAgent(options));

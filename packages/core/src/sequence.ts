@@ -1,4 +1,5 @@
-import type { BaseAgent, BaseAgentOptions } from './BaseAgent.js';
+import type { BaseAgentOptions } from './BaseAgent.js';
+import { workflowForm } from './internal/workflowForm.js';
 import { SequentialAgent } from './SequentialAgent.js';
 
 /**
@@ -12,10 +13,4 @@ import { SequentialAgent } from './SequentialAgent.js';
  * const flow = sequence('flow', [writer, critic]);
  * ```
  */
-export function sequence(
-  name: string,
-  subAgents: readonly BaseAgent[],
-  options: Omit<BaseAgentOptions, 'name' | 'subAgents'> = {},
-): SequentialAgent {
-  return new SequentialAgent({ ...options, name, subAgents });
-}
+export const sequence = workflowForm((options: BaseAgentOptions) => new SequentialAgent(options));

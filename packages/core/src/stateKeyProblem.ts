@@ -27,6 +27,8 @@ export function stateKeyProblem(key: string): string | undefined {
     }
   }
   if (bare.length === 0) return 'a scoped key needs a name after its prefix';
-  if (FORBIDDEN.has(bare)) return `'${bare}' is reserved and cannot be a state key`;
+  // The reserved names are 9 or 11 characters long: no hash lookup for any other key.
+  if ((bare.length === 9 || bare.length === 11) && FORBIDDEN.has(bare))
+    return `'${bare}' is reserved and cannot be a state key`;
   return undefined;
 }

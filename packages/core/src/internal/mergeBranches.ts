@@ -1,7 +1,7 @@
-import { catchError, concat, defer, EMPTY, merge, type Observable, takeWhile, throwError } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { Event } from '../Event.js';
 import type { InvocationContext } from '../InvocationContext.js';
-import { InvocationPaused } from '../InvocationPaused.js';
+import { BranchMerge } from './subscribers.js';
 
 /**
  * The one merge of concurrent branches (`ParallelAgent`, `mergeWith`, a graph's fan-out): events
@@ -9,25 +9,20 @@ import { InvocationPaused } from '../InvocationPaused.js';
  * inner loop consumed ends the run after it is emitted, stopping the other branches. A branch that
  * pauses for input stops there; the others run to their own end (or pause), then the merge pauses
  * for all of their requests: one branch's pause never cancels another's work.
+ *
+ * One subscriber per branch and one object per run (`BranchMerge`), where `catchError` per branch,
+ * `merge`, `takeWhile`, `concat` and two `defer`s made about five subscribers per branch (the
+ * measured effect is in bench/README.md's ledger).
  * @param ctx the context of the agent that merges (where escalations are looked up)
  */
 export function mergeBranches(
   branches: readonly Observable<Event>[],
   ctx: InvocationContext,
-  concurrency?: number,
+  concurrency = Number.POSITIVE_INFINITY,
 ): Observable<Event> {
-  return defer(() => {
-    let paused: string[] | undefined;
-    const untilPaused = (error: unknown) => {
-      if (!(error instanceof InvocationPaused)) return throwError(() => error);
-      (paused ??= []).push(...error.requestIds);
-      return EMPTY;
-    };
-    const caught = branches.map((branch) => branch.pipe(catchError(untilPaused)));
-    const merged = concurrency === undefined ? merge(...caught) : merge(...caught, concurrency);
-    return concat(
-      merged.pipe(takeWhile((event) => !ctx.isUnconsumedEscalation(event), true)),
-      defer(() => (paused === undefined ? EMPTY : throwError(() => new InvocationPaused(paused!)))),
-    );
+  return new Observable<Event>((subscriber) => {
+    const merge = new BranchMerge(subscriber, branches, ctx, concurrency);
+    subscriber.add(merge);
+    merge.pump();
   });
 }

@@ -1,3 +1,6 @@
+// Stays one file: the contract of aiSdkModel against a real OpenAI-compatible server on loopback
+// (requests, streaming, tool calls, usage, aborts, errors), every case sharing that server's
+// fixtures; the LlmAgent-level cases are in LlmAgent.aiSdk.test.ts.
 import type { Content } from '@rxagents/core';
 import type { LlmRequest, LlmResponse, Model } from '@rxagents/llm';
 import { asyncScheduler, lastValueFrom, type Observable, toArray } from 'rxjs';

@@ -1,3 +1,6 @@
+// Stays one file: `rxagents run` from the module's agent to the terminal — options, the run, the
+// prompts of a pause and the exit codes — one command read top to bottom; its pieces that other
+// commands share (timeline, request lines, answers) are already modules of their own.
 import { writeFile } from 'node:fs/promises';
 import { trace } from '@opentelemetry/api';
 import {

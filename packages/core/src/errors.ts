@@ -1,3 +1,6 @@
+// Stays one file: the core's fifteen error classes, each a few lines of constructor over
+// RxAgentsError, and the open set of codes they carry. Read together they are the list a caller
+// matches on; one file per class would scatter that list without making any class easier to read.
 /**
  * The codes an {@link RxAgentsError} may carry, as the keys of this interface. It is open: an
  * app or package that raises errors of its own kind adds its codes by augmenting it (declaration

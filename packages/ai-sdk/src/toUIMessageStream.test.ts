@@ -2,6 +2,7 @@ import { agent, InvalidStateError, Runner, sequence, text } from '@rxagents/core
 import { readUIMessageStream } from 'ai';
 import { type Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../../test/support/defined.js';
 import { forecaster } from '../test/forecaster.js';
 import { type RxAgentsUIMessage, type RxAgentsUIMessageChunk, toUIMessageStream } from './index.js';
 
@@ -15,8 +16,7 @@ async function lastMessage(chunks: Observable<RxAgentsUIMessageChunk>): Promise<
   let last: RxAgentsUIMessage | undefined;
   for await (const message of readUIMessageStream<RxAgentsUIMessage>({ stream, terminateOnError: true }))
     last = message;
-  if (last === undefined) throw new Error('no message');
-  return last;
+  return defined(last, 'no message');
 }
 
 describe('toUIMessageStream', () => {

@@ -40,20 +40,31 @@ describe('LoopAgent', () => {
     expect(runAgent(new LoopAgent({ name: 'empty' })).events).toEqual([]);
   });
 
-  it('runs its sub-agents in order maxIterations times', () => {
-    const loop = new LoopAgent({
-      name: 'loop',
-      subAgents: [say('critic'), say('reviser')],
-      maxIterations: 3,
-    });
-    expect(traceOf(loop)).toEqual([
-      'critic@loop.critic',
-      'reviser@loop.reviser',
-      'critic@loop.critic',
-      'reviser@loop.reviser',
-      'critic@loop.critic',
-      'reviser@loop.reviser',
-    ]);
+  // The loop is built per case: escalateOn counts the runs of its own instance.
+  it.each([
+    {
+      what: 'runs its sub-agents in order maxIterations times',
+      loop: () =>
+        new LoopAgent({ name: 'loop', subAgents: [say('critic'), say('reviser')], maxIterations: 3 }),
+      trace: [
+        'critic@loop.critic',
+        'reviser@loop.reviser',
+        'critic@loop.critic',
+        'reviser@loop.reviser',
+        'critic@loop.critic',
+        'reviser@loop.reviser',
+      ],
+    },
+    {
+      what: 'an escalation inside a sequence stops the loop around the sequence',
+      loop: () => {
+        const body = new SequentialAgent({ name: 'body', subAgents: [escalateOn('check', 2), say('after')] });
+        return new LoopAgent({ name: 'loop', subAgents: [body, say('tail')], maxIterations: 5 });
+      },
+      trace: ['check@loop.body.check', 'after@loop.body.after', 'tail@loop.tail', 'check@loop.body.check'],
+    },
+  ])('$what', ({ loop, trace }) => {
+    expect(traceOf(loop())).toEqual(trace);
   });
 
   it('stops at the escalating event and cancels the rest of the iteration', () => {
@@ -90,17 +101,6 @@ describe('LoopAgent', () => {
     ]);
     expect(events[1]?.actions.escalate).toBe(true);
     expect(events[4]?.actions.escalate).toBe(true);
-  });
-
-  it('an escalation inside a sequence stops the loop around the sequence', () => {
-    const body = new SequentialAgent({ name: 'body', subAgents: [escalateOn('check', 2), say('after')] });
-    const loop = new LoopAgent({ name: 'loop', subAgents: [body, say('tail')], maxIterations: 5 });
-    expect(traceOf(loop)).toEqual([
-      'check@loop.body.check',
-      'after@loop.body.after',
-      'tail@loop.tail',
-      'check@loop.body.check',
-    ]);
   });
 
   it('runs 10,000 instant iterations without growing the stack', () => {

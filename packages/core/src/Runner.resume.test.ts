@@ -1,6 +1,6 @@
-import { firstValueFrom, lastValueFrom, map, Observable, of, throwError, toArray } from 'rxjs';
+import { lastValueFrom, map, Observable, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { say, storeOver } from '../test/helpers.js';
+import { say, storedSession, storeOver } from '../test/helpers.js';
 import type { Event } from './Event.js';
 import { InvalidRequestError, SessionConflictError, SessionStoreError } from './errors.js';
 import { agent } from './FunctionAgent.js';
@@ -13,11 +13,7 @@ import type { SessionService } from './SessionService.js';
 const key = { appName: 'app', userId: 'u1', sessionId: 's1' };
 const request = { userId: 'u1', sessionId: 's1', newMessage: 'go', invocationId: 'job-1' };
 
-async function stored(service: SessionService): Promise<Session> {
-  const session = await firstValueFrom(service.getSession(key));
-  if (session === undefined) throw new Error('no session');
-  return session;
-}
+const stored = (service: SessionService): Promise<Session> => storedSession(service, key);
 
 // A flow whose third step "crashes the worker" on the first attempt only.
 /** The first `n` event ids of invocation `job-1`. */

@@ -1,7 +1,7 @@
 import { defer, firstValueFrom, lastValueFrom, map, NEVER, Observable, of, timer, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { say, sayAfter, storeOver } from '../test/helpers.js';
+import { say, sayAfter, storedSession, storeOver } from '../test/helpers.js';
 import { text, textOf } from './Content.js';
 import type { Event } from './Event.js';
 import { SessionStoreError } from './errors.js';
@@ -22,11 +22,7 @@ function runnerFor(
   return new Runner({ appName: 'app', agent: root, sessionService, idGenerator: sequentialIds('e') });
 }
 
-async function sessionOf(runner: Runner): Promise<Session> {
-  const session = await firstValueFrom(runner.sessionService.getSession(key));
-  if (session === undefined) throw new Error('no session');
-  return session;
-}
+const sessionOf = (runner: Runner): Promise<Session> => storedSession(runner.sessionService, key);
 
 describe('Runner', () => {
   it('creates the session, appends the user event, then every agent event in order', async () => {

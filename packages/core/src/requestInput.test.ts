@@ -1,6 +1,6 @@
-import { concat, concatMap, defer, lastValueFrom, of, toArray } from 'rxjs';
+import { concat, defer, lastValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { askYesNo } from '../../../test/support/askYesNo.js';
 import { BaseAgent } from './BaseAgent.js';
 import { text } from './Content.js';
 import type { Event } from './Event.js';
@@ -9,7 +9,6 @@ import { InMemorySessionService } from './InMemorySessionService.js';
 import { isInputRequest, pendingRequests } from './InputRequest.js';
 import type { InvocationContext } from './InvocationContext.js';
 import { Runner } from './Runner.js';
-import { requestInput } from './requestInput.js';
 import {
   InvalidAnswerError,
   NothingPendingError,
@@ -30,17 +29,7 @@ class Approver extends BaseAgent {
       this.runs++;
       return concat(
         of(ctx.newEvent({ content: text('drafting'), actions: { stateDelta: { draft: 'v1' } } })),
-        requestInput(ctx, {
-          id: 'ok',
-          payload: { prompt: 'approve?' },
-          schema: z.object({ ok: z.boolean() }),
-        }).pipe(
-          concatMap(({ ok }) =>
-            of(
-              ctx.newEvent({ content: text(ok ? 'approved' : 'rejected'), actions: { stateDelta: { ok } } }),
-            ),
-          ),
-        ),
+        askYesNo(ctx, { id: 'ok', prompt: 'approve?', field: 'ok', yes: 'approved', no: 'rejected' }),
       );
     });
   }

@@ -1,7 +1,8 @@
 // Test-only helpers for the core's own tests (the public test kit is @rxagents/testing).
 
-import { map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
+import { firstValueFrom, map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
 import { expect } from 'vitest';
+import { defined } from '../../../test/support/defined.js';
 import type { BaseAgent } from '../src/BaseAgent.js';
 import { text } from '../src/Content.js';
 import type { Event, EventActions } from '../src/Event.js';
@@ -84,6 +85,14 @@ export function storeOver(inner: SessionService, overrides: Partial<SessionServi
     appendEvent: (session, event) => inner.appendEvent(session, event),
     ...overrides,
   };
+}
+
+/** The session `service` stores under `key` (the tests' usual one by default); the test fails if none. */
+export async function storedSession(
+  service: SessionService,
+  key = { appName: 'app', userId: 'u1', sessionId: 's1' },
+): Promise<Session> {
+  return defined(await firstValueFrom(service.getSession(key)), 'no session');
 }
 
 /** The trace of what `root` emits run to completion (see `trace`). */

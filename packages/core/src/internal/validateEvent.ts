@@ -25,16 +25,13 @@ function eventFault(value: unknown): Fault {
   if (typeof e.author !== 'string') return ['author', mustBe('a string', e.author)];
   if (typeof e.branch !== 'string') return ['branch', mustBe('a string', e.branch)];
   if (typeof e.timestamp !== 'number') return ['timestamp', mustBe('a number', e.timestamp)];
-  if (e.partial !== undefined && typeof e.partial !== 'boolean')
-    return ['partial', mustBe('a boolean', e.partial)];
-  if (e.turnComplete !== undefined && typeof e.turnComplete !== 'boolean')
-    return ['turnComplete', mustBe('a boolean', e.turnComplete)];
-  if (e.errorCode !== undefined && typeof e.errorCode !== 'string')
-    return ['errorCode', mustBe('a string', e.errorCode)];
-  if (e.errorMessage !== undefined && typeof e.errorMessage !== 'string')
-    return ['errorMessage', mustBe('a string', e.errorMessage)];
-  if (e.finishReason !== undefined && typeof e.finishReason !== 'string')
-    return ['finishReason', mustBe('a string', e.finishReason)];
+  const flagFault =
+    optionalBoolean(e.partial, 'partial') ??
+    optionalBoolean(e.turnComplete, 'turnComplete') ??
+    optionalString(e.errorCode, 'errorCode') ??
+    optionalString(e.errorMessage, 'errorMessage') ??
+    optionalString(e.finishReason, 'finishReason');
+  if (flagFault !== undefined) return flagFault;
   // A graph node's run number: 2, 3, … (absent on a first run).
   if (e.iteration !== undefined && !(Number.isInteger(e.iteration) && (e.iteration as number) >= 2))
     return ['iteration', mustBe('an integer >= 2', e.iteration)];
@@ -47,14 +44,12 @@ function eventFault(value: unknown): Fault {
 
 function actionsFault(a: Readonly<Record<string, unknown>>): Fault {
   if (!isRecord(a.stateDelta)) return ['actions.stateDelta', mustBe('a plain object', a.stateDelta)];
-  if (a.escalate !== undefined && typeof a.escalate !== 'boolean')
-    return ['actions.escalate', mustBe('a boolean', a.escalate)];
-  if (a.transferToAgent !== undefined && typeof a.transferToAgent !== 'string')
-    return ['actions.transferToAgent', mustBe('a string', a.transferToAgent)];
-  if (a.skipSummarization !== undefined && typeof a.skipSummarization !== 'boolean')
-    return ['actions.skipSummarization', mustBe('a boolean', a.skipSummarization)];
-  if (a.endInvocation !== undefined && typeof a.endInvocation !== 'boolean')
-    return ['actions.endInvocation', mustBe('a boolean', a.endInvocation)];
+  const flagFault =
+    optionalBoolean(a.escalate, 'actions.escalate') ??
+    optionalString(a.transferToAgent, 'actions.transferToAgent') ??
+    optionalBoolean(a.skipSummarization, 'actions.skipSummarization') ??
+    optionalBoolean(a.endInvocation, 'actions.endInvocation');
+  if (flagFault !== undefined) return flagFault;
   const request = a.requestInput as Readonly<Record<string, unknown>> | undefined;
   if (request !== undefined) {
     if (!isRecord(request) || typeof request.id !== 'string' || typeof request.kind !== 'string')
@@ -83,11 +78,7 @@ export function contentFault(content: unknown, base = 'content'): Fault {
 function partFault(part: unknown): Fault {
   if (!isRecord(part)) return ['', mustBe('a part object', part)];
   const p = part as Readonly<Record<string, unknown>>;
-  if (typeof p.text === 'string') {
-    if (p.thought !== undefined && typeof p.thought !== 'boolean')
-      return ['.thought', mustBe('a boolean', p.thought)];
-    return undefined;
-  }
+  if (typeof p.text === 'string') return optionalBoolean(p.thought, '.thought');
   if ('text' in p) return ['.text', mustBe('a string', p.text)];
   if ('functionCall' in p) return callFault(p.functionCall, '.functionCall', 'args');
   if ('functionResponse' in p) return callFault(p.functionResponse, '.functionResponse', 'response');
@@ -104,6 +95,16 @@ function callFault(call: unknown, at: string, payload: 'args' | 'response'): Fau
   if (!isRecord(body)) return [`${at}.${payload}`, mustBe('a JSON object', body)];
   // Not frozen: the object may still be the model's or the tool's own.
   return checkJson(body, `${at}.${payload}`, false);
+}
+
+// One call per optional field, each with its own literal field name and typeof: no table, no loop,
+// and the reason string is built only for a fault.
+function optionalBoolean(value: unknown, field: string): Fault {
+  return value !== undefined && typeof value !== 'boolean' ? [field, mustBe('a boolean', value)] : undefined;
+}
+
+function optionalString(value: unknown, field: string): Fault {
+  return value !== undefined && typeof value !== 'string' ? [field, mustBe('a string', value)] : undefined;
 }
 
 function isRecord(value: unknown): boolean {

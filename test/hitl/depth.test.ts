@@ -12,12 +12,13 @@ import {
   SequentialAgent,
   text,
 } from '@rxagents/core';
-import { functionTool, LlmAgent } from '@rxagents/llm';
+import { LlmAgent } from '@rxagents/llm';
 import { eventView, expectAgent, marbleModel, scriptedAgent } from '@rxagents/testing';
 import { GoalSeekingAgent } from '@rxagents/workloads';
 import { concat, concatMap, defer, map, type Observable, of, throwError, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { recordingTool } from '../../packages/llm/test/support.js';
 
 // Works for 2 ms, asks 'ok', then says what it was told.
 function asker(name: string, options: { id?: string; when?: (ctx: InvocationContext) => boolean } = {}) {
@@ -117,16 +118,12 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
   });
 
   it('an LlmAgent tool waiting for confirmation; the model is not called again for the recorded turn', () => {
-    let sent = 0;
-    const send = functionTool({
+    const { tool: send, calls: sent } = recordingTool({
       name: 'send',
       description: 'Sends the mail',
-      parameters: z.object({ to: z.string() }),
+      arg: 'to',
       requireConfirmation: true,
-      execute: ({ to }) => {
-        sent++;
-        return { sent: to };
-      },
+      answer: (to) => ({ sent: to }),
     });
     const model = marbleModel(['--(c|)', '-----(d|)'], {
       c: {
@@ -158,7 +155,7 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
         },
       } as never)
       .toPause([{ kind: 'confirmation', callId: 'c1', payload: { tool: 'send', args: { to: 'ann' } } }]);
-    expect(sent).toBe(0);
+    expect(sent).toEqual([]);
     paused.resume({ confirm_c1: true }).toEmit('(ut)-(d|)', {
       u: answered({ 'confirm_c1#1': true }),
       t: {
@@ -170,7 +167,7 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
       },
       d: said('mailer', 'mailed ann'),
     } as never);
-    expect(sent).toBe(1);
+    expect(sent).toEqual(['ann']);
     expect(model.calls).toHaveLength(2);
   });
 
@@ -202,16 +199,12 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
   });
 
   it('an agent reached by transfer', () => {
-    let refunds = 0;
-    const refund = functionTool({
+    const { tool: refund, calls: refunds } = recordingTool({
       name: 'refund',
       description: 'Refunds an order',
-      parameters: z.object({ order: z.string() }),
+      arg: 'order',
       requireConfirmation: true,
-      execute: ({ order }) => {
-        refunds++;
-        return { refunded: order };
-      },
+      answer: (order) => ({ refunded: order }),
     });
     const billingModel = marbleModel(['-(c|)', '-----(d|)'], {
       c: {
@@ -251,7 +244,7 @@ describe('human in the loop: pause and resume at any depth (marbles)', () => {
       },
       d: said('front.billing', 'refunded o7'),
     } as never);
-    expect([refunds, frontModel.calls.length, billingModel.calls.length]).toEqual([1, 1, 2]);
+    expect([refunds, frontModel.calls.length, billingModel.calls.length]).toEqual([['o7'], 1, 2]);
   });
 
   it("a LoopAgent's third iteration: the iterations before it are not run again and the count goes on", () => {

@@ -2,9 +2,9 @@
 // it hands over to another agent.
 import { type InvocationContext, ParallelAgent, SequentialAgent, textOf } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
-import { contextFor, responses, run } from '../test/support.js';
+import { contextFor, responses, run, transferCall } from '../test/support.js';
 import { LlmAgent } from './LlmAgent.js';
-import { scriptedModel } from './scriptedModel.js';
+import { type ScriptedModel, scriptedModel } from './scriptedModel.js';
 
 describe('LlmAgent', () => {
   describe('transfer', () => {
@@ -12,7 +12,7 @@ describe('LlmAgent', () => {
       const model = scriptedModel([
         {
           agent: 'root',
-          respond: { functionCalls: [{ name: 'transfer_to_agent', args: { agent_name: 'billing' } }] },
+          respond: transferCall('billing'),
         },
         { agent: 'billing', respond: (r) => `billing saw ${r.contents.length} contents` },
       ]);
@@ -43,10 +43,7 @@ describe('LlmAgent', () => {
       const model = scriptedModel([
         {
           agent: 'root',
-          respond: [
-            { functionCalls: [{ name: 'transfer_to_agent', args: { agent_name: 'ghost' } }] },
-            'fine',
-          ],
+          respond: [transferCall('ghost'), 'fine'],
         },
       ]);
       const root = new LlmAgent({
@@ -81,14 +78,11 @@ describe('LlmAgent', () => {
       const model = scriptedModel([
         {
           agent: 'root',
-          respond: [
-            { functionCalls: [{ name: 'transfer_to_agent', args: { agent_name: 'helper' } }] },
-            'root again',
-          ],
+          respond: [transferCall('helper'), 'root again'],
         },
         {
           agent: 'helper',
-          respond: { functionCalls: [{ name: 'transfer_to_agent', args: { agent_name: 'root' } }] },
+          respond: transferCall('root'),
         },
       ]);
       const helper = new LlmAgent({ name: 'helper', model });
@@ -106,13 +100,20 @@ describe('LlmAgent', () => {
   });
 
   describe('history', () => {
-    it('hides the other branches of an enclosing parallel run, from this run and earlier ones', async () => {
+    // Two agents over one scripted model, each answering once: the siblings of a workflow.
+    const siblings = () => {
       const model = scriptedModel([
         { agent: 'a', respond: 'a answers' },
         { agent: 'b', respond: 'b answers' },
       ]);
-      const a = new LlmAgent({ name: 'a', model });
-      const b = new LlmAgent({ name: 'b', model });
+      return { model, a: new LlmAgent({ name: 'a', model }), b: new LlmAgent({ name: 'b', model }) };
+    };
+    // The text of each content of the i-th model request, its parts joined.
+    const texts = (model: ScriptedModel, i: number) =>
+      model.requests[i]!.contents.map((c) => c.parts.map((p) => ('text' in p ? p.text : '')).join(' '));
+
+    it('hides the other branches of an enclosing parallel run, from this run and earlier ones', async () => {
+      const { model, a, b } = siblings();
       const par = new ParallelAgent({ name: 'par', subAgents: [a, b] });
       const ctx = contextFor(par, { userText: 'hello' });
       const say = (branch: string, author: string, words: string) =>
@@ -125,15 +126,13 @@ describe('LlmAgent', () => {
       say('par.a', 'a', 'from a earlier');
       say('par.ab', 'ab', 'not a prefix path');
       await run(par.runAsync(ctx));
-      const texts = (i: number) =>
-        model.requests[i]!.contents.map((c) => c.parts.map((p) => ('text' in p ? p.text : '')).join(' '));
-      expect(texts(0)).toEqual([
+      expect(texts(model, 0)).toEqual([
         'hello',
         'For context: [root] said: from root',
         'For context: [par] said: from par',
         'from a earlier',
       ]);
-      expect(texts(1)).toEqual([
+      expect(texts(model, 1)).toEqual([
         'hello',
         'For context: [root] said: from root',
         'For context: [par] said: from par',
@@ -142,18 +141,11 @@ describe('LlmAgent', () => {
     });
 
     it("shows sequential siblings each other's replies", async () => {
-      const model = scriptedModel([
-        { agent: 'a', respond: 'a answers' },
-        { agent: 'b', respond: 'b answers' },
-      ]);
-      const a = new LlmAgent({ name: 'a', model });
-      const b = new LlmAgent({ name: 'b', model });
+      const { model, a, b } = siblings();
       const seq = new SequentialAgent({ name: 'seq', subAgents: [a, b] });
       const ctx = contextFor(seq, { userText: 'hello' });
       await run(seq.runAsync(ctx));
-      expect(
-        model.requests[1]!.contents.map((c) => c.parts.map((p) => ('text' in p ? p.text : '')).join(' ')),
-      ).toEqual(['hello', 'For context: [a] said: a answers']);
+      expect(texts(model, 1)).toEqual(['hello', 'For context: [a] said: a answers']);
     });
 
     it("with includeContents 'none' sends only the current turn", async () => {

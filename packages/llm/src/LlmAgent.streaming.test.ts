@@ -3,7 +3,7 @@ import { type Event, isFunctionResponsePart, textDeltas, textOf } from '@rxagent
 import { lastValueFrom, map, Observable, take, takeWhile, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contextFor, pingTool, run, testScheduler } from '../test/support.js';
+import { chunkMark, contextFor, pingTool, run, streamingModel, testScheduler } from '../test/support.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import type { LlmRequest, LlmResponse, Model } from './Model.js';
@@ -17,15 +17,9 @@ describe('LlmAgent', () => {
   describe('streaming and cancellation', () => {
     it('emits partial chunks then the complete event, in virtual time', () => {
       testScheduler().run(({ expectObservable }) => {
-        const model = scriptedModel([{ respond: 'one two three' }], {
-          latency: 5,
-          chunks: 3,
-          chunkInterval: 10,
-        });
+        const model = streamingModel('one two three', { latency: 5, chunks: 3, chunkInterval: 10 });
         const a = new LlmAgent({ name: 'a', model, stream: true, outputKey: 'out' });
-        const view = a
-          .runAsync(contextFor(a))
-          .pipe(map((e) => `${e.partial === true ? 'p' : 'c'}:${textOf(e.content)}`));
+        const view = a.runAsync(contextFor(a)).pipe(map((e) => chunkMark(e, textOf(e.content))));
         expectObservable(view).toBe('5ms a 9ms b 9ms c 9ms (d|)', {
           a: 'p:one ',
           b: 'p:two ',

@@ -9,6 +9,7 @@ import {
 } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { expectError } from '../../../test/support/expectError.js';
 import { contextFor, pingTool, run } from '../test/support.js';
 import { LlmCallsLimitExceededError, MissingStateKeyError, OUTPUT_SCHEMA_MISMATCH } from './errors.js';
 import { exitLoopTool } from './exitLoopTool.js';
@@ -165,8 +166,7 @@ describe('LlmAgent', () => {
       const a = new LlmAgent({ name: 'pinger', model, tools: [ping] });
       const ctx = contextFor(a, { runConfig: { maxLlmCalls: 2 } });
       const error = await run(a.runAsync(ctx)).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LlmCallsLimitExceededError);
-      expect(error).toMatchObject({
+      expectError(error, LlmCallsLimitExceededError, {
         agent: 'pinger',
         field: 'maxLlmCalls',
         limit: 2,

@@ -4,7 +4,7 @@ import { LoopAgent, textOf } from '@rxagents/core';
 import { map, Observable, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contextFor, responses, run, testScheduler } from '../test/support.js';
+import { contextFor, responses, run, testScheduler, throwingTool } from '../test/support.js';
 import { agentTool } from './agentTool.js';
 import { exitLoopTool } from './exitLoopTool.js';
 import { functionTool } from './functionTool.js';
@@ -43,14 +43,7 @@ describe('LlmAgent', () => {
     });
 
     it('turns bad arguments, a throwing tool, a failing Promise and an unknown tool into error responses', async () => {
-      const boom = functionTool({
-        name: 'boom',
-        description: 'throws',
-        parameters: z.object({}),
-        execute: () => {
-          throw new Error('kaput');
-        },
-      });
+      const boom = throwingTool('boom', 'throws', 'kaput');
       const reject = functionTool({
         name: 'reject',
         description: 'rejects',
@@ -155,14 +148,7 @@ describe('LlmAgent', () => {
           return { stored: true };
         },
       });
-      const skip = functionTool({
-        name: 'skip',
-        description: 'never runs',
-        parameters: z.object({}),
-        execute: () => {
-          throw new Error('should have been skipped');
-        },
-      });
+      const skip = throwingTool('skip', 'never runs', 'should have been skipped');
       const model = scriptedModel([
         {
           respond: [

@@ -1,5 +1,8 @@
 import { RxAgentsError, registerErrorClass } from '@rxagents/core';
 
+// The extra fields are parameter properties: each class is its message, its code and the
+// fields it adds, with no declare-then-assign lines around them.
+
 /**
  * An invocation made more model calls than `runConfig.maxLlmCalls` allows (ADK's
  * `LlmCallsLimitExceededError`). Raised as the error of the agent's Observable.
@@ -23,14 +26,15 @@ import { RxAgentsError, registerErrorClass } from '@rxagents/core';
  * ```
  */
 export class LlmCallsLimitExceededError extends RxAgentsError {
-  readonly limit: number;
-  constructor(agent: string, limit: number) {
+  constructor(
+    agent: string,
+    readonly limit: number,
+  ) {
     super(
       'LLM_CALLS_LIMIT_EXCEEDED',
       `Agent '${agent}': runConfig.maxLlmCalls: more than ${limit} model calls in one invocation`,
       { agent, field: 'maxLlmCalls' },
     );
-    this.limit = limit;
   }
 }
 
@@ -46,15 +50,16 @@ export class LlmCallsLimitExceededError extends RxAgentsError {
  * ```
  */
 export class MissingStateKeyError extends RxAgentsError {
-  /** The state key the template asked for. */
-  readonly key: string;
-  constructor(agent: string, key: string) {
+  constructor(
+    agent: string,
+    /** The state key the template asked for. */
+    readonly key: string,
+  ) {
     super(
       'INVALID_STATE',
       `Agent '${agent}': instruction: state key '${key}' is missing (write {${key}?} if it may be absent)`,
       { agent, field: 'instruction' },
     );
-    this.key = key;
   }
 }
 
@@ -84,11 +89,13 @@ export const OUTPUT_SCHEMA_MISMATCH = 'OUTPUT_SCHEMA_MISMATCH';
  * ```
  */
 export class InvalidToolConfigError extends RxAgentsError {
-  /** The name of the tool at fault, as given. */
-  readonly tool: string;
-  constructor(tool: string, field: string, message: string) {
+  constructor(
+    /** The name of the tool at fault, as given. */
+    readonly tool: string,
+    field: string,
+    message: string,
+  ) {
     super('INVALID_AGENT_CONFIG', `Tool '${tool}': ${field}: ${message}`, { field });
-    this.tool = tool;
   }
 }
 

@@ -4,6 +4,7 @@
 import { InMemorySessionService, Runner, SequentialAgent } from '@rxagents/core';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { transferCall } from '../test/support.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
 
@@ -12,7 +13,7 @@ function helpdesk(billingOptions: { disallowTransferToParent?: boolean } = {}) {
     {
       agent: 'root',
       userText: /invoice/,
-      respond: { functionCalls: [{ name: 'transfer_to_agent', args: { agent_name: 'billing' } }] },
+      respond: transferCall('billing'),
     },
     { agent: 'root', respond: 'root here' },
     { agent: 'billing', respond: (r) => `billing answers: ${r.contents.length} contents` },

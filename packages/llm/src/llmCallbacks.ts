@@ -4,17 +4,17 @@ import type { LlmRequest, LlmResponse } from './Model.js';
 import type { Tool, ToolArgs, ToolResult } from './Tool.js';
 import type { ToolContext } from './ToolContext.js';
 
-/** Runs before each model call; returning a response skips the model. */
-export type BeforeModelCallback = (
-  context: CallbackContext,
-  request: LlmRequest,
+// The one shape of the model callbacks: they differ only in what they are handed. The labelled
+// tuple keeps the parameter names (`request`, `response`) that editors show.
+type ModelCallback<Args extends [context: CallbackContext, value: LlmRequest | LlmResponse]> = (
+  ...args: Args
 ) => MaybeAsync<LlmResponse | undefined | void>;
 
+/** Runs before each model call; returning a response skips the model. */
+export type BeforeModelCallback = ModelCallback<[context: CallbackContext, request: LlmRequest]>;
+
 /** Runs on each complete model response; returning a response replaces it. */
-export type AfterModelCallback = (
-  context: CallbackContext,
-  response: LlmResponse,
-) => MaybeAsync<LlmResponse | undefined | void>;
+export type AfterModelCallback = ModelCallback<[context: CallbackContext, response: LlmResponse]>;
 
 /** Runs before each tool call; returning a result skips the tool. */
 export type BeforeToolCallback = (

@@ -1,22 +1,16 @@
 import { isFunctionResponsePart, pendingRequests } from '@rxagents/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { runnerSession } from '../test/support.js';
-import { functionTool } from './functionTool.js';
+import { recordingTool, runnerSession } from '../test/support.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
 
 function setup() {
-  const started: string[] = [];
-  const render = functionTool({
+  const { tool: render, calls: started } = recordingTool({
     name: 'render',
     description: 'Starts a render job',
-    parameters: z.object({ scene: z.string() }),
+    arg: 'scene',
     longRunning: true,
-    execute: ({ scene }) => {
-      started.push(scene);
-      return { status: 'pending', ticket: `job-${scene}` };
-    },
+    answer: (scene) => ({ status: 'pending', ticket: `job-${scene}` }),
   });
   const model = scriptedModel([
     {

@@ -1,7 +1,7 @@
 import { text } from '@rxagents/core';
 import { asyncScheduler, lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { testScheduler } from '../test/support.js';
+import { chunkMark, streamingModel, testScheduler } from '../test/support.js';
 import type { LlmRequest, LlmResponse } from './Model.js';
 import { SCRIPT_NO_MATCH, scriptedModel } from './scriptedModel.js';
 
@@ -78,15 +78,11 @@ describe('scriptedModel', () => {
 
   it('streams chunks with latency in virtual time, and does not stream when not asked', () => {
     testScheduler().run(({ expectObservable }) => {
-      const model = scriptedModel([{ respond: 'the quick brown fox' }], {
-        latency: 3,
-        chunks: 2,
-        chunkInterval: 4,
-      });
+      const model = streamingModel('the quick brown fox', { latency: 3, chunks: 2, chunkInterval: 4 });
       const view = (stream: boolean) =>
         model
           .generate(request('a'), { ...options, stream, scheduler: asyncScheduler })
-          .pipe(map((r) => `${r.partial === true ? 'p' : 'c'}:${textOfAll([r])[0]}`));
+          .pipe(map((r) => chunkMark(r, textOfAll([r])[0])));
       expectObservable(view(true)).toBe('3ms a 3ms b 3ms (c|)', {
         a: 'p:the quick ',
         b: 'p:brown fox',

@@ -1,6 +1,7 @@
 import { map, of, takeWhile } from 'rxjs';
 import { match as matchValue } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../../test/support/expectError.js';
 import { counting, testScheduler } from '../../test/graphFixtures.js';
 import { collect, failedSession, rootContext, runAgent, say, sayAfter, traceOf } from '../../test/helpers.js';
 import type { BaseAgent } from '../BaseAgent.js';
@@ -151,8 +152,7 @@ describe('graph', () => {
       counting(100, 5)
         .runAsync(ctx)
         .subscribe({ error: (e: unknown) => (failure = e) });
-      expect(failure).toBeInstanceOf(GraphStepsExceededError);
-      expect(failure).toMatchObject({
+      expectError(failure, GraphStepsExceededError, {
         agent: 'g',
         lastNode: 'count',
         maxSteps: 5,

@@ -9,6 +9,7 @@ import { PostgresSessionService } from '@rxagents/postgres';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { lastValueFrom } from 'rxjs';
+import { eventually } from '../../../test/support/eventually.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -75,11 +76,7 @@ export async function until(
   timeout = 10_000,
   what = 'condition',
 ): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await eventually(check, timeout, () => what);
 }
 
 /** `RXAGENTS_TEST_PG`, or the local server as the `postgres` superuser (trust auth). */

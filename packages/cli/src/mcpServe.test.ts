@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/eventually.js';
 import { fixture, node } from '../test/terminal.js';
 
 // The real binary as a child process, driven by the SDK's MCP client.
@@ -21,11 +22,7 @@ const lines = (file: string): string[] => {
 };
 
 async function until(probe: () => boolean, timeout = 10_000): Promise<void> {
-  const deadline = performance.now() + timeout;
-  while (!probe()) {
-    if (performance.now() > deadline) throw new Error(`not seen: ${probe.toString()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await eventually(probe, timeout);
 }
 
 async function stdioClient(args: string[], env: Record<string, string> = {}): Promise<Client> {

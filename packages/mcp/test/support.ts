@@ -45,19 +45,7 @@ export function facts(recordFile: string): Record<string, string | number>[] {
     .map((line) => JSON.parse(line) as Record<string, string | number>);
 }
 
-/** Polls `probe` until it returns a value other than `undefined`/`false`, or fails after `timeout` ms. */
-export async function eventually<T>(
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeout = 10_000,
-): Promise<T> {
-  const deadline = performance.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`not seen within ${timeout} ms: ${probe.toString()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from '../../../test/support/eventually.js';
 
 /** Whether a process is still running. */
 export function alive(pid: number): boolean {

@@ -1,4 +1,5 @@
 import { type EventSourceMessage, EventSourceParserStream } from 'eventsource-parser/stream';
+import { eventually as poll } from '../../../test/support/eventually.js';
 
 /** The SSE messages of a response, read with `eventsource-parser` (a third-party reader). */
 export async function* sseMessages(response: Response): AsyncGenerator<EventSourceMessage> {
@@ -31,12 +32,15 @@ export async function eventually<T>(
   check: (value: T) => boolean,
   ms = 3000,
 ): Promise<T> {
-  const until = performance.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (performance.now() > until)
-      throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let last: T | undefined;
+  // Boxed: the value read may itself be `false` or `undefined`.
+  const held = await poll(
+    async () => {
+      last = await read();
+      return check(last) && { value: last };
+    },
+    ms,
+    () => `last value ${JSON.stringify(last)}`,
+  );
+  return held.value;
 }

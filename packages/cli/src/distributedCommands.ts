@@ -6,6 +6,7 @@ import { pc } from './colors.js';
 import { type FollowEnd, followDeployment } from './followDeployment.js';
 import { EXIT_BY_STATUS, liveStatusLine, statusMark } from './liveStatusLine.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
+import { withInterruptSignal } from './withInterruptSignal.js';
 
 // `rxagents deploy` when a Redis backend is configured: a few round trips to Redis through
 // `DistributedWorkload`; the deployment runs on `rxagents worker` processes. (The other workload
@@ -74,22 +75,21 @@ export function distributedDeploy(
           : `phase ${pc.bold(current.phase)}`;
       return `${statusMark(status, spinner)} ${pc.bold(id)} · ${phase} · ${status} ${elapsed}`;
     });
-    const abort = new AbortController();
-    const removeInterrupt = io.onInterrupt(() => abort.abort());
     let end: FollowEnd;
     try {
-      end = await followDeployment(workload, id, {
-        seen: [],
-        signal: abort.signal,
-        onLines: (lines) => line.print(...lines.map((l) => pc.dim(l))),
-        onStatus: (status) => {
-          current = status;
-          if (line.live) line.update();
-          else out(`${id} ${status.phase || '-'} ${status.status}`);
-        },
-      });
+      end = await withInterruptSignal(io, (signal) =>
+        followDeployment(workload, id, {
+          seen: [],
+          signal,
+          onLines: (lines) => line.print(...lines.map((l) => pc.dim(l))),
+          onStatus: (status) => {
+            current = status;
+            if (line.live) line.update();
+            else out(`${id} ${status.phase || '-'} ${status.status}`);
+          },
+        }),
+      );
     } finally {
-      removeInterrupt();
       line.close();
     }
     switch (end.type) {

@@ -7,6 +7,7 @@ import { distributedDeploy } from './distributedCommands.js';
 import { FOLLOW_WINDOW } from './followDeployment.js';
 import { requestLines } from './requestLines.js';
 import { type CliIo, EXIT_INTERRUPTED } from './runCommand.js';
+import { withInterruptSignal } from './withInterruptSignal.js';
 import { workerCommand } from './workerCommand.js';
 import { withWorkloadTarget } from './workloadTarget.js';
 
@@ -164,17 +165,11 @@ export function registerWorkloadCommands(
         const window = await client.logs(id, Math.max(opts.lines, FOLLOW_WINDOW));
         for (const line of window.slice(-opts.lines)) out(line);
         if (opts.follow !== true) return;
-        const abort = new AbortController();
-        const removeInterrupt = io.onInterrupt(() => abort.abort());
-        try {
-          const onLines = (lines: readonly string[]): void => {
-            for (const line of lines) out(line);
-          };
-          const end = await follow(id, { seen: window, signal: abort.signal, onLines });
-          if (end.type === 'interrupted') setCode(EXIT_INTERRUPTED);
-        } finally {
-          removeInterrupt();
-        }
+        const onLines = (lines: readonly string[]): void => {
+          for (const line of lines) out(line);
+        };
+        const end = await withInterruptSignal(io, (signal) => follow(id, { seen: window, signal, onLines }));
+        if (end.type === 'interrupted') setCode(EXIT_INTERRUPTED);
       }),
     );
 

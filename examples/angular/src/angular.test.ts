@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PageServer, servePage } from '../../browser/src/server.js';
 import { createStoryFlow, STORY_TOPICS } from '../../browser/src/storyFlow.js';
 import { launchChromium } from '../../browser/src/testSupport/launchChromium.js';
+import { recordPageErrors } from '../../browser/src/testSupport/recordPageErrors.js';
 import { buildApp } from './testSupport/buildApp.js';
 
 const [FOX, SECOND] = [STORY_TOPICS[0]!, STORY_TOPICS[1]!];
@@ -54,7 +55,7 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
   let browser: Browser;
   let server: PageServer;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     // Runs `ng build`, and launchChromium installs Debian's chromium when missing: allow minutes.
@@ -62,10 +63,7 @@ describe('examples/angular, built by the Angular CLI, in headless Chromium', () 
     server = await servePage(await buildApp(OUT));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    pageErrors = recordPageErrors(page, { console: true });
     await mkdir(ARTIFACTS, { recursive: true });
   }, 600_000);
 

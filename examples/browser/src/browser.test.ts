@@ -8,6 +8,7 @@ import { buildPage } from './build.js';
 import { type PageServer, servePage } from './server.js';
 import { createStoryFlow, STORY_TOPICS } from './storyFlow.js';
 import { launchChromium } from './testSupport/launchChromium.js';
+import { recordPageErrors } from './testSupport/recordPageErrors.js';
 
 const TOPIC = STORY_TOPICS[0]!;
 const ARTIFACTS = join(new URL('../../..', import.meta.url).pathname, 'test-artifacts');
@@ -49,17 +50,14 @@ describe('examples/browser in headless Chromium', () => {
   let browser: Browser;
   let server: PageServer;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     // launchChromium installs Debian's chromium with apt-get when missing: allow minutes for that.
     server = await servePage(await buildPage());
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    pageErrors = recordPageErrors(page, { console: true });
     await mkdir(ARTIFACTS, { recursive: true });
   }, 600_000);
 

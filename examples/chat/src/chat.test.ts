@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../browser/src/testSupport/launchChromium.js';
+import { recordPageErrors } from '../../browser/src/testSupport/recordPageErrors.js';
 import { type ChatServer, startChatServer } from './server.js';
 
 const ARTIFACTS = join(new URL('../../..', import.meta.url).pathname, 'test-artifacts');
@@ -11,13 +12,13 @@ describe('examples/chat: useChat in headless Chromium against @rxagents/server',
   let browser: Browser;
   let server: ChatServer;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startChatServer();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    pageErrors = recordPageErrors(page);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.goto(`${server.url}/`);
   }, 600_000);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../examples/browser/src/testSupport/launchChromium.js';
+import { recordPageErrors } from '../../../examples/browser/src/testSupport/recordPageErrors.js';
 import { fixture, node, pkg } from '../test/terminal.js';
 
 const ARTIFACTS = join(pkg, '..', '..', 'test-artifacts');
@@ -54,14 +55,14 @@ afterAll(async () => {
 describe('rxagents web', { timeout: 60_000 }, () => {
   let web: Served;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     // Slow steps, so a run is still streaming when the test cancels it.
     web = await startWeb('flow.ts', { FIXTURE_STEP_MS: '300' });
     served.push(web);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    pageErrors = recordPageErrors(page);
     await page.goto(web.url);
   }, 60_000);
 

@@ -1,5 +1,12 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import { fromAbortable, InvalidAgentOutputError, type InvocationContext } from '@rxagents/core';
+import {
+  fromAbortable,
+  InvalidAgentOutputError,
+  type InvocationContext,
+  SpanAttribute,
+  SpanOperation,
+  spanName,
+} from '@rxagents/core';
 import { finalize, isObservable, type Observable, tap } from 'rxjs';
 import type { LlmRequest, LlmResponse, Model } from '../Model.js';
 import { CallOptions } from './lazySignal.js';
@@ -26,9 +33,9 @@ export function callModel(
         `model '${model.name}'.generate`,
       );
     }
-    const span = ctx.startSpan(`call_llm ${model.name}`, {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.request.model': model.name,
+    const span = ctx.startSpan(spanName(SpanOperation.callLlm, model.name), {
+      [SpanAttribute.operationName]: 'chat',
+      [SpanAttribute.requestModel]: model.name,
     });
     return span === undefined
       ? (replies as Observable<LlmResponse>)
@@ -57,10 +64,10 @@ function traced(span: Span, replies: Observable<LlmResponse>): Observable<LlmRes
 // Token usage and errors of a complete response, with the OpenTelemetry GenAI attribute names.
 function traceResponse(span: Span, response: LlmResponse): void {
   const usage = response.usage;
-  if (usage?.inputTokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
-  if (usage?.outputTokens !== undefined) span.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
+  if (usage?.inputTokens !== undefined) span.setAttribute(SpanAttribute.inputTokens, usage.inputTokens);
+  if (usage?.outputTokens !== undefined) span.setAttribute(SpanAttribute.outputTokens, usage.outputTokens);
   if (response.finishReason !== undefined)
-    span.setAttribute('gen_ai.response.finish_reasons', [response.finishReason]);
+    span.setAttribute(SpanAttribute.finishReasons, [response.finishReason]);
   if (response.errorCode !== undefined) {
     span.setStatus({
       code: SpanStatusCode.ERROR,

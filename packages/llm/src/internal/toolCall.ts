@@ -6,6 +6,9 @@ import {
   isResumeFault,
   type JsonValue,
   type Part,
+  SpanAttribute,
+  SpanOperation,
+  spanName,
 } from '@rxagents/core';
 import {
   catchError,
@@ -50,10 +53,10 @@ export function runTool(
     const id = call.id ?? `call_${ctx.idGenerator()}`;
     const toolContext = new ToolContext(ctx, id, signal);
     const tool = tools.get(call.name);
-    const span = ctx.startSpan(`execute_tool ${call.name}`, {
-      'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': call.name,
-      'gen_ai.tool.call.id': id,
+    const span = ctx.startSpan(spanName(SpanOperation.executeTool, call.name), {
+      [SpanAttribute.operationName]: SpanOperation.executeTool,
+      [SpanAttribute.toolName]: call.name,
+      [SpanAttribute.toolCallId]: id,
     });
     const result: Observable<ToolResult> =
       tool === undefined

@@ -71,6 +71,7 @@ export class EventStreamWriter {
     });
   }
 
+  // EVAL, not `luaScript`: the batch's failure must be recorded as early as it was (see luaScript).
   private append(entries: readonly string[]): Promise<unknown> {
     return this.redis.eval(APPEND, 1, this.stream, String(this.ttlSeconds), ...entries);
   }

@@ -89,7 +89,8 @@ export class QueueClient {
   /**
    * Cancels an enqueued job: marks it (its data gets `cancelled: true`), so no worker that
    * takes it later runs it, and publishes the cancellation for the worker that holds it. The job
-   * must have been added already (a job added after this runs).
+   * should exist already: one added after this carries no mark, and only the workers' memory of
+   * the message (a minute; see `JobRegistry.cancel`) keeps it from running.
    */
   async cancel(invocationId: string): Promise<void> {
     const { commands, queue } = await this.ready();

@@ -101,7 +101,7 @@ export class JobRegistry {
    * handing the job over and the run starting, where raw BullMQ has none. Measured (bench W8
    * `--commands 300 --in-flight 1`, a private Redis, one worker): `EXISTS` per invocation 3.00 →
    * 2.00 (BullMQ's own two are left), Redis commands per invocation minus the floor's in the same
-   * run +3.5–5.2 → −1.5–0.1; under `MONITOR` (machine loaded), hand-over → first `XADD` median
+   * run +1.5–5.2 → −1.5–0.1; under `MONITOR` (machine loaded), hand-over → first `XADD` median
    * 2.3–5.6 ms → 1.9–2.9 ms.
    */
   execute(

@@ -60,4 +60,22 @@ describe('EventStreamWriter', () => {
       redis.disconnect();
     }
   });
+
+  it('waits for a batch still unanswered before the end marker, which stays out after its hole', async () => {
+    const { redis, stream } = await setup('writer-in-flight');
+    try {
+      // not a stream yet: the first batch fails, but the stream is one again before the second
+      await redis.set(stream, 'taken');
+      const writer = new EventStreamWriter(redis, stream, 60);
+      writer.write(['t', 'event', 'event', '1']);
+      await new Promise((resolve) => setImmediate(resolve));
+      const deleted = redis.del(stream);
+      // the run ends before the first batch has answered
+      await expect(writer.finish(['t', 'end', 'outcome', 'completed'])).rejects.toThrow(/WRONGTYPE/);
+      await deleted;
+      expect(await redis.exists(stream)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });

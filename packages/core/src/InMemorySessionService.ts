@@ -28,11 +28,13 @@ const SEP = '\u0000';
  * ```
  */
 export class InMemorySessionService implements SessionService {
-  private readonly sessions = new Map<string, Session>();
-  // The stored sessions by identity: an append to one of them (every append but a resumed
-  // invocation's, which runs on a copy) needs no key string built and looked up per event.
-  // A strong set, as the map holds them anyway: a WeakSet costs the GC work per entry.
-  private readonly stored = new Set<Session>();
+  // The stored sessions by id, and by `app␀user␀id` those whose id a session of another app or
+  // user already has (made for the first). Why not all by that key: it is a new string per
+  // session, and a second set of the stored sessions was needed so that an append (to the stored
+  // session, or to a resumed invocation's copy) builds no key: 56 B + 27 B of every idle session
+  // (W5). By id, the key is the session's own id string and "is this the stored one" one lookup.
+  private readonly byId = new Map<string, Session>();
+  private byKey: Map<string, Session> | undefined;
   private readonly appState = new Map<string, Record<string, JsonValue>>();
   private readonly userState = new Map<string, Record<string, JsonValue>>();
   private readonly ids: IdGenerator;
@@ -57,8 +59,8 @@ export class InMemorySessionService implements SessionService {
   private create(request: CreateSessionRequest): Session {
     const { appName, userId } = request;
     const sessionId = request.sessionId ?? this.ids();
-    const key = keyOf({ appName, userId, sessionId });
-    if (this.sessions.has(key)) throw new SessionExistsError(appName, userId, sessionId);
+    const key = { appName, userId, sessionId };
+    if (this.find(key) !== undefined) throw new SessionExistsError(appName, userId, sessionId);
     const own: Record<string, unknown> = {};
     if (request.state !== undefined) {
       assertPlainDelta(undefined, request.state);
@@ -68,14 +70,31 @@ export class InMemorySessionService implements SessionService {
     }
     const session = new Session({ id: sessionId, appName, userId, state: own });
     this.routeScoped(session, session.state.snapshot());
-    this.sessions.set(key, session);
-    this.stored.add(session);
+    if (this.byId.has(sessionId)) (this.byKey ??= new Map()).set(keyOf(key), session);
+    else this.byId.set(sessionId, session);
     this.syncScoped(session);
     return session;
   }
 
+  // The stored session of a key.
+  private find(key: SessionKey): Session | undefined {
+    const session = this.byId.get(key.sessionId);
+    if (session !== undefined && session.appName === key.appName && session.userId === key.userId)
+      return session;
+    return this.byKey?.get(keyOf(key));
+  }
+
+  // Whether this session object is the stored one (not a resumed invocation's copy of it, nor
+  // one deleted since).
+  private isStored(session: Session): boolean {
+    return (
+      this.byId.get(session.id) === session ||
+      (this.byKey !== undefined && this.byKey.get(keyOf(keyOfSession(session))) === session)
+    );
+  }
+
   private get(request: SessionKey): Session | undefined {
-    const session = this.sessions.get(keyOf(request));
+    const session = this.find(request);
     // A read: temp: keys stay (the Runner drops them when the invocation ends), so a UI polling
     // the session mid-run does not wipe them from under the running agents.
     if (session !== undefined) this.syncScoped(session);
@@ -88,15 +107,18 @@ export class InMemorySessionService implements SessionService {
   }): Observable<readonly SessionSummary[]> {
     return defer(() => {
       const out: SessionSummary[] = [];
-      for (const session of this.sessions.values()) {
-        if (session.appName === request.appName && session.userId === request.userId) {
-          out.push({
-            appName: session.appName,
-            userId: session.userId,
-            sessionId: session.id,
-            lastUpdateTime: session.lastUpdateTime,
-            eventCount: session.events.length,
-          });
+      for (const stored of [this.byId, this.byKey]) {
+        if (stored === undefined) continue;
+        for (const session of stored.values()) {
+          if (session.appName === request.appName && session.userId === request.userId) {
+            out.push({
+              appName: session.appName,
+              userId: session.userId,
+              sessionId: session.id,
+              lastUpdateTime: session.lastUpdateTime,
+              eventCount: session.events.length,
+            });
+          }
         }
       }
       return of(out);
@@ -105,10 +127,10 @@ export class InMemorySessionService implements SessionService {
 
   deleteSession(request: SessionKey): Observable<void> {
     return defer(() => {
-      const key = keyOf(request);
-      const session = this.sessions.get(key);
-      if (session !== undefined) this.stored.delete(session);
-      this.sessions.delete(key);
+      const session = this.find(request);
+      if (session === undefined) return of(undefined);
+      if (this.byId.get(session.id) === session) this.byId.delete(session.id);
+      else this.byKey?.delete(keyOf(request));
       return of(undefined);
     });
   }
@@ -120,9 +142,7 @@ export class InMemorySessionService implements SessionService {
   appendEventSync(session: Session, event: Event): Event {
     session.commit(event);
     if (event.partial === true) return event;
-    const stored = this.stored.has(session)
-      ? session
-      : this.sessions.get(keyOf({ appName: session.appName, userId: session.userId, sessionId: session.id }));
+    const stored = this.isStored(session) ? session : this.find(keyOfSession(session));
     // A copy of the stored session (a resumed invocation runs on a prefix): the event is appended
     // at its position in the copy, or is a no-op if the stored log already holds it there.
     if (stored !== undefined && stored !== session) {
@@ -186,6 +206,10 @@ export class InMemorySessionService implements SessionService {
 
 function keyOf(key: SessionKey): string {
   return `${key.appName}${SEP}${key.userId}${SEP}${key.sessionId}`;
+}
+
+function keyOfSession(session: Session): SessionKey {
+  return { appName: session.appName, userId: session.userId, sessionId: session.id };
 }
 
 function scopedOf(map: Map<string, Record<string, JsonValue>>, key: string): Record<string, JsonValue> {

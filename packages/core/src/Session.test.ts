@@ -48,4 +48,57 @@ describe('Session', () => {
     expect(session.indexOf(a)).toBe(0);
     expect(session.indexOf(event('a'))).toBe(-1);
   });
+
+  it.each([
+    ['past its 16th event', -1],
+    ['once its state changes between two events', 10],
+  ])(
+    'answers isCommitted, indexOf, firstIndexOf, stateAt and prefix alike before and after it indexes itself %s',
+    (_, changeAt) => {
+      // 40 events over two invocations: the small-session path (a scan of the log) up to the
+      // index, the index after, and prefix copies taken on both sides of it.
+      const session = new Session({ ...ids, state: { n: 0 } });
+      const log: Event[] = [];
+      const after: Record<string, number>[] = [];
+      for (let i = 0; i < 40; i++) {
+        if (i === changeAt) session.state.apply({ between: 1 });
+        const e = event(`e${i}`, i % 3 === 0 ? {} : { n: i }, i < 25 ? 'first' : 'second');
+        session.commit(e);
+        log.push(e);
+        after.push({ ...session.state.snapshot() } as Record<string, number>);
+      }
+      const check = (s: Session, count: number) => {
+        for (let i = 0; i < count; i++) {
+          expect(s.isCommitted(log[i]!)).toBe(true);
+          expect(s.indexOf(log[i]!)).toBe(i);
+          expect(s.stateAt(i)).toEqual(after[i]);
+        }
+        expect(s.isCommitted(event('e0'))).toBe(false);
+        expect(s.stateAt(-1)).toEqual({ n: 0 });
+        expect(s.firstIndexOf('first')).toBe(count > 0 ? 0 : -1);
+        expect(s.firstIndexOf('second')).toBe(count > 25 ? 25 : -1);
+        expect(s.firstIndexOf('none')).toBe(-1);
+      };
+      check(session, 40);
+      for (const count of [0, 3, 10, 11, 17, 30, 40]) {
+        const copy = session.prefix(count);
+        check(copy, count);
+        // The state event `count` was produced on (with the change made before event changeAt).
+        const between = changeAt !== -1 && count >= changeAt ? { between: 1 } : {};
+        const before = count === 0 ? { n: 0 } : { ...after[count - 1], ...between };
+        expect(copy.state.snapshot()).toEqual(before);
+        // A copy's own events, past the adopted ones, and across its own index.
+        const own = Array.from({ length: 20 }, (_, i) => event(`own${i}`, { own: i }, 'third'));
+        for (const e of own) copy.commit(e);
+        own.forEach((e, i) => {
+          expect(copy.isCommitted(e)).toBe(true);
+          expect(copy.indexOf(e)).toBe(count + i);
+          expect(copy.stateAt(count + i).own).toBe(i);
+        });
+        expect(copy.firstIndexOf('third')).toBe(count);
+        expect(copy.prefix(count + 5).events).toEqual([...log.slice(0, count), ...own.slice(0, 5)]);
+        expect(session.isCommitted(own[0]!)).toBe(false);
+      }
+    },
+  );
 });

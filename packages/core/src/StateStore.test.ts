@@ -59,6 +59,31 @@ describe('StateStore', () => {
     expect(store.snapshot()).not.toBe(first);
   });
 
+  it('reads, removes and rebuilds earlier versions alike below and above 8 keys', () => {
+    // Up to 8 keys the current state is its snapshot; past them, a map (see SMALL_KEYS).
+    const store = new StateStore({ k0: 0 });
+    const versions: State[] = [store.snapshot()];
+    for (let i = 1; i < 12; i++) {
+      store.apply({ [`k${i}`]: i, k0: -i });
+      versions.push(store.snapshot());
+      expect(store.get(`k${i}`)).toBe(i);
+      expect(store.has(`k${i}`)).toBe(true);
+      expect(store.has('toString')).toBe(false);
+      expect(store.get('toString')).toBeUndefined();
+      expect([...store.keys()]).toEqual(Array.from({ length: i + 1 }, (_, j) => `k${j}`));
+    }
+    store.remove(['k1', 'k11']);
+    versions.push(store.snapshot());
+    expect(store.has('k1')).toBe(false);
+    expect(Object.keys(store.snapshot())).toHaveLength(10);
+    versions.forEach((state, version) => expect(store.at(version)).toEqual(state));
+    const small = new StateStore({ a: 1, b: 2 });
+    small.remove(['a']);
+    expect(small.snapshot()).toEqual({ b: 2 });
+    expect(small.at(0)).toEqual({ a: 1, b: 2 });
+    expect(Object.isFrozen(small.snapshot())).toBe(true);
+  });
+
   it('rebuilds any earlier version from the version chain', () => {
     const store = new StateStore({ n: 0 });
     for (let i = 1; i <= 5; i++) store.apply({ n: i, [`k${i}`]: i });

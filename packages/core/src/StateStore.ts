@@ -1,5 +1,6 @@
 import { type Draft, produce } from 'immer';
 import { Observable, Subject } from 'rxjs';
+import { appendTight } from './internal/appendTight.js';
 import { sameJson } from './internal/sameJson.js';
 import { assertPlainDelta, validateAndFreeze, validateDelta, validateKey } from './internal/validateState.js';
 import type { JsonValue } from './json.js';
@@ -34,6 +35,17 @@ type Version = StateDelta | Removal;
 
 const CHECKPOINT = 1024;
 
+/**
+ * The small-state path, and why: up to SMALL_KEYS keys the current state is held as its frozen
+ * snapshot, replaced on each commit (a copy of at most SMALL_KEYS values), rather than in a Map
+ * and materialised when read: an empty Map is 184 B, the larger part of a small session's state
+ * (W5: 184 B of every idle session, against 56 B for a one-key snapshot). Past SMALL_KEYS the
+ * Map is made and commits cost O(keys in the delta) again.
+ */
+const SMALL_KEYS = 8;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
 const EMPTY_STATE: State = Object.freeze(Object.create(null) as Record<string, JsonValue>);
 
 /**
@@ -59,8 +71,10 @@ const EMPTY_STATE: State = Object.freeze(Object.create(null) as Record<string, J
  * ```
  */
 export class StateStore {
-  private readonly values = new Map<string, JsonValue>();
-  private readonly versions: Version[] = [];
+  // The current values past SMALL_KEYS keys; undefined on the small path, where `cached` is the
+  // current state.
+  private values: Map<string, JsonValue> | undefined;
+  private versions: Version[] = [];
   private readonly initial: State;
   private cached: State;
   private cachedVersion = 0;
@@ -71,19 +85,19 @@ export class StateStore {
   // Made at the first checkpoint: most sessions never reach one (heap per idle session, W5).
   private checkpoints: { readonly version: number; readonly state: State }[] | undefined;
   private changes: Subject<State> | undefined;
-  private changes$: Observable<State> | undefined;
 
   /**
    * Current snapshot on subscription, then the snapshot after every change. Snapshots are only
    * materialised while someone listens.
    */
   get state$(): Observable<State> {
-    // Made on first use: an Observable and its closure per store were ~100 B of every session.
-    return (this.changes$ ??= new Observable<State>((subscriber) => {
+    // Made on each read, not kept: an Observable and its closure per store were ~100 B of every
+    // session, and a field for it 8 B (W5).
+    return new Observable<State>((subscriber) => {
       subscriber.next(this.snapshot());
       this.changes ??= new Subject<State>();
       return this.changes.subscribe(subscriber);
-    }));
+    });
   }
 
   /** @param initial the state at version 0 (validated and frozen) */
@@ -96,11 +110,10 @@ export class StateStore {
       const base: Record<string, JsonValue> = {};
       for (const key of keys) {
         validateKey(undefined, key);
-        const value = validateAndFreeze(undefined, key, initial[key]);
-        base[key] = value;
-        this.values.set(key, value);
+        base[key] = validateAndFreeze(undefined, key, initial[key]);
       }
       this.initial = Object.freeze(base);
+      if (keys.length > SMALL_KEYS) this.values = new Map(Object.entries(base));
     }
     this.cached = this.initial;
   }
@@ -112,19 +125,24 @@ export class StateStore {
 
   /** The current value of one key, read without materialising a snapshot. */
   get(key: string): JsonValue | undefined {
-    return this.values.get(key);
+    const values = this.values;
+    if (values !== undefined) return values.get(key);
+    const cached = this.cached;
+    return hasOwn.call(cached, key) ? cached[key] : undefined;
   }
 
   /** Whether the current state has this key. */
   has(key: string): boolean {
-    return this.values.has(key);
+    const values = this.values;
+    return values === undefined ? hasOwn.call(this.cached, key) : values.has(key);
   }
 
   /** The current state as a frozen plain object (materialised once per version). */
   snapshot(): State {
     const version = this.versions.length;
+    // On the small path `cached` is always the current state.
     if (this.cachedVersion !== version) {
-      this.cached = Object.freeze(Object.fromEntries(this.values));
+      this.cached = Object.freeze(Object.fromEntries(this.values!));
       this.cachedVersion = version;
     }
     return this.cached;
@@ -183,9 +201,16 @@ export class StateStore {
     // Frozen in place, as immer does: copying it costs more than the rest of the commit.
     const frozen = Object.freeze(delta) as StateDelta;
     const values = this.values;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      values.set(key, frozen[key]!);
+    if (values === undefined) {
+      // The first keys: the delta is the state (W5: 56 B of every idle session). Otherwise a
+      // spread, not assignments: an own `__proto__` key stays a key.
+      const cached = this.cached;
+      this.replaceSmall(isEmpty(cached) ? frozen : { ...cached, ...frozen });
+    } else {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        values.set(key, frozen[key]!);
+      }
     }
     this.push(frozen);
     return true;
@@ -199,15 +224,22 @@ export class StateStore {
    * ```
    */
   update<T extends JsonValue>(key: string, recipe: (draft: Draft<T>) => void): number {
-    const next = produce(this.values.get(key) as T, recipe as never) as JsonValue;
+    const next = produce(this.get(key) as T, recipe as never) as JsonValue;
     return this.apply({ [key]: next });
   }
 
   /** Removes keys (used for `temp:` keys at the end of an invocation); returns the new version. */
   remove(keys: readonly string[]): number {
-    const present = keys.filter((key) => this.values.has(key));
+    const present = keys.filter((key) => this.has(key));
     if (present.length === 0) return this.versions.length;
-    for (const key of present) this.values.delete(key);
+    const values = this.values;
+    if (values === undefined) {
+      this.replaceSmall(
+        Object.fromEntries(Object.entries(this.cached).filter(([k]) => !present.includes(k))),
+      );
+    } else {
+      for (const key of present) values.delete(key);
+    }
     return this.push(new Removal(Object.freeze(present)));
   }
 
@@ -225,31 +257,44 @@ export class StateStore {
     const changed: Record<string, JsonValue> = {};
     let any = false;
     for (const key in target) {
-      if (!sameJson(this.values.get(key), target[key])) {
+      if (!sameJson(this.get(key), target[key])) {
         changed[key] = target[key]!;
         any = true;
       }
     }
     if (any) this.apply(changed);
     const gone: string[] = [];
-    for (const key of this.values.keys()) if (!(key in target)) gone.push(key);
+    for (const key of this.keys()) if (!(key in target)) gone.push(key);
     return this.remove(gone);
   }
 
   /** Keys currently held, in insertion order. */
   keys(): IterableIterator<string> {
-    return this.values.keys();
+    return this.values?.keys() ?? Object.keys(this.cached).values();
+  }
+
+  // The small path's next state (the version about to be pushed), and the Map once it has more
+  // than SMALL_KEYS keys.
+  private replaceSmall(next: State): void {
+    this.cached = Object.freeze(next);
+    this.cachedVersion = this.versions.length + 1;
+    let size = 0;
+    for (const _ in next) size++;
+    if (size > SMALL_KEYS) this.values = new Map(Object.entries(next));
   }
 
   private push(version: Version): number {
-    const count = this.versions.push(version);
+    const versions = appendTight(this.versions, version);
+    this.versions = versions;
+    const count = versions.length;
+    // On the small path `cached` is the current state at every version (one that changed
+    // nothing included).
+    if (this.values === undefined) this.cachedVersion = count;
     const checkpoints = this.checkpoints;
     const last = checkpoints === undefined ? 0 : checkpoints[checkpoints.length - 1]!.version;
-    if (count - last >= CHECKPOINT && count - last >= this.values.size) {
-      (this.checkpoints ??= []).push({
-        version: count,
-        state: Object.freeze(Object.fromEntries(this.values)),
-      });
+    // (On the small path there are fewer keys than CHECKPOINT.)
+    if (count - last >= CHECKPOINT && count - last >= (this.values?.size ?? 0)) {
+      (this.checkpoints ??= []).push({ version: count, state: this.snapshot() });
     }
     const changes = this.changes;
     if (changes?.observed) changes.next(this.snapshot());
@@ -277,4 +322,9 @@ export class StateStore {
     }
     return found;
   }
+}
+
+function isEmpty(state: State): boolean {
+  for (const _ in state) return false;
+  return true;
 }

@@ -201,7 +201,7 @@ export class DistributedWorkload implements WorkloadClient<DistributedDeployment
       const now = await this.reads.record(id);
       if (isTerminalStatus(now.status)) return now.status === 'stopped';
       // Taken off the queue before any worker saw it, or its worker is gone: stop it here; a
-      // worker that picks it up later finds the cancel flag and leaves it stopped.
+      // worker that picks it up later finds the job marked cancelled, or the record stopped.
       const state = await queue.getJobState(record.invocation);
       if (state === 'unknown' || this.now() > deadline) {
         const at = this.now();

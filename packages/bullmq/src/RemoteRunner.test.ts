@@ -17,6 +17,7 @@ import {
   text,
 } from '@rxagents/core';
 import { PostgresSessionService } from '@rxagents/postgres';
+import { Queue } from 'bullmq';
 import { concat, finalize, firstValueFrom, lastValueFrom, map, NEVER, of, take, timer, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../../../test/support/expectError.js';
@@ -187,6 +188,39 @@ describe('RemoteRunner + startWorker', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(worker.running).toBe(0);
     expect(ran).toEqual([]);
+  });
+
+  it('a run cancelled while no worker held it (its worker died) does not start on the worker that takes it over', async () => {
+    const f = fixture('cancel-takeover');
+    const sessions = new InMemorySessionService();
+    const ran: string[] = [];
+    const hanging = agent('hanging', (ctx) => {
+      ran.push(ctx.invocationId);
+      return concat(of(ctx.newEvent({ content: text('started') })), NEVER);
+    });
+    const takeover = { lockDurationMillis: 600, stalledIntervalMillis: 300 } as const;
+    const first = await f.worker({ sessionService: sessions, agents: { hanging }, ...takeover });
+    const subscription = f
+      .runner('hanging')
+      .run({ userId: 'u1', sessionId: 's1', newMessage: 'go', invocationId: 'inv-t' })
+      .subscribe();
+    await until(() => ran.length === 1, 5000, 'the first worker to start the run');
+    // The worker dies holding the job (still locked, so the cancellation cannot take it off the
+    // queue) and nobody hears the cancellation: only the mark on the job is left to stop it.
+    await first.close({ force: true });
+    subscription.unsubscribe();
+    const queue = new Queue('rxagents', { connection: REDIS, prefix: f.prefix });
+    cleanups.push(() => queue.close());
+    await until(async () => (await queue.getJob('inv-t'))?.data.cancelled === true, 5000, 'the mark');
+    expect(await queue.getJobState('inv-t')).toBe('active');
+    const second = await f.worker({ sessionService: sessions, agents: { hanging }, ...takeover });
+    const activity: string[] = [];
+    second.activity$.subscribe((a) => activity.push(a.type === 'started' ? `started ${a.resumed}` : a.type));
+    await until(() => activity.includes('cancelled'), 5000, 'the second worker to take the job over');
+    expect(activity).toEqual(['started true', 'cancelled']);
+    expect(ran).toEqual(['inv-t']);
+    expect(second.running).toBe(0);
+    expect(await queue.getJobState('inv-t')).toBe('completed');
   });
 
   it('aborting the signal cancels like unsubscribing', async () => {

@@ -110,15 +110,18 @@ export class RemoteRunner {
         return;
       }
       const stream = new RunStream(this.client, invocationId, subscriber);
-      this.enqueue(request, invocationId, stream)
-        .then(() => stream.follow(this.reader))
-        .catch((error: unknown) => stream.fail(error));
+      const enqueued = this.enqueue(request, invocationId, stream);
+      enqueued.then(() => stream.follow(this.reader)).catch((error: unknown) => stream.fail(error));
 
       return () => {
         stream.stop();
-        if (!stream.finished) {
+        if (stream.finished) return;
+        // The cancellation marks the queued job, so it waits for the add (an add whose answer
+        // was lost may still have landed: cancel then too).
+        const cancel = (): void => {
           this.client.cancel(invocationId).catch(() => undefined);
-        }
+        };
+        void enqueued.then((added) => added && cancel(), cancel);
       };
     });
     return signal === undefined ? run : run.pipe(takeUntil(fromEvent(signal, 'abort')));
@@ -142,12 +145,16 @@ export class RemoteRunner {
     await this.client.close();
   }
 
-  // Enqueues the run's job, unless the subscriber has gone meanwhile (its teardown cancels it).
-  private async enqueue(request: RemoteRunRequest, invocationId: string, stream: RunStream): Promise<void> {
+  // Enqueues the run's job, unless the subscriber has gone meanwhile; false when it had.
+  private async enqueue(
+    request: RemoteRunRequest,
+    invocationId: string,
+    stream: RunStream,
+  ): Promise<boolean> {
     const { queue, commands } = await this.client.ready();
-    if (!stream.live) return;
+    if (!stream.live) return false;
     await this.checkHosted(commands);
-    if (!stream.live) return;
+    if (!stream.live) return false;
     const data: RunJobData = {
       kind: 'run',
       appName: this.appName,
@@ -165,6 +172,7 @@ export class RemoteRunner {
       removeOnComplete: { age: this.keepJobsSeconds },
       removeOnFail: { age: this.keepJobsSeconds },
     });
+    return true;
   }
 
   // Workers announce what they host; a name none of them ever announced would wait forever.

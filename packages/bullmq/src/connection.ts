@@ -88,6 +88,9 @@ export async function connectRedis(location: Location, purpose: string, name?: s
   });
   // Without a listener ioredis prints every connection error; they reach callers as rejections.
   redis.on('error', () => undefined);
+  // A real timer, not the component's scheduler: it bounds a socket's connection (adapter setup,
+  // outside any run's execution path, where core allows no timers), which a test's virtual
+  // clock must not cut short or stretch.
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -8,8 +8,6 @@ export class Keys {
   readonly base: string;
   /** Stream of one invocation's events (XADD by the worker, XREAD by the caller). */
   readonly events: (invocationId: string) => string;
-  /** Set when an invocation is cancelled, so a worker picking it up later skips it. */
-  readonly cancel: (invocationId: string) => string;
   /** Pub/sub channel of cancellations (message: the invocation id). */
   readonly cancelChannel: string;
   /** Hash of one deployment's record: status, phase, goal, counters. */
@@ -31,7 +29,6 @@ export class Keys {
         `${base}:${kind}:${id}`;
     this.base = base;
     this.events = under('events');
-    this.cancel = under('cancel');
     this.deployment = under('deployment');
     this.logs = under('logs');
     this.cancelChannel = `${base}:cancel`;

@@ -1,13 +1,23 @@
 import type { Content, JsonValue, StateDelta } from '@rxagents/core';
 
+/** @internal What the data of every job carries. */
+export interface QueuedJobData {
+  /** The job id. */
+  readonly invocationId: string;
+  /**
+   * Written into the queued job by a cancellation (`QueueClient.cancel`), so the worker that takes
+   * the job later (a first pick-up, or a takeover after its worker died) runs nothing.
+   */
+  readonly cancelled?: true;
+}
+
 /** @internal Job data of one `RemoteRunner.run`. */
-export interface RunJobData {
+export interface RunJobData extends QueuedJobData {
   readonly kind: 'run';
   readonly appName: string;
   readonly agent: string;
   readonly userId: string;
   readonly sessionId: string;
-  readonly invocationId: string;
   readonly newMessage?: Content | string;
   readonly stateDelta?: StateDelta;
   /** Answers to paused requests: the run resumes the paused invocation (`Runner.run`'s `resume`). */
@@ -15,12 +25,11 @@ export interface RunJobData {
 }
 
 /** @internal Job data of one run of a deployment (its first, or a restart after `stop`). */
-export interface DeploymentJobData {
+export interface DeploymentJobData extends QueuedJobData {
   readonly kind: 'deployment';
   readonly spec: string;
   readonly deploymentId: string;
   readonly goal?: string;
-  readonly invocationId: string;
   /** The first run sends the goal as the user's message; a restart resumes without one. */
   readonly fresh: boolean;
   /** `respond()`'s answer: this run resumes the paused invocation with it. */

@@ -170,7 +170,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const agents = options.agents ?? {};
   const specs = options.deployments ?? {};
   const { commands, subscriber } = await connectBoth(location);
-  const jobs = new JobRegistry(commands, keys, runtime.scheduler);
+  const jobs = new JobRegistry(runtime.scheduler);
   const activity = new Subject<WorkerActivity>();
   await advertise(commands, keys, agents, specs);
   subscriber.on('message', (_channel: string, invocationId: string) => jobs.cancel(invocationId));

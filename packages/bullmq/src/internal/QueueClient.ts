@@ -4,6 +4,24 @@ import { defer, distinctUntilChanged, from, type Observable, switchMap, timer } 
 import { connectRedis, type Location, locate, type QueueLocation, unavailable } from '../connection.js';
 import { Keys } from '../keys.js';
 import type { JobData, JobResult } from '../protocol.js';
+import { luaScript } from './luaScript.js';
+
+// Marks the job (KEYS[1], BullMQ's hash of it) cancelled, then tells the workers (ARGV[1]: the
+// channel, ARGV[2]: the invocation id). The mark goes into the job's data, which BullMQ hands the
+// worker that takes the job: a JSON object, so `{"cancelled":true,` replaces its opening brace
+// (re-encoding it with cjson would round its numbers). One script, so a worker that took the job
+// before it ran gets the message, and one that takes it after finds the mark.
+const CANCELLED = '{"cancelled":true,';
+const CANCEL = luaScript(
+  'rxCancelJob',
+  1,
+  `local data = redis.call('HGET', KEYS[1], 'data')
+if data and #data > 2 and string.sub(data, 1, 1) == '{' and string.find(data, '${CANCELLED}', 1, true) ~= 1 then
+  redis.call('HSET', KEYS[1], 'data', '${CANCELLED}' .. string.sub(data, 2))
+end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1`,
+);
 
 /** @internal The caller's side of the queue: one command connection and the BullMQ queue on it. */
 export interface Connected {
@@ -68,10 +86,15 @@ export class QueueClient {
     );
   }
 
+  /**
+   * Cancels an enqueued job: marks it (its data gets `cancelled: true`), so no worker that
+   * takes it later runs it, and publishes the cancellation for the worker that holds it. The job
+   * should exist already: one added after this carries no mark, and only the workers' memory of
+   * the message (a minute; see `JobRegistry.cancel`) keeps it from running.
+   */
   async cancel(invocationId: string): Promise<void> {
     const { commands, queue } = await this.ready();
-    await commands.set(this.keys.cancel(invocationId), '1', 'EX', 24 * 3600);
-    await commands.publish(this.keys.cancelChannel, invocationId);
+    await CANCEL(commands, queue.toKey(invocationId), this.keys.cancelChannel, invocationId);
     // Not picked up yet: take it off the queue (a no-op when a worker holds it, which the
     // published message reaches).
     const job = await queue.getJob(invocationId);

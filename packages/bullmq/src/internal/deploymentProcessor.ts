@@ -49,8 +49,12 @@ export function deploymentProcessor(
   return async (data, resumed) => {
     const recordKeys = [ctx.keys.deployment(data.deploymentId), ctx.keys.logs(data.deploymentId)] as const;
     const record = parseRecord(await ctx.commands.hgetall(recordKeys[0]));
-    // Cleaned up, or already restarted under a newer invocation: nothing to do.
-    if (record === undefined || record.invocation !== data.invocationId) return { outcome: 'cancelled' };
+    // Cleaned up, already restarted under a newer invocation, or stopped (also by a `stop` that
+    // raced a `start` or `respond` and cancelled this invocation before its job was added, so
+    // the job carries no mark): nothing to do.
+    if (record === undefined || record.invocation !== data.invocationId || record.status === 'stopped') {
+      return { outcome: 'cancelled' };
+    }
     const attempt: Attempt = {
       data,
       recordKeys,
@@ -96,7 +100,7 @@ async function run(
   // Restarted after a stop while it waited for input: it waits again (running would ask anew).
   if (data.answers === undefined && (await waiting.settle(attempt.lastPhase))) return 'waits';
   const onEvent = projection(hosting.scripts, attempt, project);
-  return ctx.jobs.execute(data.invocationId, seekerEvents$(ctx, hosting, seeker, goal, data), onEvent);
+  return ctx.jobs.execute(data, seekerEvents$(ctx, hosting, seeker, goal, data), onEvent);
 }
 
 // The spec's goal-seeker for this deployment; an unknown spec or a missing goal fails the job.

@@ -1,6 +1,7 @@
 import type { PendingRequest } from '@rxagents/core';
 import type { DeploymentStatus, StatusUpdate } from '@rxagents/workloads';
 import type { Redis } from 'ioredis';
+import { luaScript } from './luaScript.js';
 
 /** @internal Fields of a deployment's Redis hash. */
 export interface DeploymentRecord {
@@ -73,7 +74,7 @@ if current == 'completed' or current == 'failed' or current == 'stopped' then re
 const append = (line: number, capacity: number): string => `redis.call('RPUSH', KEYS[2], ARGV[${line}])
 redis.call('HINCRBY', KEYS[1], 'lines', 1)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[${capacity}]), -1)`;
-const script = (...parts: string[]): string => parts.join('\n');
+const script = (name: string, ...parts: string[]) => luaScript(name, 2, parts.join('\n'));
 
 // Applies the k-th committed event of an invocation's run to the record, once: a resumed attempt
 // re-emits the events its predecessor already projected, and those are skipped here, so log
@@ -81,6 +82,7 @@ const script = (...parts: string[]): string => parts.join('\n');
 // moves its status, and never out of `stopped` (a cancelled run may still be winding down).
 // ARGV: invocation, seq, phase, status, at, capacity, attempt, lines...
 const PROJECT = script(
+  'rxProjectDeployment',
   GONE,
   `local field = 'seq:' .. ARGV[1]
 local last = tonumber(redis.call('HGET', KEYS[1], field) or '0')
@@ -105,6 +107,7 @@ return 1`,
 // Ends a run's status (stopped / failed) unless it already ended; logs the line when it does.
 // ARGV: status, at, capacity, line, phase-or-empty
 const FINISH = script(
+  'rxFinishDeployment',
   GONE,
   UNLESS_ENDED,
   `redis.call('HSET', KEYS[1], 'status', ARGV[1], 'at', ARGV[2])
@@ -116,6 +119,7 @@ if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'phase', ARGV[5]) end`,
 // A run of the current invocation paused for input: the deployment waits with its requests,
 // unless it already ended. ARGV: invocation, phase, at, capacity, requests, line
 const WAIT = script(
+  'rxWaitDeployment',
   GONE,
   UNLESS_ENDED,
   `if redis.call('HGET', KEYS[1], 'invocation') ~= ARGV[1] then return 0 end
@@ -128,6 +132,7 @@ redis.call('HSET', KEYS[1], 'status', 'waiting', 'phase', ARGV[2], 'at', ARGV[3]
 // respond or stop finds it no longer waiting). ARGV: at, capacity, line
 // Returns the new invocation, or the status it had.
 const RESPOND = script(
+  'rxRespondDeployment',
   `if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 local current = redis.call('HGET', KEYS[1], 'status')
 if current ~= 'waiting' then return current end
@@ -139,9 +144,9 @@ redis.call('HSET', KEYS[1], 'status', 'pending', 'at', ARGV[1], 'invocation', in
 );
 
 // Appends one line to a deployment's log (if it still exists). ARGV: capacity, line
-const LOG = script(GONE, append(2, 1), 'return 1');
+const LOG = script('rxLogDeployment', GONE, append(2, 1), 'return 1');
 
-/** @internal Runs the record scripts (EVAL; they are short, and EVALSHA caching is ioredis'). */
+/** @internal Runs the record scripts (each sent once per connection, then by its SHA: see `luaScript`). */
 export class RecordScripts {
   constructor(
     readonly redis: Redis,
@@ -156,9 +161,8 @@ export class RecordScripts {
     at: number,
     lines: readonly string[],
   ): Promise<unknown> {
-    return this.redis.eval(
-      PROJECT,
-      2,
+    return PROJECT(
+      this.redis,
       ...keys,
       invocation,
       String(seq),
@@ -178,7 +182,7 @@ export class RecordScripts {
     line: string,
     phase?: string,
   ): Promise<unknown> {
-    return this.redis.eval(FINISH, 2, ...keys, status, String(at), String(this.capacity), line, phase ?? '');
+    return FINISH(this.redis, ...keys, status, String(at), String(this.capacity), line, phase ?? '');
   }
 
   wait(
@@ -190,15 +194,15 @@ export class RecordScripts {
     line: string,
   ): Promise<unknown> {
     const args = [invocation, phase, String(at), String(this.capacity), JSON.stringify(requests), line];
-    return this.redis.eval(WAIT, 2, ...keys, ...args);
+    return WAIT(this.redis, ...keys, ...args);
   }
 
   /** The new invocation (`=<id>`), or the status the deployment had instead of `waiting`. */
   respond(keys: readonly [string, string], at: number, line: string): Promise<string> {
-    return this.redis.eval(RESPOND, 2, ...keys, String(at), String(this.capacity), line) as Promise<string>;
+    return RESPOND(this.redis, ...keys, String(at), String(this.capacity), line) as Promise<string>;
   }
 
   log(keys: readonly [string, string], line: string): Promise<unknown> {
-    return this.redis.eval(LOG, 2, ...keys, String(this.capacity), line);
+    return LOG(this.redis, ...keys, String(this.capacity), line);
   }
 }

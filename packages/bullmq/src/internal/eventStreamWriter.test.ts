@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, ensureServices, redisClient, uniquePrefix } from '../../test/helpers.js';
 import { EventStreamWriter } from './eventStreamWriter.js';
@@ -13,6 +14,15 @@ async function setup(name: string) {
   prefixes.push(prefix);
   const redis = await redisClient();
   return { redis, stream: `${prefix}:events` };
+}
+
+// A writer whose first batch (entry '1') has gone out to a key that is not a stream: it fails.
+async function failingFirstBatch(redis: Redis, stream: string): Promise<EventStreamWriter> {
+  await redis.set(stream, 'taken');
+  const writer = new EventStreamWriter(redis, stream, 60);
+  writer.write(['t', 'event', 'event', '1']);
+  await new Promise((resolve) => setImmediate(resolve));
+  return writer;
 }
 
 describe('EventStreamWriter', () => {
@@ -41,11 +51,7 @@ describe('EventStreamWriter', () => {
   it('after an entry that could not be written, the end marker stays out and finish rejects', async () => {
     const { redis, stream } = await setup('writer-fail');
     try {
-      // not a stream yet: the first batch fails
-      await redis.set(stream, 'taken');
-      const writer = new EventStreamWriter(redis, stream, 60);
-      writer.write(['t', 'event', 'event', '1']);
-      await new Promise((resolve) => setImmediate(resolve));
+      const writer = await failingFirstBatch(redis, stream);
       await redis.del(stream);
       // the next batch goes through: a hole before it
       writer.write(['t', 'event', 'event', '2']);
@@ -56,6 +62,21 @@ describe('EventStreamWriter', () => {
         ['t', 'event', 'event', '2'],
         ['t', 'error', 'error', '{}'],
       ]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('waits for a batch still unanswered before the end marker, which stays out after its hole', async () => {
+    const { redis, stream } = await setup('writer-in-flight');
+    try {
+      const writer = await failingFirstBatch(redis, stream);
+      // the key is gone before any later batch: one would go through
+      const deleted = redis.del(stream);
+      // the run ends before the first batch has answered
+      await expect(writer.finish(['t', 'end', 'outcome', 'completed'])).rejects.toThrow(/WRONGTYPE/);
+      await deleted;
+      expect(await redis.exists(stream)).toBe(0);
     } finally {
       redis.disconnect();
     }

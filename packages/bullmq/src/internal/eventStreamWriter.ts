@@ -1,13 +1,16 @@
 import type { Redis } from 'ioredis';
+import { luaScript } from './luaScript.js';
 
 // Appends entries of four fields each to KEYS[1], then sets its TTL (ARGV[1], seconds). A failing
 // XADD stops the script, so nothing is written after a hole: an end marker batched behind events
 // is written only when all of them were. ARGV: ttl, then four fields per entry.
-const APPEND = `
-for i = 2, #ARGV, 4 do redis.call('XADD', KEYS[1], '*', ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
+const APPEND = luaScript(
+  'rxAppendEvents',
+  1,
+  `for i = 2, #ARGV, 4 do redis.call('XADD', KEYS[1], '*', ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1
-`;
+return 1`,
+);
 
 /** One stream entry: the four fields `t, <kind>, <name>, <value>`. */
 export type StreamEntry = readonly [string, string, string, string];
@@ -27,6 +30,8 @@ export class EventStreamWriter {
   private queued: string[] = [];
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   private last: Promise<unknown> = Promise.resolve();
+  // Batches sent and not answered yet.
+  private inFlight = 0;
   private failure: unknown;
 
   constructor(
@@ -46,6 +51,10 @@ export class EventStreamWriter {
    * an entry could not be written (the caller then writes an error marker with {@link fail}).
    */
   async finish(marker: StreamEntry): Promise<void> {
+    // A batch not answered yet may still fail and leave a hole, which the marker must not follow:
+    // wait for it. (A run whose events all came in the marker's turn of the event loop has none;
+    // one whose last batch went out just before it ended waits out the rest of that round trip.)
+    while (this.inFlight > 0) await this.last;
     if (this.failure !== undefined) throw this.failure;
     this.write(marker);
     this.flush();
@@ -65,13 +74,20 @@ export class EventStreamWriter {
     if (this.queued.length === 0) return;
     const entries = this.queued;
     this.queued = [];
+    this.inFlight++;
     // Commands on one connection run in order: `last` settles after every earlier batch.
-    this.last = this.append(entries).catch((error: unknown) => {
-      this.failure ??= error;
-    });
+    this.last = this.append(entries).then(
+      () => {
+        this.inFlight--;
+      },
+      (error: unknown) => {
+        this.inFlight--;
+        this.failure ??= error;
+      },
+    );
   }
 
   private append(entries: readonly string[]): Promise<unknown> {
-    return this.redis.eval(APPEND, 1, this.stream, String(this.ttlSeconds), ...entries);
+    return APPEND(this.redis, this.stream, String(this.ttlSeconds), ...entries);
   }
 }

@@ -30,7 +30,7 @@ export function runProcessor(ctx: WorkerContext, hosting: RunHosting): JobProces
       const entry = hostedAgent(ctx, hosting, data.agent);
       ctx.report({ type: 'started', jobId: data.invocationId, kind: 'run', name: data.agent, resumed });
       const agent = entry instanceof BaseAgent ? entry : entry();
-      outcome = await ctx.jobs.execute(data.invocationId, runEvents$(ctx, agent, data), (event) => {
+      outcome = await ctx.jobs.execute(data, runEvents$(ctx, agent, data), (event) => {
         writer.write(['t', ENTRY.event, 'event', JSON.stringify(event)]);
       });
       await writer.finish(['t', ENTRY.end, 'outcome', outcome]);

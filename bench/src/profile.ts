@@ -1,8 +1,20 @@
-/** Profiling driver: runs one rxagents workload in a loop (`tsx src/profile.ts w1|w2|w3|w4`). */
-import { w1Workflow, w2Workflow, w3Workflow, w4Workflow } from './rx.js';
+/** Profiling driver: runs one rxagents workload in a loop (`tsx src/profile.ts w1|w2|w3|w4|w4llm|tools10`). */
+import { llmToolLoop, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Workflow } from './rx.js';
 
 const which = process.argv[2] ?? 'w1';
-const system = { w1: w1Workflow, w2: w2Workflow, w3: w3Workflow, w4: w4Workflow }[which] ?? w1Workflow;
+const systems = {
+  w1: w1Workflow,
+  w2: w2Workflow,
+  w3: w3Workflow,
+  w4: w4Workflow,
+  w4llm: w4Llm,
+  tools10: llmToolLoop,
+};
+const system = systems[which as keyof typeof systems] ?? w1Workflow;
 const s = system();
-const loops = which === 'w4' ? 40_000 : 2_000;
-for (let i = 0; i < loops; i++) await s.run();
+const loops = which === 'w4' || which === 'w4llm' || which === 'tools10' ? 40_000 : 2_000;
+for (let i = 0; i < loops; i++) {
+  await s.run();
+  // The sessions of earlier runs would pile up in the one session service otherwise.
+  if (i % 1000 === 999) s.reset();
+}

@@ -8,6 +8,19 @@ import { type ScriptedModel, scriptedModel } from './scriptedModel.js';
 
 describe('LlmAgent', () => {
   describe('transfer', () => {
+    it('offers the parent and peers to an agent that ran before an LlmAgent adopted it', async () => {
+      // The offer of an agent without toolsets is kept between its model calls: adoption renews it.
+      const model = scriptedModel([{ respond: 'hi' }, { respond: 'hi' }]);
+      const child = new LlmAgent({ name: 'child', model });
+      await run(child.runAsync(contextFor(child)));
+      expect(model.requests[0]!.tools).toBeUndefined();
+      const peer = new LlmAgent({ name: 'peer', model });
+      new LlmAgent({ name: 'root', model, subAgents: [child, peer] });
+      await run(child.runAsync(contextFor(child)));
+      expect(model.requests[1]!.tools?.map((t) => t.name)).toEqual(['transfer_to_agent']);
+      expect(model.requests[1]!.systemInstruction).toContain('Agent name: peer');
+    });
+
     it('offers transfer_to_agent and runs the target under its own context', async () => {
       const model = scriptedModel([
         {

@@ -112,6 +112,20 @@ describe('LlmAgent', () => {
       expect(seen?.aborted).toBe(true);
     });
 
+    it('lists stream, scheduler and signal as the own keys of the options, and nothing else', () => {
+      let keys: string[] = [];
+      const model: Model = {
+        name: 'keys',
+        generate: (_request, options) => {
+          keys = Object.keys(options);
+          return new Observable<LlmResponse>(() => {});
+        },
+      };
+      const a = new LlmAgent({ name: 'a', model });
+      a.runAsync(contextFor(a)).subscribe().unsubscribe();
+      expect(keys).toEqual(['stream', 'scheduler', 'signal']);
+    });
+
     it('does not abort a request that completed', async () => {
       let signal: AbortSignal | undefined;
       const inner = scriptedModel([{ respond: 'x' }]);

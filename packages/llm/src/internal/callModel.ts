@@ -9,7 +9,7 @@ import {
 } from '@rxagents/core';
 import { finalize, isObservable, type Observable, tap } from 'rxjs';
 import type { LlmRequest, LlmResponse, Model } from '../Model.js';
-import { CallOptions } from './lazySignal.js';
+import { callOptions } from './lazySignal.js';
 
 /**
  * Calls the model with a signal that unsubscribing before the model completed aborts, and traces
@@ -25,7 +25,7 @@ export function callModel(
 ): Observable<LlmResponse> {
   return fromAbortable((scope) => {
     check();
-    const replies: unknown = model.generate(request, new CallOptions(stream, ctx.scheduler, scope));
+    const replies: unknown = model.generate(request, callOptions(stream, ctx.scheduler, scope));
     if (!isObservable(replies)) {
       throw new InvalidAgentOutputError(
         ctx.agent.name,

@@ -54,7 +54,7 @@ describe('RunHistory', () => {
     );
   });
 
-  it('hands out a new array each call, so a kept request does not grow', () => {
+  it('never changes a conversation it handed out, so a kept request does not grow', () => {
     const { session, ctx, commit } = growingSession();
     const history = new RunHistory();
     const canSee = (event: Event) => ctx.canSee(event);

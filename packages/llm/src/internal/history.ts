@@ -73,19 +73,33 @@ export class RunHistory {
   private count = 0;
   private last: Event | undefined;
   private contents: Content[] = [];
+  // `contents` was handed out: copied before it changes. Why not a copy per call: a run of one
+  // model call (the common case) then copies nothing (a share (not measured alone) of the 4.77M → 3.70M instructions per run (−22%) this round saved together of W4 storyflow-llm's instructions).
+  private shared = false;
 
-  /** The conversation over `events`, as a new array (a model may keep the request it was sent). */
-  contentsOf(events: readonly Event[], canSee: (event: Event) => boolean, agentName: string): Content[] {
+  /** The conversation over `events`; a model may keep it: it never changes after it is returned. */
+  contentsOf(
+    events: readonly Event[],
+    canSee: (event: Event) => boolean,
+    agentName: string,
+  ): readonly Content[] {
     if (events.length < this.count || (this.count > 0 && events[this.count - 1] !== this.last)) {
       this.count = 0;
       this.contents = [];
+      this.shared = false;
     }
     for (let i = this.count; i < events.length; i++) {
       const event = events[i]!;
-      if (canSee(event)) appendContent(this.contents, event, agentName);
+      if (!canSee(event)) continue;
+      if (this.shared) {
+        this.contents = this.contents.slice();
+        this.shared = false;
+      }
+      appendContent(this.contents, event, agentName);
     }
     this.count = events.length;
     this.last = events[events.length - 1];
-    return this.contents.slice();
+    this.shared = true;
+    return this.contents;
   }
 }

@@ -1,6 +1,5 @@
 import {
   CallbackContext,
-  concatLazy,
   type Event,
   type InvocationContext,
   ReplayDivergedError,
@@ -14,32 +13,49 @@ import type { LlmRequest, LlmResponse } from '../Model.js';
 import type { Tool } from '../Tool.js';
 import { firstResult } from './callbacks.js';
 import { callModel } from './callModel.js';
-import { functionCalls } from './functionCalls.js';
+import { functionCalls, hasFunctionCalls } from './functionCalls.js';
 import type { RunHistory } from './history.js';
-import { buildRequest, listTools, type Offer, toolsFor } from './requestBuild.js';
+import { buildRequest, fixedOffer, listTools, type Offer, offerOf } from './requestBuild.js';
 import { responseEvent } from './responseEvent.js';
 import { runTools } from './toolExecution.js';
 
+/** What the model turn of a run leaves for the rest of it: its last complete event, the tools it offered. */
+export interface TurnRecord {
+  last: Event | undefined;
+  tools: ReadonlyMap<string, Tool>;
+}
+
+/** The tools of a turn before its offer is made. */
+export const NO_TOOLS: ReadonlyMap<string, Tool> = new Map();
+
 /**
- * One step of ADK's `BaseLlmFlow.run`: the request is built, the model called (through the model
- * callbacks), its responses become events, and the tools its final response calls are run.
- * `history` is the run's conversation so far (see `RunHistory`), when the agent sends it whole.
+ * The model call of one step of ADK's `BaseLlmFlow.run`: the request is built, the model called
+ * (through the model callbacks) and its responses become events; the last complete one and the
+ * tools offered are written to `turn` (see `turnTools`). `history` is the run's conversation so
+ * far (see `RunHistory`), when the agent sends it whole. Called when the step starts (from the
+ * run's `concatLazy`), so the request is built then, with no `defer`.
  */
 export function modelTurn(
   agent: LlmAgent,
   ctx: InvocationContext,
   history: RunHistory | undefined,
+  turn: TurnRecord,
 ): Observable<Event> {
-  if (agent.toolsets.length === 0)
-    return defer(() => turnWith(agent, ctx, offerOf(agent, agent.tools), history));
+  turn.last = undefined;
+  if (agent.toolsets.length === 0) return turnWith(agent, ctx, fixedOffer(agent), history, turn);
   return listTools(agent, ctx).pipe(
-    mergeMap((tools) => turnWith(agent, ctx, offerOf(agent, tools), history)),
+    mergeMap((tools) => turnWith(agent, ctx, offerOf(agent, tools), history, turn)),
   );
 }
 
-function offerOf(agent: LlmAgent, tools: readonly Tool[]): Offer {
-  const targets = agent.transferTargets;
-  return { tools: toolsFor(tools, targets), targets };
+/** The tools the turn's final response calls, run; `undefined` when it calls none. */
+export function turnTools(
+  agent: LlmAgent,
+  ctx: InvocationContext,
+  turn: TurnRecord,
+): Observable<Event> | undefined {
+  const content = turn.last?.content;
+  return hasFunctionCalls(content) ? runTools(agent, ctx, functionCalls(content), turn.tools) : undefined;
 }
 
 function turnWith(
@@ -47,35 +63,20 @@ function turnWith(
   ctx: InvocationContext,
   offer: Offer,
   history: RunHistory | undefined,
+  turn: TurnRecord,
 ): Observable<Event> {
+  turn.tools = offer.tools;
   // A resumed invocation: the model's answer of this turn is in the log; the model is not
   // called again (the call still counts against maxLlmCalls, as it did).
   const recorded = ctx.replay?.peek(ctx.branch);
   if (recorded !== undefined && recorded.author === agent.name && recorded.content?.role !== 'user') {
     ctx.replay!.take(ctx.branch);
     ctx.incrementLlmCallCount();
-    return withTools(agent, ctx, of(recorded), () => recorded, offer.tools);
+    turn.last = recorded;
+    return of(recorded);
   }
-  let final: Event | undefined;
-  const events = responseEvents(agent, ctx, buildRequest(agent, ctx, offer, history), (event) => {
-    final = event;
-  });
-  return withTools(agent, ctx, events, () => final, offer.tools);
-}
-
-// The events, then the tools the final one calls (nothing when it calls none).
-function withTools(
-  agent: LlmAgent,
-  ctx: InvocationContext,
-  events: Observable<Event>,
-  final: () => Event | undefined,
-  tools: ReadonlyMap<string, Tool>,
-): Observable<Event> {
-  return concatLazy((index) => {
-    if (index === 0) return events;
-    if (index > 1) return undefined;
-    const calls = functionCalls(final()?.content);
-    return calls.length === 0 ? undefined : runTools(agent, ctx, calls, tools);
+  return responseEvents(agent, ctx, buildRequest(agent, ctx, offer, history), (event) => {
+    turn.last = event;
   });
 }
 

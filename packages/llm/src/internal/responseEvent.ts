@@ -9,7 +9,7 @@ import {
 import { OUTPUT_SCHEMA_MISMATCH } from '../errors.js';
 import type { LlmAgent } from '../LlmAgent.js';
 import type { LlmResponse } from '../Model.js';
-import { functionCalls } from './functionCalls.js';
+import { hasFunctionCalls } from './functionCalls.js';
 import { finalOutput } from './outputSchema.js';
 
 // An object filled in field by field before it is handed on as its readonly type.
@@ -35,7 +35,7 @@ export function responseEvent(
     response.partial !== true &&
     errorCode === undefined &&
     content !== undefined &&
-    functionCalls(content).length === 0 &&
+    !hasFunctionCalls(content) &&
     (agent.outputKey !== undefined || agent.outputSchema !== undefined)
   ) {
     const output = finalOutput(agent.outputSchema, agent.name, textOf(content));

@@ -76,7 +76,7 @@ describe('StateStore', () => {
     versions.push(store.snapshot());
     expect(store.has('k1')).toBe(false);
     expect(Object.keys(store.snapshot())).toHaveLength(10);
-    versions.forEach((state, version) => expect(store.at(version)).toEqual(state));
+    for (const [version, state] of versions.entries()) expect(store.at(version)).toEqual(state);
     const small = new StateStore({ a: 1, b: 2 });
     small.remove(['a']);
     expect(small.snapshot()).toEqual({ b: 2 });

@@ -74,7 +74,8 @@ export class RunHistory {
   private last: Event | undefined;
   private contents: Content[] = [];
   // `contents` was handed out: copied before it changes. Why not a copy per call: a run of one
-  // model call (the common case) then copies nothing (a share (not measured alone) of the 4.77M → 3.70M instructions per run (−22%) this round saved together of W4 storyflow-llm's instructions).
+  // model call (the common case) then copies nothing. Part of the −22% (4.77M → 3.70M
+  // instructions per run) of this round's llm changes on W4 storyflow-llm; not measured alone.
   private shared = false;
 
   /** The conversation over `events`; a model may keep it: it never changes after it is returned. */

@@ -50,9 +50,10 @@ export function checkInstruction(template: string, agentName: string): void {
  * A string instruction cut at its placeholders once, when the agent is built, and filled from
  * state at each model call with ADK's rule (see `fillInstruction`).
  *
- * Why: scanning the template per call (a regex per '{', the name trimmed and checked) cost a share (not measured alone) of the 4.77M → 3.70M instructions per run (−22%) this round saved together of
- * W4 storyflow-llm's instructions (bench/src/count.ts w4llm); filling the cut template is a
- * state read and a concatenation per placeholder.
+ * Why: the template was scanned per call (a regex per '{', the name trimmed and checked);
+ * filling the cut template is a state read and a concatenation per placeholder. Part of the −22%
+ * (4.77M → 3.70M instructions per run, bench/src/count.ts w4llm) of this round's llm changes on
+ * W4 storyflow-llm; not measured alone.
  */
 export class InstructionTemplate {
   // The text around the placeholders (one more than `keys`) and the state names they read.

@@ -11,7 +11,8 @@ import type { GenerateOptions } from '../Model.js';
 // spread reads it through the getter. Why a Proxy: an own accessor per call costs more than the
 // signal saves. An object literal with a getter made a call 9 µs slower (bench/README.md
 // 85cc1d5), and Object.defineProperty per instance (the previous version) costs ~1 µs a call, a
-// Proxy ~0.05 µs (node 20, /tmp microbenchmark); callgrind on W4 storyflow-llm: a share (not measured alone) of the 4.77M → 3.70M instructions per run (−22%) this round saved together.
+// Proxy ~0.05 µs (node 20, a throwaway microbenchmark). Part of the −22% (4.77M → 3.70M
+// instructions per run) of this round's llm changes on W4 storyflow-llm; not measured alone.
 
 /** The options of one model call, whose signal is the call's scope's, made when the model reads it. */
 class CallOptionsTarget implements GenerateOptions {

@@ -94,8 +94,9 @@ export function offerOf(agent: LlmAgent, list: readonly Tool[]): Offer {
 }
 
 // Why kept per agent: an agent without toolsets offers the same tools and targets to every call
-// (its parent is set once, when a parent adopts it: the key), and making the targets, the map and
-// the declarations afresh cost a share (not measured alone) of the 4.77M → 3.70M instructions per run (−22%) this round saved together of W4 storyflow-llm's instructions (bench/src/count.ts w4llm).
+// (its parent is set once, when a parent adopts it: the key), and the targets, the map and the
+// declarations were made afresh per call. Part of the −22% (4.77M → 3.70M instructions per run,
+// bench/src/count.ts w4llm) of this round's llm changes on W4 storyflow-llm; not measured alone.
 const fixedOffers = new WeakMap<
   LlmAgent,
   { readonly parent: BaseAgent | undefined; readonly offer: Offer }

@@ -14,7 +14,7 @@ import {
   when,
 } from '@rxagents/core';
 import { LlmAgent, type LlmResponse, type Model } from '@rxagents/llm';
-import { from, lastValueFrom, type Observable, of, toArray } from 'rxjs';
+import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { STORY_AGENTS, type StoryAgentSpec } from './story.js';
 
 /**
@@ -43,8 +43,17 @@ export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>):
         newMessage: 'go',
         ...(stateDelta === undefined ? {} : { stateDelta }),
       };
-      const events = await lastValueFrom(runner.run(request).pipe(toArray()));
-      return events.length;
+      // Counted, not collected: the floor and ADK count their events too (bench/README.md, Method).
+      return new Promise<number>((resolve, reject) => {
+        let n = 0;
+        runner.run(request).subscribe({
+          next: () => {
+            n++;
+          },
+          error: reject,
+          complete: () => resolve(n),
+        });
+      });
     },
     reset: () => {
       runner = new Runner({ appName: 'bench', agent: root, sessionService: new InMemorySessionService() });

@@ -6,9 +6,11 @@
  * order and before the next event is produced (RxJS delivers synchronously). No ids, timestamps,
  * freezes, validation, copies or per-agent subscribers. The observable of a workload is built once
  * per system, as rxagents' agents are; `bare-immer` is the same with `produce` on the root per delta.
+ * W5's sessions floor keeps each run's book as a session record in a Map (`bareW5Sessions`).
  */
 import { produce } from 'immer';
 import { concat, defer, EMPTY, from, merge, type Observable, of, repeat, takeWhile } from 'rxjs';
+import type { SessionsSystem } from './manySessions.js';
 
 type Delta = Readonly<Record<string, unknown>>;
 interface BareEvent {
@@ -34,6 +36,12 @@ export interface BareSystem {
   readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
 }
 
+/** The mutable floor's bookkeeping of one event: logged, its delta assigned onto the state. */
+function record(book: Book, e: BareEvent): void {
+  Object.assign(book.state, e.stateDelta);
+  book.log.push(e);
+}
+
 /**
  * Runs `build(book)`'s observable (built once) on a fresh book per run. The runs' books are kept
  * until `reset`, as a session service keeps the sessions of rxagents' and ADK's runs.
@@ -45,10 +53,7 @@ function system(kind: StateKind, build: (book: () => Book) => Observable<BareEve
   const sink =
     kind === 'mutable'
       ? {
-          next: (e: BareEvent) => {
-            Object.assign(book.state, e.stateDelta);
-            book.log.push(e);
-          },
+          next: (e: BareEvent) => record(book, e),
         }
       : {
           next: (e: BareEvent) => {
@@ -142,3 +147,39 @@ export const bareW4 = (kind: StateKind) =>
 
 /** W5 long: one agent writing `events` deltas in one run. */
 export const bareW5Long = (events: number) => system('mutable', () => lazyN('k', 'long', events)).run;
+
+/** A stored session of the W5 floor: its id, its event log and its state. */
+interface BareSession extends Book {
+  readonly id: string;
+}
+
+// The user's message changes no state: the leanest program shares one frozen empty delta among
+// all user events (rxagents' each carry a `{}` of their own).
+const NO_DELTA: Delta = Object.freeze({});
+
+/**
+ * W5 many sessions, the floor of `w5Sessions` (rx.ts): per run, a session record (a new id, a log
+ * holding the user's message, an empty state) set in one Map, then the agent's one event with its
+ * one-key delta recorded into it by the one sink, as in the other floors. What the rxagents session
+ * gets, with none of its machinery: no session service, no `Session` or `StateStore` object, no
+ * app/user state routing, no committed-event set, no timestamps or event ids. Never reset: the
+ * sessions pile up in the Map, which is what W5 measures. `run` counts the agent's events, as
+ * rxagents' run does (the user's event is stored, not emitted).
+ */
+export function bareW5Sessions(): SessionsSystem {
+  const stored = new Map<string, BareSession>();
+  let count = 0;
+  let current: BareSession = { id: '', state: {}, log: [] };
+  const source = defer(() => of(ev('one', 'one', { one_0: 0 })));
+  const sink = { next: (e: BareEvent) => record(current, e) };
+  return {
+    run: async () => {
+      const id = `s${count++}`;
+      current = { id, state: {}, log: [{ author: 'user', branch: '', stateDelta: NO_DELTA, content: 'go' }] };
+      stored.set(id, current);
+      source.subscribe(sink);
+      return current.log.length - 1;
+    },
+    sessions: async () => Array.from(stored.values(), (s) => ({ events: s.log.length, state: s.state })),
+  };
+}

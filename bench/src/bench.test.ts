@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm } from './adk.js';
 import { adkW6 } from './adkGraph.js';
-import { bareW1, bareW2, bareW3, bareW4 } from './bare.js';
+import { bareW1, bareW2, bareW3, bareW4, bareW5Sessions } from './bare.js';
 import { w6Graph, w6Operators } from './graph.js';
-import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Pipe, w4Workflow } from './rx.js';
+import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Pipe, w4Workflow, w5Sessions } from './rx.js';
 import { compare } from './stats.js';
 
 const withoutUser = (state: Readonly<Record<string, unknown>>) =>
@@ -48,6 +48,16 @@ describe('workloads: rxagents, the floor and ADK end in the same state', () => {
     expect(Object.keys(states[0]!)).toHaveLength(1 + 20 + 1);
     expect(states[1]).toEqual(states[0]);
     expect(states[2]).toEqual(states[0]);
+  });
+
+  it('W5 sessions: the floor stores as many sessions as rxagents, each with the same events and state', async () => {
+    const [rx, bare] = [w5Sessions(), bareW5Sessions()];
+    for (let i = 0; i < 5; i++) expect(await bare.run()).toBe(await rx.run());
+    const [rxSessions, bareSessions] = [await rx.sessions(), await bare.sessions()];
+    expect(rxSessions).toHaveLength(5);
+    // The user's message and the agent's event, and the agent's one-key delta, in every session.
+    expect(rxSessions[0]).toEqual({ events: 2, state: { one_0: 0 } });
+    expect(bareSessions).toEqual(rxSessions);
   });
 
   it('W4 regenerates on a negative tone in every system (the story ends happier)', async () => {

@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm, adkW5Long, adkW5Sessions } from './adk.js';
 import { adkW6 } from './adkGraph.js';
-import { bareW1, bareW2, bareW3, bareW4, bareW5Long } from './bare.js';
+import { bareW1, bareW2, bareW3, bareW4, bareW5Long, bareW5Sessions } from './bare.js';
 import { w6Graph, w6Operators } from './graph.js';
+import { type ManySessions, manySessions } from './manySessions.js';
 import {
   w1Pipe,
   w1Workflow,
@@ -56,30 +57,6 @@ async function once(f: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
-// Runs (and so the session services in their closures) kept reachable to the end.
-const keepAlive: unknown[] = [];
-
-/**
- * W5 many sessions: time and retained heap per session, all sessions in one session service.
- * `run` is held until after the second heap reading: the session service lives in its closure,
- * and V8 may collect it as soon as the function is no longer used (which made ADK's sessions look
- * almost free in an earlier version of this harness).
- */
-async function manySessions(run: () => Promise<unknown>, sessions: number) {
-  const gc = () => {
-    globalThis.gc?.();
-    globalThis.gc?.();
-  };
-  gc();
-  const heap0 = process.memoryUsage().heapUsed;
-  const t0 = performance.now();
-  for (let i = 0; i < sessions; i++) await run();
-  const ms = performance.now() - t0;
-  gc();
-  const heapBytesPerSession = (process.memoryUsage().heapUsed - heap0) / sessions;
-  keepAlive.push(run);
-  return { ms, msPerSession: ms / sessions, heapBytesPerSession };
-}
 async function main(): Promise<void> {
   await workload('W1 deep-sequential', 'ms per run', {
     rxagents: w1Workflow(),
@@ -122,8 +99,14 @@ async function main(): Promise<void> {
 
   // W5 scale: many sessions, then one long session at two sizes.
   const sessions = quick ? 2_000 : 10_000;
-  const rxSessions = await manySessions(w5Sessions(), sessions);
+  const rxSessions = await manySessions(w5Sessions().run, sessions);
+  const bareSessions = await manySessions(bareW5Sessions().run, sessions);
   const adkSessions = await manySessions(adkW5Sessions().run, sessions);
+  // rxagents over the floor: time and heap per session.
+  const sessionsVsBare = {
+    time: rxSessions.ms / bareSessions.ms,
+    heap: rxSessions.heapBytesPerSession / bareSessions.heapBytesPerSession,
+  };
   const [small, big] = quick ? [10_000, 100_000] : [100_000, 1_000_000];
   // Each size three times, each on a fresh session service after a GC, the median kept: one run
   // of a second or more swings by a third with the GC's timing on this shared machine.
@@ -149,7 +132,9 @@ async function main(): Promise<void> {
     sessions,
     gcExposed: typeof globalThis.gc === 'function',
     rxagents: rxSessions,
+    bare: bareSessions,
     adk: adkSessions,
+    vsBare: sessionsVsBare,
     long: {
       small,
       big,
@@ -158,9 +143,10 @@ async function main(): Promise<void> {
       adk: await long((n) => adkW5Long(n).run, adkSmall, adkBig),
     },
   };
-  const heap = (x: { heapBytesPerSession: number }) => `${Math.round(x.heapBytesPerSession)} B heap/session`;
+  const col = (k: string, x: ManySessions) =>
+    `${k}=${fmt(x.ms)}ms (${fmt(x.msPerSession)} ms/session, ${Math.round(x.heapBytesPerSession)} B heap/session)`;
   console.log(
-    `W5 scale sessions=${sessions} rxagents=${fmt(rxSessions.ms)}ms (${fmt(rxSessions.msPerSession)} ms/session, ${heap(rxSessions)}) adk=${fmt(adkSessions.ms)}ms (${fmt(adkSessions.msPerSession)} ms/session, ${heap(adkSessions)}) vs-adk=${(adkSessions.ms / rxSessions.ms).toFixed(2)}x`,
+    `W5 scale sessions=${sessions} ${col('rxagents', rxSessions)} ${col('bare', bareSessions)} ${col('adk', adkSessions)} vs-bare=${sessionsVsBare.time.toFixed(2)}x (heap ${sessionsVsBare.heap.toFixed(2)}x) vs-adk=${(adkSessions.ms / rxSessions.ms).toFixed(2)}x`,
   );
   const l = w5.long;
   const line = (k: 'rxagents' | 'bare' | 'adk') =>

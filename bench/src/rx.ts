@@ -15,6 +15,7 @@ import {
 } from '@rxagents/core';
 import { LlmAgent, type LlmResponse, type Model } from '@rxagents/llm';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
+import type { SessionsSystem, SessionView } from './manySessions.js';
 import { STORY_AGENTS, type StoryAgentSpec } from './story.js';
 
 /**
@@ -26,6 +27,8 @@ export interface RxSystem {
   readonly reset: () => void;
   /** The state of the last run's session (to check that every system ends in the same state). */
   readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
+  /** Every session of the current service: its events and state (W5's end-state check). */
+  readonly sessions: () => Promise<readonly SessionView[]>;
 }
 
 let sessionCounter = 0;
@@ -63,6 +66,17 @@ export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>):
         runner.sessionService.getSession({ appName: 'bench', userId: 'u', sessionId: last }),
       );
       return session?.state.snapshot() ?? {};
+    },
+    sessions: async () => {
+      const service = runner.sessionService;
+      const listed = await lastValueFrom(service.listSessions({ appName: 'bench', userId: 'u' }));
+      const views: SessionView[] = [];
+      for (const { sessionId } of listed) {
+        const session = await lastValueFrom(service.getSession({ appName: 'bench', userId: 'u', sessionId }));
+        if (session !== undefined)
+          views.push({ events: session.events.length, state: session.state.snapshot() });
+      }
+      return views;
     },
   };
 }
@@ -165,10 +179,10 @@ export function w5Long(events: number): RxSystem {
   return runnerFor(agent('long', emitLazy('k', events)));
 }
 
-/** W5: `sessions` sessions of one small invocation each, all kept in one session service. */
-export function w5Sessions(): () => Promise<number> {
+/** W5: one session of one small invocation per run, all kept in one session service. */
+export function w5Sessions(): SessionsSystem {
   // Never reset: the sessions pile up in the one service, which is what W5 measures.
-  return runnerFor(agent('one', emitN('one', 1))).run;
+  return runnerFor(agent('one', emitN('one', 1)));
 }
 
 /** A fake instant model (as ADK's fake `BaseLlm`): the asking story agent's reply. */

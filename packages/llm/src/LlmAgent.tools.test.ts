@@ -1,7 +1,7 @@
 // LlmAgent running the tools its model calls: results, errors, parallel calls, tool state and
 // callbacks, long loops.
 import { LoopAgent, textOf } from '@rxagents/core';
-import { map, Observable, timer } from 'rxjs';
+import { map, NEVER, Observable, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contextFor, responses, run, testScheduler, throwingTool } from '../test/support.js';
@@ -10,6 +10,8 @@ import { exitLoopTool } from './exitLoopTool.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
+import type { Tool } from './Tool.js';
+import type { ToolContext } from './ToolContext.js';
 
 describe('LlmAgent', () => {
   describe('tools', () => {
@@ -210,6 +212,29 @@ describe('LlmAgent', () => {
       expect(model.requests[1]!.contents).toEqual([{ role: 'user', parts: [{ text: 'long text' }] }]);
       expect(ctx.session.events.map((e) => e.author)).toEqual(['writer', 'writer', 'writer']);
     });
+  });
+
+  it("aborts a running tool's signal when the run is cancelled, also one the tool reads only afterwards", () => {
+    const contexts: ToolContext[] = [];
+    const eager: AbortSignal[] = [];
+    const wait = (name: string, readNow: boolean): Tool => ({
+      name,
+      description: 'waits',
+      declaration: { name, description: 'waits', parameters: { type: 'object' } },
+      run: (_args, tool) => {
+        contexts.push(tool);
+        if (readNow) eager.push(tool.signal);
+        return NEVER;
+      },
+    });
+    const model = scriptedModel([{ respond: { functionCalls: [{ name: 'now' }, { name: 'later' }] } }]);
+    const agent = new LlmAgent({ name: 'waiter', model, tools: [wait('now', true), wait('later', false)] });
+    const subscription = agent.runAsync(contextFor(agent, { userText: 'go' })).subscribe();
+    expect(contexts).toHaveLength(2);
+    expect(eager[0]!.aborted).toBe(false);
+    subscription.unsubscribe();
+    expect(eager[0]!.aborted).toBe(true);
+    expect(contexts[1]!.signal.aborted).toBe(true);
   });
 
   it('runs a long synchronous tool loop without growing the stack', async () => {

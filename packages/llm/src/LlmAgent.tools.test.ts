@@ -177,6 +177,22 @@ describe('LlmAgent', () => {
       ]);
     });
 
+    it('runs a before-tool callback without an after-tool one, and an after-tool one alone', async () => {
+      const answers = async (options: Partial<ConstructorParameters<typeof LlmAgent>[0]>) => {
+        const model = scriptedModel([
+          { respond: [{ functionCalls: [{ name: 'add', args: { a: 1, b: 2 } }] }, 'ok'] },
+        ]);
+        const agent = new LlmAgent({ name: 'a', model, tools: [add], ...options });
+        const events = await run(agent.runAsync(contextFor(agent)));
+        return responses(events[1]!).map((r) => r.response);
+      };
+      expect(await answers({ beforeToolCallback: () => ({ short: true }) })).toEqual([{ short: true }]);
+      expect(await answers({ beforeToolCallback: () => undefined })).toEqual([{ result: 3 }]);
+      expect(
+        await answers({ afterToolCallback: (_t, _a, _c, result) => ({ ...result, after: true }) }),
+      ).toEqual([{ result: 3, after: true }]);
+    });
+
     it('stops the enclosing loop with exitLoopTool without asking the model to summarise', async () => {
       const model = scriptedModel([
         { agent: 'critic', respond: [{ functionCalls: [{ name: 'exit_loop' }] }] },

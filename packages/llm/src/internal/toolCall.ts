@@ -82,16 +82,24 @@ export function runTool(
   });
 }
 
+// Why each stage only when the agent has callbacks of its kind: with none, the tool's result was
+// still piped through `of(undefined)`, two `mergeMap`s and a `map` on every call. Measured with
+// callgrind (bench/count.sh tools10, ten tool calls a run): 9.54M → 9.01M instructions per run
+// (−5.6%).
 function withCallbacks(
   agent: LlmAgent,
   tool: Tool,
   args: ToolArgs,
   toolContext: ToolContext,
 ): Observable<ToolResult> {
-  return firstResult<ToolResult>(agent.beforeToolCallbacks, (cb: BeforeToolCallback) =>
-    cb(tool, args, toolContext),
-  ).pipe(
-    mergeMap((short) => (short !== undefined ? of(short) : runOnce(tool, args, toolContext))),
+  const result =
+    agent.beforeToolCallbacks.length === 0
+      ? runOnce(tool, args, toolContext)
+      : firstResult<ToolResult>(agent.beforeToolCallbacks, (cb: BeforeToolCallback) =>
+          cb(tool, args, toolContext),
+        ).pipe(mergeMap((short) => (short !== undefined ? of(short) : runOnce(tool, args, toolContext))));
+  if (agent.afterToolCallbacks.length === 0) return result;
+  return result.pipe(
     mergeMap((response) =>
       firstResult<ToolResult>(agent.afterToolCallbacks, (cb: AfterToolCallback) =>
         cb(tool, args, toolContext, response),

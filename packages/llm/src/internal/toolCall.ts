@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import {
   type FunctionCallPart,
   fromAbortable,
@@ -57,18 +58,14 @@ export function runTool(
     const id = call.id ?? `call_${ctx.idGenerator()}`;
     const toolContext = new ToolContext(ctx, id, scope);
     const tool = tools.get(call.name);
-    const span = ctx.startSpan(spanName(SpanOperation.executeTool, call.name), {
-      [SpanAttribute.operationName]: SpanOperation.executeTool,
-      [SpanAttribute.toolName]: call.name,
-      [SpanAttribute.toolCallId]: id,
-    });
+    const span = toolSpan(ctx, call.name, id);
     const result: Observable<ToolResult> =
       tool === undefined
         ? of({
             error: `Tool '${call.name}' not found; available tools: ${[...tools.keys()].join(', ') || 'none'}`,
           })
         : withCallbacks(agent, tool, call.args, toolContext);
-    return result.pipe(
+    const outcome = result.pipe(
       map((response): ToolOutcome => {
         const actions = toolContext.takeActions();
         return {
@@ -77,8 +74,21 @@ export function runTool(
           ...actions,
         };
       }),
-      finalize(() => span?.end()),
     );
+    return span === undefined ? outcome : outcome.pipe(finalize(() => span.end()));
+  });
+}
+
+// The `execute_tool` span; with tracing off (no trace scope) nothing is built, not even its
+// name and attributes, and the call's result needs no `finalize`. With the same check in
+// callModel, measured with callgrind (bench/count.sh, instructions per run): tools10 9.01M →
+// 8.68M (−3.7%); on W4 storyflow-llm the non-JIT, non-GC part 1.28M → 1.24M (−3.3%).
+function toolSpan(ctx: InvocationContext, name: string, id: string): Span | undefined {
+  if (ctx.traceScope === undefined) return undefined;
+  return ctx.startSpan(spanName(SpanOperation.executeTool, name), {
+    [SpanAttribute.operationName]: SpanOperation.executeTool,
+    [SpanAttribute.toolName]: name,
+    [SpanAttribute.toolCallId]: id,
   });
 }
 

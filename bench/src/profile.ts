@@ -1,4 +1,4 @@
-/** Profiling driver: runs one rxagents workload in a loop (`tsx src/profile.ts w1|w2|w3|w4|w4llm|tools10`). */
+/** Profiling driver: runs one rxagents workload in a loop (`tsx src/profile.ts w1|w2|w3|w4|w4llm|tools10 [loops]`). */
 import { llmToolLoop, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Workflow } from './rx.js';
 
 const which = process.argv[2] ?? 'w1';
@@ -12,7 +12,8 @@ const systems = {
 };
 const system = systems[which as keyof typeof systems] ?? w1Workflow;
 const s = system();
-const loops = which === 'w4' || which === 'w4llm' || which === 'tools10' ? 40_000 : 2_000;
+const heavy = which === 'w4' || which === 'w4llm' || which === 'tools10';
+const loops = Number(process.argv[3] ?? (heavy ? 40_000 : 2_000));
 for (let i = 0; i < loops; i++) {
   await s.run();
   // The sessions of earlier runs would pile up in the one session service otherwise.

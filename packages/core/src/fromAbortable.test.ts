@@ -1,4 +1,4 @@
-import { NEVER, of, throwError } from 'rxjs';
+import { concat, NEVER, of, take, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { type AbortScope, fromAbortable } from './fromAbortable.js';
 
@@ -102,5 +102,42 @@ describe('fromAbortable', () => {
       throw new Error('bad input');
     }).subscribe({ error: (error) => errors.push(error) });
     expect((errors[0] as Error).message).toBe('bad input');
+  });
+
+  it('does not abort the signal when the result completed synchronously, even once unsubscribed', () => {
+    let seen: AbortSignal | undefined;
+    const values: string[] = [];
+    const subscription = fromAbortable(({ signal }) => {
+      seen = signal;
+      return of('now');
+    }).subscribe((v) => values.push(v));
+    subscription.unsubscribe();
+    expect(values).toEqual(['now']);
+    expect(seen?.aborted).toBe(false);
+  });
+
+  it('fails the stream without aborting when the factory throws after reading the signal', () => {
+    let seen: AbortSignal | undefined;
+    const errors: unknown[] = [];
+    const subscription = fromAbortable(({ signal }) => {
+      seen = signal;
+      throw new Error('bad input');
+    }).subscribe({ error: (error) => errors.push(error) });
+    subscription.unsubscribe();
+    expect((errors[0] as Error).message).toBe('bad input');
+    expect(seen?.aborted).toBe(false);
+  });
+
+  it('aborts when the subscriber unsubscribes during a synchronous value, before the result ended', () => {
+    let seen: AbortSignal | undefined;
+    const values: number[] = [];
+    fromAbortable(({ signal }) => {
+      seen = signal;
+      return concat(of(1), NEVER);
+    })
+      .pipe(take(1))
+      .subscribe((v) => values.push(v));
+    expect(values).toEqual([1]);
+    expect(seen?.aborted).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { from, Observable, type ObservableInput } from 'rxjs';
-import { LazyAbortScope } from './internal/LazyAbortScope.js';
+import { AbortableObserver } from './internal/AbortableObserver.js';
 
 /** What the factory of {@link fromAbortable} is given: the subscription's signal, made on first read. */
 export interface AbortScope {
@@ -40,23 +40,10 @@ export function fromAbortable<T>(
   factory: (scope: AbortScope) => ObservableInput<T>,
   options?: FromAbortableOptions,
 ): Observable<T> {
+  const reason = options?.reason;
   return new Observable<T>((subscriber) => {
-    const scope = new LazyAbortScope();
-    let settled = false;
-    const subscription = from(factory(scope)).subscribe({
-      next: (value) => subscriber.next(value),
-      error: (error: unknown) => {
-        settled = true;
-        subscriber.error(error);
-      },
-      complete: () => {
-        settled = true;
-        subscriber.complete();
-      },
-    });
-    return () => {
-      subscription.unsubscribe();
-      if (!settled) scope.abort(options?.reason?.());
-    };
+    const observer = new AbortableObserver(subscriber, reason);
+    // A factory that throws fails the subscription before any teardown exists: nothing is aborted.
+    return observer.listen(from(factory(observer)));
   });
 }

@@ -1,7 +1,7 @@
 // LlmAgent running the tools its model calls: results, errors, parallel calls, tool state and
 // callbacks, long loops.
 import { LoopAgent, textOf } from '@rxagents/core';
-import { map, Observable, timer } from 'rxjs';
+import { map, NEVER, Observable, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contextFor, responses, run, testScheduler, throwingTool } from '../test/support.js';
@@ -10,6 +10,8 @@ import { exitLoopTool } from './exitLoopTool.js';
 import { functionTool } from './functionTool.js';
 import { LlmAgent } from './LlmAgent.js';
 import { scriptedModel } from './scriptedModel.js';
+import type { Tool } from './Tool.js';
+import type { ToolContext } from './ToolContext.js';
 
 describe('LlmAgent', () => {
   describe('tools', () => {
@@ -175,6 +177,22 @@ describe('LlmAgent', () => {
       ]);
     });
 
+    it('runs a before-tool callback without an after-tool one, and an after-tool one alone', async () => {
+      const answers = async (options: Partial<ConstructorParameters<typeof LlmAgent>[0]>) => {
+        const model = scriptedModel([
+          { respond: [{ functionCalls: [{ name: 'add', args: { a: 1, b: 2 } }] }, 'ok'] },
+        ]);
+        const agent = new LlmAgent({ name: 'a', model, tools: [add], ...options });
+        const events = await run(agent.runAsync(contextFor(agent)));
+        return responses(events[1]!).map((r) => r.response);
+      };
+      expect(await answers({ beforeToolCallback: () => ({ short: true }) })).toEqual([{ short: true }]);
+      expect(await answers({ beforeToolCallback: () => undefined })).toEqual([{ result: 3 }]);
+      expect(
+        await answers({ afterToolCallback: (_t, _a, _c, result) => ({ ...result, after: true }) }),
+      ).toEqual([{ result: 3, after: true }]);
+    });
+
     it('stops the enclosing loop with exitLoopTool without asking the model to summarise', async () => {
       const model = scriptedModel([
         { agent: 'critic', respond: [{ functionCalls: [{ name: 'exit_loop' }] }] },
@@ -210,6 +228,29 @@ describe('LlmAgent', () => {
       expect(model.requests[1]!.contents).toEqual([{ role: 'user', parts: [{ text: 'long text' }] }]);
       expect(ctx.session.events.map((e) => e.author)).toEqual(['writer', 'writer', 'writer']);
     });
+  });
+
+  it("aborts a running tool's signal when the run is cancelled, also one the tool reads only afterwards", () => {
+    const contexts: ToolContext[] = [];
+    const eager: AbortSignal[] = [];
+    const wait = (name: string, readNow: boolean): Tool => ({
+      name,
+      description: 'waits',
+      declaration: { name, description: 'waits', parameters: { type: 'object' } },
+      run: (_args, tool) => {
+        contexts.push(tool);
+        if (readNow) eager.push(tool.signal);
+        return NEVER;
+      },
+    });
+    const model = scriptedModel([{ respond: { functionCalls: [{ name: 'now' }, { name: 'later' }] } }]);
+    const agent = new LlmAgent({ name: 'waiter', model, tools: [wait('now', true), wait('later', false)] });
+    const subscription = agent.runAsync(contextFor(agent, { userText: 'go' })).subscribe();
+    expect(contexts).toHaveLength(2);
+    expect(eager[0]!.aborted).toBe(false);
+    subscription.unsubscribe();
+    expect(eager[0]!.aborted).toBe(true);
+    expect(contexts[1]!.signal.aborted).toBe(true);
   });
 
   it('runs a long synchronous tool loop without growing the stack', async () => {

@@ -1,4 +1,4 @@
-import { CallbackContext, type InvocationContext } from '@rxagents/core';
+import { type AbortScope, CallbackContext, type InvocationContext } from '@rxagents/core';
 
 /**
  * What a tool sees while it runs: the invocation, state (read and write), and the actions it may
@@ -26,10 +26,15 @@ export class ToolContext extends CallbackContext {
     invocation: InvocationContext,
     /** Id of the function call being answered. */
     readonly functionCallId: string,
-    /** Aborted when the run is cancelled (unsubscribed) while the tool is working. */
-    readonly signal: AbortSignal,
+    /** Where `signal` comes from, read when the tool first reads `signal` (the call's `fromAbortable` scope). */
+    private readonly scope: AbortScope,
   ) {
     super(invocation);
+  }
+
+  /** Aborted when the run is cancelled (unsubscribed) while the tool is working. */
+  get signal(): AbortSignal {
+    return this.scope.signal;
   }
 
   /** Stops the nearest enclosing `LoopAgent` (ADK's `escalate`). */

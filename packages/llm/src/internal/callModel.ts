@@ -33,10 +33,15 @@ export function callModel(
         `model '${model.name}'.generate`,
       );
     }
-    const span = ctx.startSpan(spanName(SpanOperation.callLlm, model.name), {
-      [SpanAttribute.operationName]: 'chat',
-      [SpanAttribute.requestModel]: model.name,
-    });
+    // Tracing off (no trace scope): the span's name and attributes are not even built. Measured
+    // with this file's twin in toolCall.ts (callgrind, bench/count.sh): see there.
+    const span =
+      ctx.traceScope === undefined
+        ? undefined
+        : ctx.startSpan(spanName(SpanOperation.callLlm, model.name), {
+            [SpanAttribute.operationName]: 'chat',
+            [SpanAttribute.requestModel]: model.name,
+          });
     return span === undefined
       ? (replies as Observable<LlmResponse>)
       : traced(span, replies as Observable<LlmResponse>);

@@ -296,7 +296,7 @@ export class AppendSync extends LeanSubscriber<Event> {
   constructor(
     destination: Subscriber<Event>,
     private readonly session: Session,
-    private readonly append: (session: Session, event: Event) => Event,
+    private readonly store: { appendEventSync(session: Session, event: Event): Event },
   ) {
     super(destination);
   }
@@ -310,7 +310,7 @@ export class AppendSync extends LeanSubscriber<Event> {
     let out = event;
     if (event.partial !== true) {
       try {
-        out = this.append(this.session, event);
+        out = this.store.appendEventSync(this.session, event);
       } catch (error) {
         this.error(storeError(this.session, event, error));
         return;

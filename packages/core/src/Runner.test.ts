@@ -54,6 +54,48 @@ describe('Runner', () => {
     expect((await sessionOf(runner)).events).toHaveLength(4);
   });
 
+  it('hands every invocation the same frozen services, naming its session service', async () => {
+    const seen: unknown[] = [];
+    const probe = agent('probe', (ctx) => {
+      seen.push(ctx.services);
+      return of(ctx.newEvent({}));
+    });
+    const runner = runnerFor(probe);
+    await lastValueFrom(runner.run({ ...key, newMessage: 'one' }));
+    await lastValueFrom(runner.run({ ...key, sessionId: 's2' }));
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(seen[1]);
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    expect(seen[0]).toEqual({ sessionService: runner.sessionService });
+  });
+
+  it('appends a user event for a message, for a state delta, for both, and none for neither', async () => {
+    const runner = runnerFor(say('a'));
+    const cases = [
+      { sessionId: 'm', newMessage: 'hi' },
+      { sessionId: 'd', stateDelta: { k: 1 } },
+      { sessionId: 'b', newMessage: 'hi', stateDelta: { k: 2 } },
+      { sessionId: 'n' },
+    ];
+    const users: (Event | undefined)[] = [];
+    for (const c of cases) {
+      await lastValueFrom(runner.run({ userId: 'u1', ...c }));
+      const session = await lastValueFrom(
+        runner.sessionService.getSession({ appName: 'app', userId: 'u1', sessionId: c.sessionId }),
+      );
+      users.push(session?.events.find((e) => e.author === 'user'));
+    }
+    const [message, delta, both, neither] = users;
+    expect(message?.branch).toBe('');
+    expect(message?.content).toEqual({ role: 'user', parts: [{ text: 'hi' }] });
+    expect(message?.actions.stateDelta).toEqual({});
+    expect(delta?.content).toBeUndefined();
+    expect(delta?.actions.stateDelta).toEqual({ k: 1 });
+    expect(both?.content).toEqual({ role: 'user', parts: [{ text: 'hi' }] });
+    expect(both?.actions.stateDelta).toEqual({ k: 2 });
+    expect(neither).toBeUndefined();
+  });
+
   it('commits the request stateDelta with the user event, before the agent runs', async () => {
     const reader = agent('reader', (ctx) =>
       of(ctx.newEvent({ content: text(String(ctx.state.get('topic'))) })),

@@ -1,9 +1,10 @@
 // The RxJS 7 `Subscriber` members the core's subclasses (internal/subscribers.ts) rely on. RxJS
 // deprecates them in 7 and makes them internal in 8: when an upgrade changes any of them, these
 // tests fail here, naming the member, before any workflow test fails in a puzzling way.
-import { Observable, Subscriber, Subscription } from 'rxjs';
+import { Observable, Subscriber, Subscription, type TeardownLogic, UnsubscriptionError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { concatLazy } from '../concatLazy.js';
+import { LeanSubscriber } from './subscribers.js';
 
 class Recording<T> extends Subscriber<T> {
   readonly calls: string[] = [];
@@ -104,6 +105,36 @@ describe('the RxJS Subscriber contract the core relies on', () => {
     expect(order).toEqual(['first', 'second', 'returned']);
   });
 
+  it('chains through the destination’s own `add`, and a chained subscriber leaves it through `remove`', () => {
+    const calls: string[] = [];
+    class Watched extends Subscriber<number> {
+      override add(teardown: TeardownLogic): void {
+        calls.push(teardown === child ? 'add child' : 'add other');
+        super.add(teardown);
+      }
+      override remove(teardown: Exclude<TeardownLogic, void>): void {
+        calls.push(teardown === child ? 'remove child' : 'remove other');
+        super.remove(teardown);
+      }
+    }
+    let child: Subscriber<number> | undefined;
+    const parent = new Watched(sink([]));
+    child = new Recording<number>(parent);
+    // The constructor added it before `child` was assigned.
+    expect(calls).toEqual(['add other']);
+    calls.length = 0;
+    child.unsubscribe();
+    expect(calls).toEqual(['remove child']);
+  });
+
+  it('reports a failing finalizer as an UnsubscriptionError listing the errors', () => {
+    const s = new Subscription();
+    s.add(() => {
+      throw new Error('boom');
+    });
+    expect(() => s.unsubscribe()).toThrow(UnsubscriptionError);
+  });
+
   it('lets concatLazy (an unchained inner subscriber per source) stop a synchronous source on unsubscribe', () => {
     let produced = 0;
     const endless = new Observable<number>((subscriber) => {
@@ -121,5 +152,82 @@ describe('the RxJS Subscriber contract the core relies on', () => {
     concatLazy((i) => (i === 0 ? endless : undefined)).subscribe(consumer);
     expect(seen).toEqual([1, 2, 3]);
     expect(produced).toBe(3);
+  });
+});
+
+describe('LeanSubscriber (the first finalizer in a field)', () => {
+  const lean = () => new LeanSubscriber<number>(sink([]));
+
+  it('runs finalizers in the order they were added, whether one or many', () => {
+    for (const n of [1, 2, 3, 5]) {
+      const order: number[] = [];
+      const s = lean();
+      for (let i = 0; i < n; i++) s.add(() => order.push(i));
+      s.unsubscribe();
+      expect(order).toEqual(Array.from({ length: n }, (_, i) => i));
+    }
+  });
+
+  it('unsubscribes a subscriber chained to it, and the chain still closes from the top', () => {
+    const top = lean();
+    const middle = new LeanSubscriber<number>(top);
+    const bottom = new Recording<number>(middle);
+    top.unsubscribe();
+    expect(middle.closed).toBe(true);
+    expect(bottom.closed).toBe(true);
+  });
+
+  it('takes the field over from a chained subscriber that closed, keeping later ones in order', () => {
+    const order: string[] = [];
+    const s = lean();
+    const first = new Recording<number>(s);
+    first.complete();
+    expect(first.closed).toBe(true);
+    const second = new Recording<number>(s);
+    second.add(() => order.push('second'));
+    s.add(() => order.push('fn'));
+    s.unsubscribe();
+    expect(second.closed).toBe(true);
+    expect(order).toEqual(['second', 'fn']);
+  });
+
+  it('forgets a removed finalizer, in the field or spilled', () => {
+    const order: string[] = [];
+    const a = () => order.push('a');
+    const b = () => order.push('b');
+    const one = lean();
+    one.add(a);
+    one.remove(a);
+    one.unsubscribe();
+    const two = lean();
+    two.add(a);
+    two.add(b);
+    two.remove(a);
+    two.unsubscribe();
+    expect(order).toEqual(['b']);
+  });
+
+  it('runs a finalizer added once it is closed at once; adds one twice only once; skips a closed one', () => {
+    const order: string[] = [];
+    const s = lean();
+    const f = () => order.push('f');
+    s.add(f);
+    s.add(f);
+    const closed = new Subscription(() => order.push('closed'));
+    closed.unsubscribe();
+    s.add(closed);
+    s.add(s);
+    s.unsubscribe();
+    s.add(() => order.push('late'));
+    expect(order).toEqual(['closed', 'f', 'late']);
+  });
+
+  it('reports a failing finalizer in the field as an UnsubscriptionError', () => {
+    const s = lean();
+    s.add(() => {
+      throw new Error('boom');
+    });
+    expect(() => s.unsubscribe()).toThrow(UnsubscriptionError);
+    expect(s.closed).toBe(true);
   });
 });

@@ -207,11 +207,10 @@ describe('LeanSubscriber (the first finalizer in a field)', () => {
     expect(order).toEqual(['b']);
   });
 
-  it('runs a finalizer added once it is closed at once; adds one twice only once; skips a closed one', () => {
+  it('runs a finalizer added once it is closed at once; skips a closed one', () => {
     const order: string[] = [];
     const s = lean();
     const f = () => order.push('f');
-    s.add(f);
     s.add(f);
     const closed = new Subscription(() => order.push('closed'));
     closed.unsubscribe();
@@ -220,6 +219,32 @@ describe('LeanSubscriber (the first finalizer in a field)', () => {
     s.unsubscribe();
     s.add(() => order.push('late'));
     expect(order).toEqual(['closed', 'f', 'late']);
+  });
+
+  it('adds a subscription twice once and a function twice twice, as RxJS does', () => {
+    const run = (make: () => Subscriber<number>) => {
+      const order: string[] = [];
+      const s = make();
+      const f = () => order.push('f');
+      const child = new Subscription(() => order.push('child'));
+      s.add(child);
+      s.add(child);
+      s.add(f);
+      s.add(f);
+      s.unsubscribe();
+      return order;
+    };
+    const rxjs = run(() => new Subscriber<number>(sink([])));
+    expect(rxjs).toEqual(['child', 'f', 'f']);
+    expect(run(lean)).toEqual(rxjs);
+    // The same with the function first, where it sits in the field.
+    const order: string[] = [];
+    const s = lean();
+    const f = () => order.push('f');
+    s.add(f);
+    s.add(f);
+    s.unsubscribe();
+    expect(order).toEqual(['f', 'f']);
   });
 
   it('reports a failing finalizer in the field as an UnsubscriptionError', () => {

@@ -57,7 +57,8 @@ export class LeanSubscriber<T> extends Subscriber<T> {
     }
     if (teardown instanceof Subscription && teardown.closed) return;
     const lone = this.lone;
-    if (lone === teardown) return;
+    // RxJS adds a Subscription once (it is already this one's child) but a function every time.
+    if (lone === teardown && teardown instanceof Subscription) return;
     if (lone === undefined || (lone instanceof Subscription && lone.closed)) {
       this.lone = teardown;
       return;

@@ -33,15 +33,21 @@ export interface RxSystem {
 
 let sessionCounter = 0;
 
+// Every rxagents system's sessions live under one app and user.
+const appName = 'bench';
+const userId = 'u';
+const sessionKey = (sessionId: string) => ({ appName, userId, sessionId });
+
 export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>): RxSystem {
-  let runner = new Runner({ appName: 'bench', agent: root, sessionService: new InMemorySessionService() });
+  const fresh = () => new Runner({ appName, agent: root, sessionService: new InMemorySessionService() });
+  let runner = fresh();
   let last = '';
   return {
     run: async () => {
       const sessionId = `s${sessionCounter++}`;
       last = sessionId;
       const request = {
-        userId: 'u',
+        userId,
         sessionId,
         newMessage: 'go',
         ...(stateDelta === undefined ? {} : { stateDelta }),
@@ -59,20 +65,18 @@ export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>):
       });
     },
     reset: () => {
-      runner = new Runner({ appName: 'bench', agent: root, sessionService: new InMemorySessionService() });
+      runner = fresh();
     },
     lastState: async () => {
-      const session = await lastValueFrom(
-        runner.sessionService.getSession({ appName: 'bench', userId: 'u', sessionId: last }),
-      );
+      const session = await lastValueFrom(runner.sessionService.getSession(sessionKey(last)));
       return session?.state.snapshot() ?? {};
     },
     sessions: async () => {
       const service = runner.sessionService;
-      const listed = await lastValueFrom(service.listSessions({ appName: 'bench', userId: 'u' }));
+      const listed = await lastValueFrom(service.listSessions({ appName, userId }));
       const views: SessionView[] = [];
       for (const { sessionId } of listed) {
-        const session = await lastValueFrom(service.getSession({ appName: 'bench', userId: 'u', sessionId }));
+        const session = await lastValueFrom(service.getSession(sessionKey(sessionId)));
         if (session !== undefined)
           views.push({ events: session.events.length, state: session.state.snapshot() });
       }

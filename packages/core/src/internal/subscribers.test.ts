@@ -1,7 +1,7 @@
 // The RxJS 7 `Subscriber` members the core's subclasses (internal/subscribers.ts) rely on. RxJS
 // deprecates them in 7 and makes them internal in 8: when an upgrade changes any of them, these
 // tests fail here, naming the member, before any workflow test fails in a puzzling way.
-import { Observable, Subscriber, Subscription, type TeardownLogic, UnsubscriptionError } from 'rxjs';
+import { config, Observable, Subscriber, Subscription, type TeardownLogic, UnsubscriptionError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { concatLazy } from '../concatLazy.js';
 import { LeanSubscriber } from './subscribers.js';
@@ -245,6 +245,93 @@ describe('LeanSubscriber (the first finalizer in a field)', () => {
     s.add(f);
     s.unsubscribe();
     expect(order).toEqual(['f', 'f']);
+  });
+
+  it('is constructed with RxJS Subscriber’s fields, in its order, without running its constructor', () => {
+    const rxjs = new Subscriber<number>(sink([]));
+    const mine = lean();
+    // The same own fields, RxJS's first and in its order, then the field and the flag of its own.
+    expect(Object.keys(mine)).toEqual([...Object.keys(rxjs), 'lone', 'spilled']);
+    expect(mine instanceof Subscriber).toBe(true);
+    expect(mine instanceof Subscription).toBe(true);
+    // Without a destination it sends where RxJS's does (its empty observer), and is chained to nothing.
+    const alone = new LeanSubscriber<number>() as unknown as { destination: unknown };
+    const rxjsAlone = new Subscriber<number>() as unknown as { destination: unknown };
+    expect(alone.destination).toBe(rxjsAlone.destination);
+  });
+
+  it('leaves an RxJS parent’s finalizers when it closes, as an RxJS subscriber chained to it does', () => {
+    // A parent that is RxJS's own keeps its children in `_finalizers` and each child knows its
+    // parent: closing a child removes it there (else a long-lived parent would hold every run).
+    const parent = new Subscriber<number>(sink([]));
+    const finalizers = () => (parent as unknown as { _finalizers: unknown[] | null })._finalizers ?? [];
+    const children = [lean(), new LeanSubscriber<number>(parent), new LeanSubscriber<number>(parent)];
+    expect(finalizers()).toHaveLength(2);
+    children[1]!.unsubscribe();
+    expect(finalizers()).toEqual([children[2]]);
+    children[2]!.unsubscribe();
+    expect(finalizers()).toEqual([]);
+    expect(parent.closed).toBe(false);
+  });
+
+  it('closes as RxJS’s Subscriber does: stopped, closed, out of its parent, its finalizer, then the destination dropped', () => {
+    const seen = (make: (destination: Subscriber<number>) => Subscriber<number>) => {
+      const destination = sink([]);
+      const s = make(destination);
+      const fields = s as unknown as { isStopped: boolean; closed: boolean; destination: unknown };
+      const parentHolds = () =>
+        ((destination as unknown as { _finalizers: unknown[] | null })._finalizers ?? []).includes(s);
+      const state = () => [
+        fields.isStopped,
+        fields.closed,
+        fields.destination === destination,
+        parentHolds(),
+      ];
+      const before = state();
+      let atFinalizer: unknown[] = [];
+      s.add(() => {
+        atFinalizer = state();
+      });
+      s.unsubscribe();
+      return { before, atFinalizer, after: [fields.isStopped, fields.closed, fields.destination] };
+    };
+    const rxjs = seen((d) => new Subscriber<number>(d));
+    expect(rxjs).toEqual({
+      before: [false, false, true, true],
+      atFinalizer: [true, true, true, false],
+      after: [true, true, null],
+    });
+    expect(seen((d) => new LeanSubscriber<number>(d))).toEqual(rxjs);
+  });
+
+  it('completes and errors as RxJS’s Subscriber does, and reports notifications after the stop the same way', async () => {
+    const scenario = async (make: (destination: Subscriber<number>) => Subscriber<number>, fail: boolean) => {
+      const log: string[] = [];
+      const stopped: string[] = [];
+      const previous = config.onStoppedNotification;
+      config.onStoppedNotification = (n) => stopped.push(n.kind);
+      try {
+        const s = make(sink(log));
+        s.add(() => log.push('finalizer'));
+        s.next(1);
+        if (fail) s.error('boom');
+        else s.complete();
+        s.next(2);
+        s.error('again');
+        s.complete();
+        // RxJS reports them on a timer.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        return { log, stopped, closed: s.closed };
+      } finally {
+        config.onStoppedNotification = previous;
+      }
+    };
+    for (const fail of [false, true]) {
+      const rxjs = await scenario((d) => new Subscriber<number>(d), fail);
+      expect(rxjs.stopped).toEqual(['N', 'E', 'C']);
+      expect(rxjs.log).toContain('finalizer');
+      expect(await scenario((d) => new LeanSubscriber<number>(d), fail)).toEqual(rxjs);
+    }
   });
 
   it('reports a failing finalizer in the field as an UnsubscriptionError', () => {

@@ -10,7 +10,10 @@
 // ConcatLazyInner W2 −18%, W4 −9% (0b086d9, against inner subscribers chained to the outer one);
 // AppendSync / SessionFound W1 −2% (027828e, against map + concatLazy + concatMap per event);
 // BranchMerge: see mergeBranches.ts; LeanSubscriber (the base of the others): bytes per run
-// W1 −12%, W2 −10%, W4 −18%.
+// W1 −12%, W2 −10%, W4 −18%; its own copies of RxJS's constructor, complete / error and close
+// (LeanBase): CPU time W2 −9 to −15%, W4 −13%, in alternated processes (bench/README.md, ledger).
+// Those copies also rely on RxJS's private fields (`initialTeardown`, `_parentage`,
+// `_finalizers`), which the test pins by comparing a LeanSubscriber with RxJS's own.
 import type { Span } from '@opentelemetry/api';
 import {
   type Observable,
@@ -27,6 +30,46 @@ import type { Session } from '../Session.js';
 import { storeError } from './storeError.js';
 import { failSpan } from './tracing.js';
 
+// The fields of a LeanSubscriber, set by LeanBase in the order RxJS's constructors set them.
+interface LeanFields {
+  initialTeardown: undefined;
+  closed: boolean;
+  _parentage: unknown;
+  _finalizers: unknown;
+  isStopped: boolean;
+  destination: unknown;
+  lone: Exclude<TeardownLogic, void> | undefined;
+  spilled: boolean;
+}
+
+// What RxJS's Subscriber sends to when made without a destination (its EMPTY_OBSERVER).
+const NO_DESTINATION: unknown = (new Subscriber<unknown>() as unknown as { destination: unknown })
+  .destination;
+
+/**
+ * RxJS's Subscription and Subscriber constructors in one, for the core's subscribers only: the
+ * same fields in the same order, the same chaining to the destination, and Subscriber.prototype
+ * (so `instanceof Subscriber` and every inherited member are RxJS's). Why not `super()` into
+ * RxJS's: every subscriber class of the process runs those two constructors, so their field
+ * stores see more shapes than V8 keeps inline (megamorphic, a generic store per field); these
+ * see the core's four classes of a workload. In a CPU profile of W2 the generic store went from
+ * 6.7% of the samples to 0.1% with the methods below.
+ */
+function LeanBase(this: LeanFields, destination: Subscriber<unknown> | undefined): void {
+  this.initialTeardown = undefined;
+  this.closed = false;
+  this._parentage = null;
+  this._finalizers = null;
+  this.isStopped = false;
+  this.destination = destination ?? NO_DESTINATION;
+  this.lone = undefined;
+  this.spilled = false;
+  // RxJS's chaining: the destination tears this one down with itself.
+  destination?.add(this as unknown as Subscriber<unknown>);
+}
+LeanBase.prototype = Subscriber.prototype;
+const SubscriberBase = LeanBase as unknown as typeof Subscriber;
+
 /**
  * The base of the core's subscribers: keeps its first finalizer in a field. RxJS's Subscription
  * allocates a `_finalizers` array on the first `add()` (a backing store of 16 slots, ~190 B with
@@ -39,13 +82,15 @@ import { failSpan } from './tracing.js';
  * child's teardown and RxJS call (subscribers.test.ts). Measured in bytes allocated per run
  * (instruction counts did not resolve it, see bench/README.md): W1 −12%, W2 −10%, W4 −18%
  * against the same core without it (the array, and the iterator RxJS's unsubscribe makes for it).
+ * Constructed by {@link LeanBase}, not RxJS's constructors.
  */
-export class LeanSubscriber<T> extends Subscriber<T> {
-  private lone: Exclude<TeardownLogic, void> | undefined = undefined;
-  private spilled = false;
+export class LeanSubscriber<T> extends SubscriberBase<T> {
+  // Set by LeanBase (declared here for the type only: no initialiser runs after it).
+  declare private lone: Exclude<TeardownLogic, void> | undefined;
+  declare private spilled: boolean;
 
   // Explicit, not the implicit `(...args)` forwarding one: that construct path is generic (V8's
-  // varargs forwarding into RxJS's ES5 constructor) and kept the chain from being inlined.
+  // varargs forwarding) and kept the chain from being inlined.
   constructor(destination?: Subscriber<unknown>) {
     super(destination);
   }
@@ -74,19 +119,75 @@ export class LeanSubscriber<T> extends Subscriber<T> {
     else super.remove(teardown);
   }
 
+  // RxJS's Subscriber.error / complete / _error / _complete, here for the same reason as LeanBase:
+  // their store of `isStopped`, their dispatch to `_error` / `_complete` and their read of the
+  // destination then see the core's classes only. A notification after the stop goes to RxJS's
+  // (which reports it through `config.onStoppedNotification`).
+  override error(error: unknown): void {
+    if (this.isStopped) {
+      super.error(error);
+      return;
+    }
+    this.isStopped = true;
+    this._error(error);
+  }
+
+  override complete(): void {
+    if (this.isStopped) {
+      super.complete();
+      return;
+    }
+    this.isStopped = true;
+    this._complete();
+  }
+
+  protected override _error(error: unknown): void {
+    try {
+      this.destination.error(error);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  protected override _complete(): void {
+    try {
+      this.destination.complete();
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
   override unsubscribe(): void {
     if (this.closed) return;
+    const fields = this as unknown as LeanFields;
+    // Spilled: every finalizer is in RxJS's array (`lone` is empty), and RxJS runs them.
+    if (fields._finalizers !== null) {
+      super.unsubscribe();
+      return;
+    }
+    // RxJS's Subscriber.unsubscribe around Subscription.unsubscribe, for a subscriber whose one
+    // finalizer (if any) is `lone`: the same steps in the same order (stopped, closed, out of its
+    // parents, the finalizer, the destination dropped; a failing finalizer throws before that, as
+    // there), with stores that see the core's classes only (see LeanBase).
     const lone = this.lone;
     this.lone = undefined;
-    // With a finalizer in `lone`, RxJS's array is empty: the order is kept.
-    super.unsubscribe();
-    if (lone === undefined) return;
-    try {
-      if (typeof lone === 'function') lone();
-      else lone.unsubscribe();
-    } catch (error) {
-      throw new UnsubscriptionError(error instanceof UnsubscriptionError ? error.errors : [error]);
+    this.isStopped = true;
+    fields.closed = true;
+    const parentage = fields._parentage as Subscription | Subscription[] | null;
+    if (parentage !== null) {
+      fields._parentage = null;
+      if (Array.isArray(parentage)) for (const parent of parentage) parent.remove(this);
+      else parentage.remove(this);
     }
+    if (lone !== undefined) {
+      try {
+        if (typeof lone === 'function') lone();
+        else lone.unsubscribe();
+      } catch (error) {
+        throw new UnsubscriptionError(error instanceof UnsubscriptionError ? error.errors : [error]);
+      }
+    }
+    fields.destination = null;
   }
 }
 

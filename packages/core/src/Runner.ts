@@ -29,7 +29,7 @@ import {
   type RunConfig,
 } from './InvocationContext.js';
 import { isPause } from './InvocationPaused.js';
-import { type IdGenerator, sequentialIds } from './ids.js';
+import { type IdGenerator, randomIds, sequentialIds } from './ids.js';
 import { concatMapEager } from './internal/concatMapEager.js';
 import { answersOf, userContentOf } from './internal/requestAnswers.js';
 import { resumeInvocation } from './internal/resumeInvocation.js';
@@ -117,6 +117,10 @@ export class Runner {
   // event built without spreads, no bound append and the lazy WeakSet of escalations: W4 −6%
   // bytes allocated per run).
   private readonly services: InvocationServices;
+  // The default source of ids, one per Runner rather than one per invocation (a closure and its
+  // prefix string per run; with the temp-key drop below, W5 −2% bytes per session, no change in
+  // time that the alternated runs resolve).
+  private readonly ids: IdGenerator;
 
   constructor(options: RunnerOptions) {
     this.appName = options.appName;
@@ -124,6 +128,7 @@ export class Runner {
     this.sessionService = options.sessionService ?? new InMemorySessionService();
     this.options = options;
     this.services = Object.freeze({ sessionService: this.sessionService });
+    this.ids = options.idGenerator ?? randomIds();
   }
 
   /** Runs one turn; cold: nothing happens until subscription. */
@@ -206,9 +211,9 @@ export class Runner {
     if (userContent !== undefined) options.userContent = userContent;
     if (scheduler !== undefined) options.scheduler = scheduler;
     if (invocationId !== undefined) options.invocationId = invocationId;
-    if (idGenerator !== undefined) options.idGenerator = idGenerator;
     // A resume's new events get ids of their own (`-r1-e1`, …); recorded ones keep theirs.
-    else if (invocationId !== undefined) options.idGenerator = sequentialIds(idPrefix);
+    options.idGenerator =
+      idGenerator === undefined && invocationId !== undefined ? sequentialIds(idPrefix) : this.ids;
     if (runConfig !== undefined) options.runConfig = runConfig;
     if (tracer !== undefined) options.tracer = tracer;
     if (replay !== undefined) options.replay = replay;
@@ -350,9 +355,7 @@ function resumePoint(session: Session, request: RunRequest): Session {
 // temp: keys live for one invocation: dropped when it ends (completed, failed or cancelled), not
 // when someone reads the session, which must not change what a run sees. Never stored anyway.
 function dropTemp(session: Session): void {
-  const temp: string[] = [];
-  for (const k of session.state.keys()) if (k.startsWith(STATE_PREFIX.temp)) temp.push(k);
-  session.state.remove(temp);
+  session.state.removePrefixed(STATE_PREFIX.temp);
 }
 
 // Whether answers were given to the invocation (then a `resume: true` replays it over its log).

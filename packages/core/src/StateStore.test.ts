@@ -84,6 +84,26 @@ describe('StateStore', () => {
     expect(Object.isFrozen(small.snapshot())).toBe(true);
   });
 
+  it('removes the keys with a prefix in one version, below and above 8 keys, and makes none when no key has it', () => {
+    for (const width of [2, 12]) {
+      const initial: Record<string, number> = {};
+      for (let i = 0; i < width; i++) initial[`k${i}`] = i;
+      const store = new StateStore(initial);
+      // No key with the prefix: nothing removed, no version.
+      expect(store.removePrefixed('temp:')).toBe(0);
+      expect(store.version).toBe(0);
+      store.apply({ 'temp:a': 1, k0: 'x', 'temp:b': 2, 'user:temp:c': 3 });
+      const before = store.snapshot();
+      expect(store.removePrefixed('temp:')).toBe(2);
+      expect(store.has('temp:a') || store.has('temp:b')).toBe(false);
+      // Only a key that starts with it.
+      expect(store.get('user:temp:c')).toBe(3);
+      expect(Object.keys(store.snapshot())).toHaveLength(width + 1);
+      expect(store.at(1)).toEqual(before);
+      expect(store.removePrefixed('temp:')).toBe(2);
+    }
+  });
+
   it('rebuilds any earlier version from the version chain', () => {
     const store = new StateStore({ n: 0 });
     for (let i = 1; i <= 5; i++) store.apply({ n: i, [`k${i}`]: i });

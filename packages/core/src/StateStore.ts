@@ -244,6 +244,25 @@ export class StateStore {
   }
 
   /**
+   * Removes every key that starts with `prefix` (the Runner's `temp:` keys at the end of an
+   * invocation); returns the new version, or the current one when no key matched. Looks without
+   * allocating on the small path (the Runner's drop listed every key into an array per
+   * invocation): most invocations end with no such key.
+   */
+  removePrefixed(prefix: string): number {
+    let found: string[] | undefined;
+    const values = this.values;
+    if (values === undefined) {
+      const cached = this.cached;
+      for (const key in cached)
+        if (hasOwn.call(cached, key) && key.startsWith(prefix)) (found ??= []).push(key);
+    } else {
+      for (const key of values.keys()) if (key.startsWith(prefix)) (found ??= []).push(key);
+    }
+    return found === undefined ? this.versions.length : this.remove(found);
+  }
+
+  /**
    * Brings the state to `target`: the keys whose value differs (deep JSON equality) or is new in
    * one version, the keys `target` lacks removed in another; nothing when they are equal. Used
    * to lay changes made outside any event (shared state synced in, `temp:` keys dropped) over a

@@ -83,7 +83,7 @@ const ev = (author: string, branch: string, stateDelta: Delta): BareEvent => ({ 
 function lazyN(name: string, branch: string, n: number): Observable<BareEvent> {
   return defer(() =>
     from(
-      (function* gen(): Generator<BareEvent> {
+      (function* (): Generator<BareEvent> {
         for (let j = 0; j < n; j++) yield ev(name, branch, { [`${name}_${j}`]: j });
       })(),
     ),

@@ -1,5 +1,5 @@
-/** Profiling driver: runs one rxagents workload in a loop (`tsx src/profile.ts w1|w2|w3|w4|w4llm|tools10 [loops]`). */
-import { llmToolLoop, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Workflow } from './rx.js';
+/** Profiling driver: runs one rxagents workload in a loop (`tsx src/profile.ts w1|w2|w3|w4|w4llm|tools10|w5 [loops]`). */
+import { llmToolLoop, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Workflow, w5Sessions } from './rx.js';
 
 const which = process.argv[2] ?? 'w1';
 const systems = {
@@ -9,13 +9,15 @@ const systems = {
   w4: w4Workflow,
   w4llm: w4Llm,
   tools10: llmToolLoop,
+  // One new session per run, all kept in the one store (W5 many sessions).
+  w5: () => ({ ...w5Sessions(), reset: () => {} }),
 };
 const system = systems[which as keyof typeof systems] ?? w1Workflow;
 const s = system();
-const heavy = which === 'w4' || which === 'w4llm' || which === 'tools10';
+const heavy = which === 'w4' || which === 'w4llm' || which === 'tools10' || which === 'w5';
 const loops = Number(process.argv[3] ?? (heavy ? 40_000 : 2_000));
 for (let i = 0; i < loops; i++) {
   await s.run();
   // The sessions of earlier runs would pile up in the one session service otherwise.
-  if (i % 1000 === 999) s.reset();
+  if (i % 1000 === 999 && which !== 'w5') s.reset();
 }

@@ -20,9 +20,8 @@ let generators = 0;
  * ```
  */
 export function randomIds(): IdGenerator {
-  // Not a fresh random prefix per generator: contexts made without one (in tests, by tools) make
-  // one each, and formatting a random number in base 36 was a visible share of a small
-  // invocation (W4) when a Runner still made one per invocation (it makes one, in all, now).
+  // Not a fresh random prefix per generator: a Runner makes a generator per invocation, and
+  // formatting a random number in base 36 was a visible share of a small invocation (W4).
   // The dash is part of the prefix: `${prefix}-${n}` would build an intermediate string per id.
   const head = `${PROCESS}${(++generators).toString(36)}-`;
   let n = 0;

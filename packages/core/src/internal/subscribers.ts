@@ -11,7 +11,8 @@
 // AppendSync / SessionFound W1 −2% (027828e, against map + concatLazy + concatMap per event);
 // BranchMerge: see mergeBranches.ts; LeanSubscriber (the base of the others): bytes per run
 // W1 −12%, W2 −10%, W4 −18%; its own copies of RxJS's constructor, complete / error and close
-// (LeanBase): CPU time W2 −9 to −15%, W4 −13%, in alternated processes (bench/README.md, ledger).
+// (LeanBase): CPU time W2 −5 to −17%, W4 −8 to −13% over several series of alternated
+// processes (bench/README.md, ledger).
 // Those copies also rely on RxJS's private fields (`initialTeardown`, `_parentage`,
 // `_finalizers`), which the test pins by comparing a LeanSubscriber with RxJS's own.
 import type { Span } from '@opentelemetry/api';

@@ -207,8 +207,8 @@ export class Runner {
     if (scheduler !== undefined) options.scheduler = scheduler;
     if (invocationId !== undefined) options.invocationId = invocationId;
     // Without one, the context makes a generator per invocation (randomIds): its counter stays
-    // short, and ids of one or two digits share their prefix string (one per Runner made each
-    // id's counter a string of its own: +35 to +50 B of heap per idle session, W5 alone).
+    // short, and a one-character counter is a string V8 shares (one generator per Runner made
+    // each id's counter a string of its own: +35 to +50 B of heap per idle session, W5 alone).
     if (idGenerator !== undefined) options.idGenerator = idGenerator;
     // A resume's new events get ids of their own (`-r1-e1`, …); recorded ones keep theirs.
     else if (invocationId !== undefined) options.idGenerator = sequentialIds(idPrefix);

@@ -45,6 +45,11 @@ export interface CompareOptions {
   readonly warmupRuns: number;
   /** Duration of one sample, at least (ms): a fast system's sample is that many runs in a row. */
   readonly sampleMillis: number;
+  /**
+   * The clock (ms). Default `performance.now`; the harness's own test passes a virtual one, so
+   * what it checks (rotation, resets, runs per sample) does not depend on the machine's load.
+   */
+  readonly now?: () => number;
 }
 
 /** The full run's method (main.ts without `--quick`, and isolated.ts). */
@@ -91,6 +96,7 @@ export async function compare(
   options: CompareOptions,
 ): Promise<Record<string, Sample>> {
   const { rounds, samples, warmupMillis, warmupRuns, sampleMillis } = options;
+  const now = options.now ?? (() => performance.now());
   const names = Object.keys(systems);
   const times: number[][] = names.map(() => []);
   const perSample: number[] = names.map(() => 1);
@@ -103,9 +109,9 @@ export async function compare(
       // Each timed stretch starts on an empty session service (reset is not timed).
       const timed = async (n: number) => {
         reset?.();
-        const t0 = performance.now();
+        const t0 = now();
         for (let b = 0; b < n; b++) await fn();
-        return performance.now() - t0;
+        return now() - t0;
       };
       forceGc?.();
       let warmMs = 0;

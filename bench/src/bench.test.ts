@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm } from './adk.js';
 import { adkW6 } from './adkGraph.js';
 import { bareW1, bareW2, bareW3, bareW4, bareW5Sessions } from './bare.js';
+import { contractW1, contractW2, contractW3, contractW4, contractW5Sessions } from './contract.js';
 import { w6Graph, w6Operators } from './graph.js';
 import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Llm, w4Pipe, w4Workflow, w5Sessions } from './rx.js';
 import { compare } from './stats.js';
@@ -14,11 +15,17 @@ const withoutUser = (state: Readonly<Record<string, unknown>>) =>
 
 describe('workloads: rxagents, the floor and ADK end in the same state', () => {
   const systems = {
-    'W1 workflow': [w1Workflow(10, 3), adkW1(10, 3), bareW1('mutable', 10, 3), bareW1('immer', 10, 3)],
+    'W1 workflow': [
+      w1Workflow(10, 3),
+      adkW1(10, 3),
+      bareW1('mutable', 10, 3),
+      bareW1('immer', 10, 3),
+      contractW1(10, 3),
+    ],
     'W1 pipe': [w1Pipe(10, 3), adkW1(10, 3)],
-    W2: [w2Workflow(20), adkW2(20), bareW2('mutable', 20), bareW2('immer', 20)],
-    W3: [w3Workflow(25), adkW3(25), bareW3('mutable', 25), bareW3('immer', 25)],
-    W4: [w4Workflow(), adkW4(), bareW4('mutable'), bareW4('immer')],
+    W2: [w2Workflow(20), adkW2(20), bareW2('mutable', 20), bareW2('immer', 20), contractW2(20)],
+    W3: [w3Workflow(25), adkW3(25), bareW3('mutable', 25), bareW3('immer', 25), contractW3(25)],
+    W4: [w4Workflow(), adkW4(), bareW4('mutable'), bareW4('immer'), contractW4()],
     'W4 pipe': [w4Pipe(), adkW4()],
     'W4 through LlmAgent': [w4Llm(), adkW4Llm()],
   } as const;
@@ -50,14 +57,47 @@ describe('workloads: rxagents, the floor and ADK end in the same state', () => {
     expect(states[2]).toEqual(states[0]);
   });
 
-  it('W5 sessions: the floor stores as many sessions as rxagents, each with the same events and state', async () => {
-    const [rx, bare] = [w5Sessions(), bareW5Sessions()];
-    for (let i = 0; i < 5; i++) expect(await bare.run()).toBe(await rx.run());
+  it('W5 sessions: the floor and the contract floor store as many sessions as rxagents, each with the same events and state', async () => {
+    const [rx, bare, contract] = [w5Sessions(), bareW5Sessions(), contractW5Sessions()];
+    for (let i = 0; i < 5; i++) {
+      const events = await rx.run();
+      expect(await bare.run()).toBe(events);
+      expect(await contract.run()).toBe(events);
+    }
     const [rxSessions, bareSessions] = [await rx.sessions(), await bare.sessions()];
     expect(rxSessions).toHaveLength(5);
     // The user's message and the agent's event, and the agent's one-key delta, in every session.
     expect(rxSessions[0]).toEqual({ events: 2, state: { one_0: 0 } });
     expect(bareSessions).toEqual(rxSessions);
+    expect(await contract.sessions()).toEqual(rxSessions);
+  });
+
+  it('the contract floor keeps the promises it stands for: stamped, frozen events with unique ids, a log and state like the session', async () => {
+    const cases = [
+      [w1Workflow(10, 3), contractW1(10, 3)],
+      [w2Workflow(20), contractW2(20)],
+      [w3Workflow(25), contractW3(25)],
+      [w4Workflow(), contractW4()],
+    ] as const;
+    for (const [rx, contract] of cases) {
+      await rx.run();
+      await contract.run();
+      const log = contract.lastLog();
+      const events = await rx.lastEvents();
+      // The user's event and every agent's, in the order rxagents' session holds them.
+      expect(log.map((e) => [e.author, e.branch, e.actions.stateDelta])).toEqual(
+        events.map((e) => [e.author, e.branch, e.actions.stateDelta]),
+      );
+      expect(new Set(log.map((e) => e.id)).size).toBe(log.length);
+      for (const e of log) {
+        expect(
+          Object.isFrozen(e) && Object.isFrozen(e.actions) && Object.isFrozen(e.actions.stateDelta),
+        ).toBe(true);
+        expect(e.invocationId).toBe(log[0]!.invocationId);
+        expect(typeof e.timestamp).toBe('number');
+      }
+      expect(Object.isFrozen(await contract.lastState())).toBe(true);
+    }
   });
 
   it('W4 regenerates on a negative tone in every system (the story ends happier)', async () => {

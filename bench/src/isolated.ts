@@ -2,9 +2,11 @@
  * One system on one workload in a process of its own: `tsx src/isolated.ts w4 rxagents`.
  * main.ts measures every system in one process, where each one's code is compiled among the
  * others' (RxJS internals see every system's subscribers); this gives the figure without that.
- * `isolated.sh` alternates processes of the systems and prints the median per system.
+ * `isolated.sh` alternates processes of the systems (rxagents, the contract floor, the floor) and
+ * prints the median per system.
  */
 import { bareW1, bareW2, bareW3, bareW4 } from './bare.js';
+import { contractW1, contractW2, contractW3, contractW4 } from './contract.js';
 import { w1Pipe, w1Workflow, w2Workflow, w3Workflow, w4Pipe, w4Workflow } from './rx.js';
 import { compare, FULL, type System } from './stats.js';
 
@@ -23,8 +25,15 @@ const bare: Record<string, System> = {
   w3: bareW3('mutable'),
   w4: bareW4('mutable'),
 };
+const contract: Record<string, () => System> = {
+  w1: contractW1,
+  w2: contractW2,
+  w3: contractW3,
+  w4: contractW4,
+};
 const key = system === 'rxagents-pipe' ? `${workload}p` : workload;
-const subject = system === 'bare' ? bare[workload] : rx[key]?.();
+const subject =
+  system === 'bare' ? bare[workload] : system === 'contract' ? contract[workload]?.() : rx[key]?.();
 if (subject === undefined) throw new Error(`unknown ${workload} ${system}`);
 // The same method as main.ts's full run, with one system.
 const sample = (await compare({ [system]: subject }, FULL))[system]!;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm, adkW5Long, adkW5Sessions } from './adk.js';
 import { adkW6 } from './adkGraph.js';
 import { bareW1, bareW2, bareW3, bareW4, bareW5Long, bareW5Sessions } from './bare.js';
+import { contractW1, contractW2, contractW3, contractW4, contractW5Sessions } from './contract.js';
 import { w6Graph, w6Operators } from './graph.js';
 import { type ManySessions, manySessions } from './manySessions.js';
 import {
@@ -38,8 +39,12 @@ function report(row: Row): void {
   const med = (k: string) => s[k]?.median ?? Number.NaN;
   const cols = Object.entries(s).map(([k, v]) => `${k}=${fmt(v.median)}`);
   const vsBare = s.bare === undefined ? '' : ` vs-bare=${(med('rxagents') / med('bare')).toFixed(2)}x`;
+  const vsContract =
+    s.contract === undefined ? '' : ` vs-contract=${(med('rxagents') / med('contract')).toFixed(2)}x`;
   const vsAdk = med('adk') / med('rxagents');
-  console.log(`${row.workload} ${cols.join(' ')}${vsBare} vs-adk=${vsAdk.toFixed(2)}x  (${row.unit})`);
+  console.log(
+    `${row.workload} ${cols.join(' ')}${vsBare}${vsContract} vs-adk=${vsAdk.toFixed(2)}x  (${row.unit})`,
+  );
 }
 
 /** One workload: every system measured in rounds of blocks (see `compare`). */
@@ -62,18 +67,21 @@ async function main(): Promise<void> {
     rxagents: w1Workflow(),
     'rxagents-pipe': w1Pipe(),
     bare: bareW1('mutable'),
+    contract: contractW1(),
     'bare-immer': bareW1('immer'),
     adk: adkW1(),
   });
   await workload('W2 loop', 'ms per run', {
     rxagents: w2Workflow(),
     bare: bareW2('mutable'),
+    contract: contractW2(),
     'bare-immer': bareW2('immer'),
     adk: adkW2(),
   });
   await workload('W3 fan-out', 'ms per run', {
     rxagents: w3Workflow(),
     bare: bareW3('mutable'),
+    contract: contractW3(),
     'bare-immer': bareW3('immer'),
     adk: adkW3(),
   });
@@ -81,6 +89,7 @@ async function main(): Promise<void> {
     rxagents: w4Workflow(),
     'rxagents-pipe': w4Pipe(),
     bare: bareW4('mutable'),
+    contract: contractW4(),
     'bare-immer': bareW4('immer'),
     adk: adkW4(),
   });
@@ -101,12 +110,15 @@ async function main(): Promise<void> {
   const sessions = quick ? 2_000 : 10_000;
   const rxSessions = await manySessions(w5Sessions().run, sessions);
   const bareSessions = await manySessions(bareW5Sessions().run, sessions);
+  const contractSessions = await manySessions(contractW5Sessions().run, sessions);
   const adkSessions = await manySessions(adkW5Sessions().run, sessions);
   // rxagents over the floor: time and heap per session.
-  const sessionsVsBare = {
-    time: rxSessions.ms / bareSessions.ms,
-    heap: rxSessions.heapBytesPerSession / bareSessions.heapBytesPerSession,
-  };
+  const versus = (floor: ManySessions) => ({
+    time: rxSessions.ms / floor.ms,
+    heap: rxSessions.heapBytesPerSession / floor.heapBytesPerSession,
+  });
+  const sessionsVsBare = versus(bareSessions);
+  const sessionsVsContract = versus(contractSessions);
   const [small, big] = quick ? [10_000, 100_000] : [100_000, 1_000_000];
   // Each size three times, each on a fresh session service after a GC, the median kept: one run
   // of a second or more swings by a third with the GC's timing on this shared machine.
@@ -133,8 +145,10 @@ async function main(): Promise<void> {
     gcExposed: typeof globalThis.gc === 'function',
     rxagents: rxSessions,
     bare: bareSessions,
+    contract: contractSessions,
     adk: adkSessions,
     vsBare: sessionsVsBare,
+    vsContract: sessionsVsContract,
     long: {
       small,
       big,
@@ -146,7 +160,7 @@ async function main(): Promise<void> {
   const col = (k: string, x: ManySessions) =>
     `${k}=${fmt(x.ms)}ms (${fmt(x.msPerSession)} ms/session, ${Math.round(x.heapBytesPerSession)} B heap/session)`;
   console.log(
-    `W5 scale sessions=${sessions} ${col('rxagents', rxSessions)} ${col('bare', bareSessions)} ${col('adk', adkSessions)} vs-bare=${sessionsVsBare.time.toFixed(2)}x (heap ${sessionsVsBare.heap.toFixed(2)}x) vs-adk=${(adkSessions.ms / rxSessions.ms).toFixed(2)}x`,
+    `W5 scale sessions=${sessions} ${col('rxagents', rxSessions)} ${col('bare', bareSessions)} ${col('contract', contractSessions)} ${col('adk', adkSessions)} vs-bare=${sessionsVsBare.time.toFixed(2)}x (heap ${sessionsVsBare.heap.toFixed(2)}x) vs-contract=${sessionsVsContract.time.toFixed(2)}x (heap ${sessionsVsContract.heap.toFixed(2)}x) vs-adk=${(adkSessions.ms / rxSessions.ms).toFixed(2)}x`,
   );
   const l = w5.long;
   const line = (k: 'rxagents' | 'bare' | 'adk') =>

@@ -27,6 +27,8 @@ export interface RxSystem {
   readonly reset: () => void;
   /** The state of the last run's session (to check that every system ends in the same state). */
   readonly lastState: () => Promise<Readonly<Record<string, unknown>>>;
+  /** The events of the last run's session, the user's first. */
+  readonly lastEvents: () => Promise<readonly Event[]>;
   /** Every session of the current service: its events and state (W5's end-state check). */
   readonly sessions: () => Promise<readonly SessionView[]>;
 }
@@ -84,6 +86,10 @@ export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>):
     lastState: async () => {
       const session = await lastValueFrom(runner.sessionService.getSession(sessionKey(last)));
       return session?.state.snapshot() ?? {};
+    },
+    lastEvents: async () => {
+      const session = await lastValueFrom(runner.sessionService.getSession(sessionKey(last)));
+      return session?.events ?? [];
     },
     sessions: async () => {
       const service = runner.sessionService;

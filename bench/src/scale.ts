@@ -1,6 +1,7 @@
 /**
  * `bench:scale`: issue 22's scale targets (≤ 1.5× the floor on W3 at 100,000 branches and on
- * 100,000 sessions), rxagents against the floor (`bare.ts`) at `SCALE_N` (default 100,000):
+ * 100,000 sessions), rxagents against the floor (`bare.ts`) and the contract floor (`contract.ts`)
+ * at `SCALE_N` (default 100,000):
  * - W3: one fan-out of N branches per run (`w3Workflow(n)` against `bareW3('mutable', n)`), ms per run;
  * - W5: N sessions of one small invocation in one store (`w5Sessions` against `bareW5Sessions`),
  *   ms and retained heap per session (`manySessions`).
@@ -12,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bareW3, bareW5Sessions } from './bare.js';
+import { contractW3, contractW5Sessions } from './contract.js';
 import { manySessions, releaseSessions, type SessionsSystem } from './manySessions.js';
 import { w3Workflow, w5Sessions } from './rx.js';
 import { type Sample, summarise } from './stats.js';
@@ -57,8 +59,8 @@ const fmt = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(4));
 const spread = (s: Sample, unit = '') => `${fmt(s.median)}${unit} (${fmt(s.min)}–${fmt(s.max)})`;
 
 // W3: the agent tree (and the floor's observable) is built once, outside the timing, as in main.ts.
-const w3 = { rxagents: w3Workflow(n), bare: bareW3('mutable', n) };
-type W3System = (typeof w3)['rxagents' | 'bare'];
+const w3 = { rxagents: w3Workflow(n), bare: bareW3('mutable', n), contract: contractW3(n) };
+type W3System = (typeof w3)['rxagents' | 'bare' | 'contract'];
 const w3Events = async (system: W3System) => {
   const events = await system.run();
   // Both must have run the whole fan-out, or the comparison is of different work.
@@ -78,12 +80,17 @@ const w3Result = await alternate(w3, async (system) => {
 for (const system of Object.values(w3)) system.reset();
 const w3Rx = w3Result.rxagents!.ms;
 const w3Bare = w3Result.bare!.ms;
+const w3Contract = w3Result.contract!.ms;
 console.log(
-  `W3 fan-out branches=${n} rxagents=${spread(w3Rx, 'ms')} bare=${spread(w3Bare, 'ms')} vs-bare=${(w3Rx.median / w3Bare.median).toFixed(2)}x  (ms per run, median (min–max) of ${rounds} rounds)`,
+  `W3 fan-out branches=${n} rxagents=${spread(w3Rx, 'ms')} bare=${spread(w3Bare, 'ms')} contract=${spread(w3Contract, 'ms')} vs-bare=${(w3Rx.median / w3Bare.median).toFixed(2)}x vs-contract=${(w3Rx.median / w3Contract.median).toFixed(2)}x  (ms per run, median (min–max) of ${rounds} rounds)`,
 );
 
 // W5: a fresh store per measurement; the sessions of one are let go before the next (releaseSessions).
-const w5: Readonly<Record<string, () => SessionsSystem>> = { rxagents: w5Sessions, bare: bareW5Sessions };
+const w5: Readonly<Record<string, () => SessionsSystem>> = {
+  rxagents: w5Sessions,
+  bare: bareW5Sessions,
+  contract: contractW5Sessions,
+};
 const warmSessions = Math.ceil(n / 10);
 for (const make of Object.values(w5)) {
   const system = make();
@@ -96,14 +103,17 @@ const w5Result = await alternate(w5, async (make) => {
 });
 const w5Rx = w5Result.rxagents!;
 const w5Bare = w5Result.bare!;
-const w5VsBare = {
-  time: w5Rx.msPerSession.median / w5Bare.msPerSession.median,
-  heap: w5Rx.heapBytesPerSession.median / w5Bare.heapBytesPerSession.median,
-};
+const w5Contract = w5Result.contract!;
+const versus = (floor: typeof w5Rx) => ({
+  time: w5Rx.msPerSession.median / floor.msPerSession.median,
+  heap: w5Rx.heapBytesPerSession.median / floor.heapBytesPerSession.median,
+});
+const w5VsBare = versus(w5Bare);
+const w5VsContract = versus(w5Contract);
 const w5Col = (k: string, s: typeof w5Rx) =>
   `${k}=${spread(s.msPerSession, ' ms/session')}, ${Math.round(s.heapBytesPerSession.median)} B heap/session (${Math.round(s.heapBytesPerSession.min)}–${Math.round(s.heapBytesPerSession.max)})`;
 console.log(
-  `W5 sessions=${n} ${w5Col('rxagents', w5Rx)} ${w5Col('bare', w5Bare)} vs-bare=${w5VsBare.time.toFixed(2)}x time, ${w5VsBare.heap.toFixed(2)}x heap  (median (min–max) of ${rounds} rounds)`,
+  `W5 sessions=${n} ${w5Col('rxagents', w5Rx)} ${w5Col('bare', w5Bare)} ${w5Col('contract', w5Contract)} vs-bare=${w5VsBare.time.toFixed(2)}x time, ${w5VsBare.heap.toFixed(2)}x heap vs-contract=${w5VsContract.time.toFixed(2)}x time, ${w5VsContract.heap.toFixed(2)}x heap  (median (min–max) of ${rounds} rounds)`,
 );
 
 const json = {
@@ -118,9 +128,19 @@ const json = {
     unit: 'ms per run',
     rxagents: w3Rx,
     bare: w3Bare,
+    contract: w3Contract,
     vsBare: w3Rx.median / w3Bare.median,
+    vsContract: w3Rx.median / w3Contract.median,
   },
-  w5: { sessions: n, warmupSessions: warmSessions, rxagents: w5Rx, bare: w5Bare, vsBare: w5VsBare },
+  w5: {
+    sessions: n,
+    warmupSessions: warmSessions,
+    rxagents: w5Rx,
+    bare: w5Bare,
+    contract: w5Contract,
+    vsBare: w5VsBare,
+    vsContract: w5VsContract,
+  },
 };
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 mkdirSync(dir, { recursive: true });

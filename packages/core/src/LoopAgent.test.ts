@@ -123,4 +123,30 @@ describe('LoopAgent', () => {
     expect(runAgent(loop).events).toHaveLength(2);
     expect(runAgent(loop).events).toHaveLength(2);
   });
+
+  it('gives every iteration a context of its own: end() in one iteration stops that one only', () => {
+    const seen: unknown[] = [];
+    let runs = 0;
+    const step = agent('step', (ctx) => {
+      seen.push(ctx);
+      const run = ++runs;
+      // The first iteration ends itself after one event: its second event is never emitted.
+      return concat(
+        of(ctx.newEvent({ content: text(`step ${run}a`) })),
+        defer(() => {
+          if (run === 1) ctx.end();
+          return of(ctx.newEvent({ content: text(`step ${run}b`) }));
+        }),
+      );
+    });
+    const loop = new LoopAgent({ name: 'loop', subAgents: [step], maxIterations: 3 });
+    expect(runAgent(loop).events.map((e) => textOf(e.content))).toEqual([
+      'step 1a',
+      'step 2a',
+      'step 2b',
+      'step 3a',
+      'step 3b',
+    ]);
+    expect(new Set(seen).size).toBe(3);
+  });
 });

@@ -1,6 +1,8 @@
 // The harness and the fairness of the comparison: every system of a workload ends in the same
 // state, and `compare` samples as its documentation says. (The timings themselves are never
 // asserted: they live in results/.)
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { adkW1, adkW2, adkW3, adkW4, adkW4Llm } from './adk.js';
 import { adkW6 } from './adkGraph.js';
@@ -99,6 +101,36 @@ describe('workloads: rxagents, the floor and ADK end in the same state', () => {
       expect(Object.isFrozen(await contract.lastState())).toBe(true);
     }
   });
+
+  it('the contract floor without some of its promises (CONTRACT_WITHOUT) still ends every workload in the same state', () => {
+    // The switches are read once, when the module loads: each variant runs in a process of its own.
+    const contract = fileURLToPath(new URL('./contract.ts', import.meta.url));
+    const script = `const m = await import(${JSON.stringify(contract)});
+      const out = [];
+      for (const make of [() => m.contractW1(10, 3), () => m.contractW2(20), () => m.contractW3(25), () => m.contractW4()]) {
+        const s = make();
+        const events = await s.run();
+        const log = s.lastLog();
+        out.push({ events, state: await s.lastState(), ids: new Set(log.map((e) => e.id)).size, frozen: Object.isFrozen(log[1]) });
+      }
+      console.log(JSON.stringify(out));`;
+    const run = (without: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script], {
+          cwd: fileURLToPath(new URL('..', import.meta.url)),
+          env: { ...process.env, CONTRACT_WITHOUT: without },
+          encoding: 'utf8',
+        }),
+      ) as { events: number; state: unknown; ids: number; frozen: boolean }[];
+    const all = run('');
+    const none = run('ids,time,freeze,check,runs');
+    expect(none.map(({ events, state }) => ({ events, state }))).toEqual(
+      all.map(({ events, state }) => ({ events, state })),
+    );
+    // The dropped promises are dropped: one shared id per invocation, nothing frozen.
+    expect(all.every((w) => w.ids > 1 && w.frozen)).toBe(true);
+    expect(none.every((w) => w.ids === 1 && !w.frozen)).toBe(true);
+  }, 60_000);
 
   it('W4 regenerates on a negative tone in every system (the story ends happier)', async () => {
     for (const system of [w4Workflow(), w4Llm(), adkW4(), adkW4Llm()]) {

@@ -12,12 +12,17 @@
  *   readers get the state as a frozen snapshot that never changes;
  * - per agent run, workflow agents included: a context (author, branch, an `ended` flag) and a
  *   subscriber between the agent and its caller that commits the agent's events before passing
- *   them on and drops them once the context ended; the agents stop when the caller unsubscribes;
+ *   them on, checking the flag on each as an `end()` needs (no workload here ends a run, so
+ *   nothing sets it: it is there for the check's cost); the agents stop when the caller
+ *   unsubscribes;
  * - per invocation: a session record (id, log, state, versions) and the user's event, stamped.
  *
  * Not kept (no workload here needs them to end in the same state): the shape check of whatever an
  * agent emits, conflict checks between parallel branches, transfer targets, callbacks, tracing,
  * pauses and resumes, `temp:` keys, app and user state, a session service.
+ *
+ * It imports nothing from rxagents: its `text`, id generator and delta check are its own small
+ * copies of the core's (`text`, `randomIds`, `validateDelta`), so that it measures plain RxJS.
  */
 import {
   asyncScheduler,

@@ -63,6 +63,7 @@ export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>):
   const fresh = () => new Runner({ appName, agent: root, sessionService: new InMemorySessionService() });
   let runner = fresh();
   let last = '';
+  const lastSession = () => lastValueFrom(runner.sessionService.getSession(sessionKey(last)));
   return {
     run: async () => {
       const sessionId = `s${sessionCounter++}`;
@@ -83,14 +84,8 @@ export function runnerFor(root: BaseAgent, stateDelta?: Record<string, string>):
     reset: () => {
       runner = fresh();
     },
-    lastState: async () => {
-      const session = await lastValueFrom(runner.sessionService.getSession(sessionKey(last)));
-      return session?.state.snapshot() ?? {};
-    },
-    lastEvents: async () => {
-      const session = await lastValueFrom(runner.sessionService.getSession(sessionKey(last)));
-      return session?.events ?? [];
-    },
+    lastState: async () => (await lastSession())?.state.snapshot() ?? {},
+    lastEvents: async () => (await lastSession())?.events ?? [],
     sessions: async () => {
       const service = runner.sessionService;
       const listed = await lastValueFrom(service.listSessions({ appName, userId }));

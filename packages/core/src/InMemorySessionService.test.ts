@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { say } from '../test/helpers.js';
-import { SessionExistsError } from './errors.js';
+import { SessionConflictError, SessionExistsError } from './errors.js';
 import { InMemorySessionService } from './InMemorySessionService.js';
 import { sequentialIds } from './ids.js';
 import { Runner } from './Runner.js';
@@ -22,6 +22,29 @@ describe('InMemorySessionService', () => {
     expect(
       await firstValueFrom(service.getSession({ appName: 'app', userId: 'u1', sessionId: 's1' })),
     ).toBeUndefined();
+  });
+
+  it('treats a session it deleted as deleted on the next append, though it was appended to last', async () => {
+    // The service remembers the session it appended to last (one lookup fewer per event): a
+    // delete must end that, or an append to the old object would pass for one to the new session.
+    const service = new InMemorySessionService();
+    const key = { appName: 'app', userId: 'u', sessionId: 'x' };
+    const old = await firstValueFrom(service.createSession(key));
+    const e = (id: string) => ({
+      id,
+      invocationId: 'i',
+      author: 'a',
+      branch: 'a',
+      timestamp: 0,
+      actions: { stateDelta: { n: 1 } },
+    });
+    service.appendEventSync(old, e('e1'));
+    await firstValueFrom(service.deleteSession(key));
+    const fresh = await firstValueFrom(service.createSession(key));
+    expect(() => service.appendEventSync(old, e('e2'))).toThrow(SessionConflictError);
+    expect(fresh.events).toHaveLength(0);
+    service.appendEventSync(fresh, e('e3'));
+    expect((await firstValueFrom(service.getSession(key)))?.events.map((x) => x.id)).toEqual(['e3']);
   });
 
   it('refuses a second session with the same id', async () => {

@@ -267,7 +267,7 @@ export class InvocationContext {
       replay === undefined || init.partial === true
         ? this.idGenerator()
         : (replay.take(branch)?.id ?? this.idGenerator());
-    return buildEvent(
+    const event = buildEvent(
       id,
       this.invocationId,
       init.author ?? this.agent.name,
@@ -276,6 +276,8 @@ export class InvocationContext {
       init,
       this.iteration,
     );
+    this.session.noteNew(event);
+    return event;
   }
 
   /**

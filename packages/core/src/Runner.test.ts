@@ -25,6 +25,29 @@ function runnerFor(
 const sessionOf = (runner: Runner): Promise<Session> => storedSession(runner.sessionService, key);
 
 describe('Runner', () => {
+  it('commits each event once, however an agent orders, repeats or holds back the events it made', async () => {
+    // isCommitted answers the event made last with one comparison (Session.noteNew) and any
+    // other from the log: made ahead and emitted later, emitted again after others, emitted
+    // again past the 16th event (where the session indexes itself), each is committed once.
+    const shuffler = agent('shuffler', (ctx) => {
+      const made = Array.from({ length: 30 }, (_, i) =>
+        ctx.newEvent({ actions: { stateDelta: { [`k${i % 5}`]: i } } }),
+      );
+      // 27 held back past 29 (the event made last), then 29 emitted again.
+      const order = [1, 0, 0, 1, 2, ...made.slice(3, 27).map((_, i) => i + 3), 28, 29, 27, 4, 2, 29, 17, 0];
+      return of(...order.map((i) => made[i]!));
+    });
+    const runner = runnerFor(new SequentialAgent({ name: 'flow', subAgents: [shuffler] }));
+    const events = await lastValueFrom(runner.run({ ...key, newMessage: 'go' }).pipe(toArray()));
+    expect(events).toHaveLength(37);
+    const session = await sessionOf(runner);
+    const ids = session.events.slice(1).map((e) => e.id);
+    expect(new Set(ids).size).toBe(30);
+    expect(ids).toEqual([...new Set(events.map((e) => e.id))]);
+    expect(session.state.get('k4')).toBe(29);
+    expect(session.state.version).toBe(30);
+  });
+
   it('creates the session, appends the user event, then every agent event in order', async () => {
     const flow = new SequentialAgent({
       name: 'flow',

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Event } from './Event.js';
 import { Session } from './Session.js';
@@ -47,6 +48,66 @@ describe('Session', () => {
     expect(session.indexOf(b)).toBe(1);
     expect(session.indexOf(a)).toBe(0);
     expect(session.indexOf(event('a'))).toBe(-1);
+  });
+
+  it('knows its earlier events between commits, past its 16th event', () => {
+    // Past SMALL events isCommitted asks the index: asked after every commit, about an event
+    // some commits back, the one just committed and a stranger, and before each commit.
+    const session = new Session(ids);
+    const log: Event[] = [];
+    for (let i = 0; i < 60; i++) {
+      const e = event(`e${i}`, { n: i }, 'first');
+      expect(session.isCommitted(e)).toBe(false);
+      session.commit(e);
+      log.push(e);
+      if (i % 7 === 0) continue;
+      expect(session.isCommitted(log[Math.max(0, i - 3)]!)).toBe(true);
+      expect(session.isCommitted(e)).toBe(true);
+      expect(session.isCommitted(event(`x${i}`))).toBe(false);
+    }
+    for (const e of log) expect(session.isCommitted(e)).toBe(true);
+  });
+
+  it('answers isCommitted like a set of the committed events, however events are made, committed and asked about', () => {
+    // isCommitted answers the event committed last and the one made last (noteNew, what
+    // ctx.newEvent calls) with a comparison, and any other from an index made when first needed:
+    // each answer must be the model's, across the 16-event threshold where the index is made.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('make' as const), noted: fc.boolean() }),
+      fc.record({ kind: fc.constant('commit' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('ask' as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const session = new Session(ids);
+        const made: Event[] = [];
+        const committed = new Set<Event>();
+        const order: Event[] = [];
+        for (const o of ops) {
+          if (o.kind === 'make') {
+            const e = event(`e${made.length}`, { n: made.length });
+            made.push(e);
+            if (o.noted) session.noteNew(e);
+            continue;
+          }
+          if (made.length === 0) continue;
+          // Mostly the newest events, as agents emit them; sometimes any.
+          const i =
+            o.pick % 3 === 0 ? o.pick % made.length : made.length - 1 - (o.pick % Math.min(3, made.length));
+          const e = made[i]!;
+          if (o.kind === 'ask') {
+            expect(session.isCommitted(e)).toBe(committed.has(e));
+          } else {
+            session.commit(e);
+            if (!committed.has(e)) order.push(e);
+            committed.add(e);
+          }
+        }
+        expect(session.events).toEqual(order);
+        for (const e of made) expect(session.isCommitted(e)).toBe(committed.has(e));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it.each([

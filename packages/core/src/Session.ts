@@ -39,6 +39,9 @@ export class Session {
   // A prefix copy's source and how many of its events it took (see `prefix`).
   private base: Session | undefined;
   private baseCount = 0;
+  // The event made for this session last (`noteNew`), while it is not committed: what the agent
+  // wrapper asks `isCommitted` about, answered without the index (see SessionIndex).
+  private fresh: Event | undefined;
 
   constructor(options: {
     id: string;
@@ -154,10 +157,12 @@ export class Session {
     const log = this.log;
     // The event committed last: the one every enclosing agent's wrapper asks about, right after.
     if (log[log.length - 1] === event) return true;
+    // The event made last, before its commit: the one the wrapper of the agent that made it asks.
+    if (event === this.fresh) return false;
     const index = this.index;
     // The small-session path: the whole log (adopted events included) is at most SMALL long.
     if (index === undefined) return this.indexOf(event) !== -1;
-    return index.committed.has(event) || (this.base !== undefined && this.adopted(event));
+    return index.isOwn(log, this.baseCount, event) || (this.base !== undefined && this.adopted(event));
   }
 
   /**
@@ -168,6 +173,14 @@ export class Session {
   commit(event: Event): void {
     if (event.partial === true || this.isCommitted(event)) return;
     this.commitNew(event);
+  }
+
+  /**
+   * @internal Notes an event just made for this session (`ctx.newEvent`) and not committed yet,
+   * so that `isCommitted` answers it with one comparison until it is committed.
+   */
+  noteNew(event: Event): void {
+    this.fresh = event;
   }
 
   /**
@@ -191,6 +204,7 @@ export class Session {
     state.commitDelta(event.actions.stateDelta, event.author);
     const next = appendTight(log, event);
     this.log = next;
+    if (event === this.fresh) this.fresh = undefined;
     if (index === undefined) this.versionAfterLast = state.version;
     else index.add(next, at, state.version);
   }
@@ -240,16 +254,31 @@ const SMALL = 16;
 class SessionIndex {
   // A strong set: the log holds every committed event anyway, and a WeakSet's ephemeron table
   // costs the garbage collector work per entry on every major GC (a long session has millions).
-  readonly committed = new Set<Event>();
+  // Made and brought up to date when asked (`isOwn`), not on every commit: `isCommitted` answers
+  // the events it is nearly always asked about (the one committed last, the one made last) with
+  // a comparison each, so a session whose events are all made by `ctx.newEvent` never makes it.
+  // Filled on every commit, it cost W2 10% (0.507 → 0.457 ms) and W1 8% (1.50 → 1.37 ms), and
+  // 26 B of every event a session keeps (547 → 521 B; four alternated processes, 2026-12-04).
+  private committed: Set<Event> | undefined;
+  // How many of the own events are in `committed`.
+  private inSet = 0;
   readonly versionAfter: number[] = [];
   // Where each invocation's first event is (one string comparison per commit): a resume finds
   // its invocation without scanning the session.
   readonly firstOf = new Map<string, number>();
 
+  // Whether `event` is one of the own events of `log` (those from `baseCount` on): O(1)
+  // amortised, each event added to the set once, at the first question after its commit.
+  isOwn(log: readonly Event[], baseCount: number, event: Event): boolean {
+    const committed = (this.committed ??= new Set());
+    for (let i = baseCount + this.inSet; i < log.length; i++) committed.add(log[i]!);
+    this.inSet = log.length - baseCount;
+    return committed.has(event);
+  }
+
   // Indexes the event at `at` of `log`.
   add(log: readonly Event[], at: number, versionAfter: number): void {
     const event = log[at]!;
-    this.committed.add(event);
     this.versionAfter.push(versionAfter);
     const invocation = event.invocationId;
     if ((at === 0 || invocation !== log[at - 1]!.invocationId) && !this.firstOf.has(invocation))

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../test/helpers.js';
 import { InvalidStateError } from './errors.js';
@@ -102,6 +103,67 @@ describe('StateStore', () => {
       expect(store.at(1)).toEqual(before);
       expect(store.removePrefixed('temp:')).toBe(2);
     }
+  });
+
+  it('agrees with a copy-per-version model over random commits, reads, snapshots and removals', () => {
+    // The small path writes its current state in place until a snapshot is asked for (see
+    // SMALL_KEYS): every snapshot handed out must stay as it was, and every version readable.
+    const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'temp:x');
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('apply' as const),
+        delta: fc.dictionary(key, fc.integer(), { maxKeys: 3 }),
+      }),
+      fc.record({ kind: fc.constant('snapshot' as const) }),
+      fc.record({ kind: fc.constant('get' as const), key }),
+      fc.record({ kind: fc.constant('remove' as const), keys: fc.array(key, { maxLength: 2 }) }),
+      fc.record({ kind: fc.constant('temp' as const) }),
+      fc.record({ kind: fc.constant('at' as const), back: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, fc.integer(), { maxKeys: 2 }),
+        fc.array(op, { maxLength: 40 }),
+        (initial, ops) => {
+          const store = new StateStore(initial);
+          const model: Record<string, number>[] = [{ ...initial }];
+          const handed: [State, Record<string, number>][] = [];
+          const current = () => model[model.length - 1]!;
+          for (const o of ops) {
+            if (o.kind === 'apply') {
+              const made = store.apply(o.delta) !== model.length - 1;
+              if (made) model.push({ ...current(), ...o.delta });
+            } else if (o.kind === 'snapshot') {
+              const snap = store.snapshot();
+              expect(Object.isFrozen(snap)).toBe(true);
+              handed.push([snap, { ...current() }]);
+            } else if (o.kind === 'get') {
+              expect(store.get(o.key)).toBe(current()[o.key]);
+              expect(store.has(o.key)).toBe(o.key in current());
+            } else if (o.kind === 'remove' || o.kind === 'temp') {
+              const before = store.version;
+              const after = o.kind === 'remove' ? store.remove(o.keys) : store.removePrefixed('temp:');
+              if (after !== before) {
+                const next = { ...current() };
+                for (const k of Object.keys(next))
+                  if (o.kind === 'remove' ? (o.keys as readonly string[]).includes(k) : k.startsWith('temp:'))
+                    delete next[k];
+                model.push(next);
+              }
+            } else {
+              const version = model.length - 1 - (o.back % model.length);
+              expect(store.at(version)).toEqual(model[version]);
+            }
+            expect(store.version).toBe(model.length - 1);
+          }
+          expect(store.snapshot()).toEqual(current());
+          expect([...store.keys()].sort()).toEqual(Object.keys(current()).sort());
+          for (const [snap, was] of handed) expect(snap).toEqual(was);
+          for (let v = 0; v < model.length; v++) expect(store.at(v)).toEqual(model[v]);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('rebuilds any earlier version from the version chain', () => {

@@ -112,7 +112,10 @@ describe('StateStore', () => {
     const op = fc.oneof(
       fc.record({
         kind: fc.constant('apply' as const),
-        delta: fc.dictionary(key, fc.integer(), { maxKeys: 3 }),
+        delta: fc.oneof(
+          fc.dictionary(key, fc.integer(), { maxKeys: 3 }),
+          fc.dictionary(key, fc.integer(), { minKeys: 9, maxKeys: 11 }),
+        ),
       }),
       fc.record({ kind: fc.constant('snapshot' as const) }),
       fc.record({ kind: fc.constant('get' as const), key }),

@@ -305,8 +305,12 @@ export class StateStore {
     const cached = this.cached;
     if (this.cachedVersion !== -1) {
       // Shared. The first keys: the delta is the state, shared too. Otherwise one private copy.
-      if (isEmpty(cached)) this.cached = delta;
-      else this.replacePrivate({ ...cached, ...delta });
+      if (isEmpty(cached)) {
+        this.cached = delta;
+        this.growIfLarge(delta);
+      } else {
+        this.replacePrivate({ ...cached, ...delta });
+      }
       return;
     }
     // Private: written in place (`__proto__` is no state key, so an assignment is a key).
@@ -329,7 +333,7 @@ export class StateStore {
 
   // The Map, once the small path's state has more than SMALL_KEYS keys; `cached` becomes the
   // snapshot of the version about to be pushed.
-  private growIfLarge(state: Record<string, JsonValue>): void {
+  private growIfLarge(state: State): void {
     let size = 0;
     for (const _ in state) size++;
     if (size <= SMALL_KEYS) return;

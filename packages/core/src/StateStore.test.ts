@@ -169,6 +169,27 @@ describe('StateStore', () => {
     );
   });
 
+  it('commits the own keys of a delta only, even with an enumerable key on Object.prototype', () => {
+    // validateDelta and the commit walk a delta with for…in (see validateDelta): an inherited
+    // enumerable key must not become state, below and above 8 keys.
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = () => 'not JSON';
+    try {
+      for (const width of [1, 12]) {
+        const store = new StateStore();
+        const delta: Record<string, number> = {};
+        for (let i = 0; i < width; i++) delta[`k${i}`] = i;
+        expect(store.apply(delta)).toBe(1);
+        store.apply({ k0: 5 });
+        expect(store.has('polluted')).toBe(false);
+        expect(Object.keys(store.snapshot())).toHaveLength(width);
+        expect(Object.hasOwn(store.at(1), 'polluted')).toBe(false);
+      }
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it('rebuilds any earlier version from the version chain', () => {
     const store = new StateStore({ n: 0 });
     for (let i = 1; i <= 5; i++) store.apply({ n: i, [`k${i}`]: i });

@@ -207,18 +207,15 @@ export class StateStore {
    * and no version for an empty delta; returns whether a version was made.
    */
   commitDelta(delta: Readonly<Record<string, unknown>>, author: string | undefined): boolean {
-    const keys = validateDelta(author, delta);
-    if (keys.length === 0) return false;
+    if (validateDelta(author, delta) === 0) return false;
     // Frozen in place, as immer does: copying it costs more than the rest of the commit.
     const frozen = Object.freeze(delta) as StateDelta;
     const values = this.values;
     if (values === undefined) {
-      this.commitSmall(frozen, keys);
+      this.commitSmall(frozen);
     } else {
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
-        values.set(key, frozen[key]!);
-      }
+      // (for…in, as in validateDelta: the delta's own keys, its values through the enum cache.)
+      for (const key in frozen) if (hasOwn.call(frozen, key)) values.set(key, frozen[key]!);
     }
     this.push(frozen);
     return true;
@@ -301,7 +298,7 @@ export class StateStore {
   }
 
   // The small path's commit of a checked, frozen delta (see SMALL_KEYS), before its push.
-  private commitSmall(delta: StateDelta, keys: readonly string[]): void {
+  private commitSmall(delta: StateDelta): void {
     const cached = this.cached;
     if (this.cachedVersion !== -1) {
       // Shared. The first keys: the delta is the state, shared too. Otherwise one private copy.
@@ -316,8 +313,8 @@ export class StateStore {
     // Private: written in place (`__proto__` is no state key, so an assignment is a key).
     const state = cached as Record<string, JsonValue>;
     let grew = false;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
+    for (const key in delta) {
+      if (!hasOwn.call(delta, key)) continue;
       if (!grew && !hasOwn.call(state, key)) grew = true;
       state[key] = delta[key]!;
     }

@@ -29,8 +29,8 @@ export class Session {
   readonly userId: string;
   readonly state: StateStore;
   private log: Event[] = [];
-  // Past SMALL events: the committed set, the version after each own event and where each
-  // invocation starts (see SMALL); undefined on the small-session path.
+  // Past SMALL events: the committed set (made when asked), the version after each own event
+  // and where each invocation starts (see SMALL); undefined on the small-session path.
   private index: SessionIndex | undefined;
   // The state's version before this session's first own event, and (on the small path) after
   // its last: a commit that finds another version changed the state between two events.

@@ -39,9 +39,6 @@ export class Session {
   // A prefix copy's source and how many of its events it took (see `prefix`).
   private base: Session | undefined;
   private baseCount = 0;
-  // The event made for this session last (`noteNew`), while it is not committed: what the agent
-  // wrapper asks `isCommitted` about, answered without the index (see SessionIndex).
-  private fresh: Event | undefined;
 
   constructor(options: {
     id: string;
@@ -157,11 +154,11 @@ export class Session {
     const log = this.log;
     // The event committed last: the one every enclosing agent's wrapper asks about, right after.
     if (log[log.length - 1] === event) return true;
-    // The event made last, before its commit: the one the wrapper of the agent that made it asks.
-    if (event === this.fresh) return false;
     const index = this.index;
     // The small-session path: the whole log (adopted events included) is at most SMALL long.
     if (index === undefined) return this.indexOf(event) !== -1;
+    // The event made last, before its commit: the one the wrapper of the agent that made it asks.
+    if (event === index.fresh) return false;
     return index.isOwn(log, this.baseCount, event) || (this.base !== undefined && this.adopted(event));
   }
 
@@ -177,10 +174,12 @@ export class Session {
 
   /**
    * @internal Notes an event just made for this session (`ctx.newEvent`) and not committed yet,
-   * so that `isCommitted` answers it with one comparison until it is committed.
+   * so that `isCommitted` answers it with one comparison until it is committed (past the small
+   * path: below it, the scan of the log is as cheap, and the slot would cost every idle session).
    */
   noteNew(event: Event): void {
-    this.fresh = event;
+    const index = this.index;
+    if (index !== undefined) index.fresh = event;
   }
 
   /**
@@ -204,9 +203,12 @@ export class Session {
     state.commitDelta(event.actions.stateDelta, event.author);
     const next = appendTight(log, event);
     this.log = next;
-    if (event === this.fresh) this.fresh = undefined;
-    if (index === undefined) this.versionAfterLast = state.version;
-    else index.add(next, at, state.version);
+    if (index === undefined) {
+      this.versionAfterLast = state.version;
+    } else {
+      index.add(next, at, state.version);
+      if (event === index.fresh) index.fresh = undefined;
+    }
   }
 
   // The state's version right after own event `at` (baseCount <= at < log.length): recorded in
@@ -262,6 +264,9 @@ class SessionIndex {
   private committed: Set<Event> | undefined;
   // How many of the own events are in `committed`.
   private inSet = 0;
+  // The event made for the session last (`Session.noteNew`), while it is not committed: never a
+  // committed event, since every commit goes through `commitNew`, which clears it.
+  fresh: Event | undefined;
   readonly versionAfter: number[] = [];
   // Where each invocation's first event is (one string comparison per commit): a resume finds
   // its invocation without scanning the session.

@@ -106,9 +106,9 @@ function isCopiedField(key: string): boolean {
 /**
  * @internal Builds a frozen event: a fixed literal of the stamped fields and `content`, then every
  * other field of the init that {@link isCopiedField} names and that is defined (`iteration` falls
- * back to the context's). Not a spread of `init`, which made event construction ten times slower (objects
- * built by spread of unknown shape leave V8's fast path); a for…in over the init's own few keys
- * rather than a read of every optional field.
+ * back to the context's). Not a spread of `init`, which made event construction ten times slower
+ * (objects built by spread of unknown shape leave V8's fast path); a for…in over the init's own
+ * few keys rather than a read of every optional field.
  */
 export function buildEvent(
   id: string,

@@ -29,7 +29,8 @@ export function assertPlainDelta(agent: string | undefined, delta: unknown): voi
   }
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+/** `Object.prototype.hasOwnProperty`, to call on a plain object whose own keys may shadow it. */
+export const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Validates a whole delta (shape, keys, values, freezing each value); returns how many own keys

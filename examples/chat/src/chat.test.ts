@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/eventually.js';
 import { launchChromium } from '../../browser/src/testSupport/launchChromium.js';
 import { recordPageErrors } from '../../browser/src/testSupport/recordPageErrors.js';
 import { type ChatServer, startChatServer } from './server.js';
@@ -65,7 +66,13 @@ describe('examples/chat: useChat in headless Chromium against @rxagents/server',
     await page.waitForSelector('#status[data-status="ready"]');
     const runId = await page.evaluate(() => window.lastRunId);
     expect(runId).toBeTruthy();
-    const run = await (await fetch(`${server.url}/api/runs/${runId}`)).json();
+    // The page is ready as soon as it aborts its request; the server cancels once it sees the
+    // connection close, a moment later (it raced this read before: 2 of 8 runs saw `running`).
+    // Waited for until the run has ended, however it ended; then it must be the cancellation.
+    const run = await eventually(async () => {
+      const seen = await (await fetch(`${server.url}/api/runs/${runId}`)).json();
+      return seen.status !== 'running' && seen;
+    });
     expect(run).toMatchObject({ status: 'cancelled', eventCount: 0 });
     expect(server.api.liveRuns()).toBe(0);
     const session = await (

@@ -299,7 +299,7 @@ export class InvocationContext {
     // none of them. (Without them, the state store's own check is the first to read it.)
     if (trackers.length !== 0 || checks.length !== 0)
       assertPlainDelta(event.author, event.actions.stateDelta);
-    for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed);
+    for (let i = trackers.length - 1; i >= 0; i--) committed = trackers[i]!.check(committed, session.state);
     for (let i = 0; i < checks.length; i++) checks[i]!.check(committed, session.state);
     const target = committed.actions.transferToAgent;
     if (target !== undefined && this.findAgent(target) === undefined) {

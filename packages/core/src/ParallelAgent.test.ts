@@ -87,6 +87,52 @@ describe('ParallelAgent', () => {
     expect(events.every((e) => e.stateConflicts === undefined)).toBe(true);
   });
 
+  it('reports a key held before the run once two branches wrote it, after new keys of both', () => {
+    const fan = new ParallelAgent({
+      name: 'fan',
+      subAgents: [
+        agent('a', (ctx) =>
+          of(
+            ctx.newEvent({ actions: { stateDelta: { fresh: 'a' } } }),
+            ctx.newEvent({ actions: { stateDelta: { pre: 'a' } } }),
+          ),
+        ),
+        agent('b', (ctx) =>
+          of(
+            ctx.newEvent({ actions: { stateDelta: { fresh: 'b' } } }),
+            ctx.newEvent({ actions: { stateDelta: { pre: 'b' } } }),
+          ),
+        ),
+      ],
+    });
+    const { events, session } = runAgent(fan, { pre: 'before' });
+    expect(events.map((e) => e.stateConflicts?.map((c) => `${c.key}:${c.previousBranch}`))).toEqual([
+      undefined,
+      undefined,
+      ['fresh:fan.a'],
+      ['pre:fan.a'],
+    ]);
+    expect(session.state.snapshot()).toEqual({ pre: 'b', fresh: 'b' });
+  });
+
+  it('does not report a write of a key removed since another branch wrote it: nothing is overwritten', () => {
+    const fan = new ParallelAgent({
+      name: 'fan',
+      subAgents: [
+        say('a', { stateDelta: { k: 'a' } }),
+        agent('b', (ctx) =>
+          defer(() => {
+            ctx.state.remove(['k']);
+            return of(ctx.newEvent({ actions: { stateDelta: { k: 'b' } } }));
+          }),
+        ),
+      ],
+    });
+    const { events, session } = runAgent(fan);
+    expect(events.every((e) => e.stateConflicts === undefined)).toBe(true);
+    expect(session.state.snapshot()).toEqual({ k: 'b' });
+  });
+
   it("fails with StateConflictError under onConflict 'error', leaving the first write committed", () => {
     const fan = new ParallelAgent({
       name: 'fan',

@@ -52,11 +52,7 @@ export class ParallelAgent extends BaseAgent {
         ctx.branch,
         new ConflictTracker(this.name, ctx.branch, this.onConflict),
       );
-      return mergeBranches(
-        this.subAgents.map((sub) => sub.runAsync(tracked)),
-        ctx,
-        this.concurrency,
-      );
+      return mergeBranches(this.subAgents, (sub) => sub.runAsync(tracked), ctx, this.concurrency);
     });
   }
 }

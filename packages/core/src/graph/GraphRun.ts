@@ -109,8 +109,10 @@ export class GraphRun {
         new ConflictTracker(graph.name, fanBranch, graph.onConflict),
       );
       const arrivals = new Set<string>();
-      const arms = targets.map((target) => this.path([target], fanBranch, tracked, arrivals, ready));
-      return mergeBranches(arms, ctx).pipe(tap({ complete: () => settle(graph.inJoinOrder(arrivals)) }));
+      const arm = (target: string) => this.path([target], fanBranch, tracked, arrivals, ready);
+      return mergeBranches(targets, arm, ctx).pipe(
+        tap({ complete: () => settle(graph.inJoinOrder(arrivals)) }),
+      );
     });
   }
 }

@@ -443,9 +443,15 @@ export class BranchMerge implements Unsubscribable {
   private head: BranchInner | undefined;
   private paused: string[] | undefined;
 
+  /**
+   * @param count how many branches the merge runs
+   * @param open makes branch `i`'s observable, when it is subscribed (not before: a fan-out of
+   *   100,000 agents holds no array of 100,000 runs made ahead)
+   */
   constructor(
     readonly subscriber: Subscriber<Event>,
-    private readonly branches: readonly Observable<Event>[],
+    private readonly count: number,
+    private readonly open: (index: number) => Observable<Event>,
     readonly ctx: InvocationContext,
     private readonly concurrency: number,
   ) {}
@@ -454,16 +460,16 @@ export class BranchMerge implements Unsubscribable {
   pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    const { branches, subscriber } = this;
-    while (this.active < this.concurrency && this.index < branches.length && !subscriber.closed) {
+    const { count, subscriber } = this;
+    while (this.active < this.concurrency && this.index < count && !subscriber.closed) {
       this.active++;
       const inner = new BranchInner(this, this.head);
       if (this.head !== undefined) this.head.newer = inner;
       this.head = inner;
-      branches[this.index++]!.subscribe(inner);
+      this.open(this.index++).subscribe(inner);
     }
     this.pumping = false;
-    if (this.active === 0 && this.index === branches.length) this.finish();
+    if (this.active === 0 && this.index === count) this.finish();
   }
 
   // Every branch ended: complete, or pause for the requests of the branches that asked.
@@ -482,7 +488,7 @@ export class BranchMerge implements Unsubscribable {
 
   // A branch failed, or an escalation ends the merge: the other branches are torn down.
   stop(): void {
-    this.index = this.branches.length;
+    this.index = this.count;
     this.unsubscribe();
   }
 

@@ -45,10 +45,7 @@ export function mergeWith(...others: readonly BaseAgent[]): AgentOperator {
           ctx.branch,
           new ConflictTracker(source.name, ctx.branch, 'report', names),
         );
-        return mergeBranches(
-          all.map((agent) => agent.runAsync(tracked)),
-          ctx,
-        );
+        return mergeBranches(all, (agent) => agent.runAsync(tracked), ctx);
       }),
     );
   };

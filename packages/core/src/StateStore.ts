@@ -162,7 +162,7 @@ export class StateStore {
     if (this.cachedVersion !== version) {
       // On the small path `cached` is the current state: a private one is frozen in place.
       const values = this.values;
-      this.cached = Object.freeze(values === undefined ? this.cached : Object.fromEntries(values));
+      this.cached = Object.freeze(values === undefined ? this.cached : objectOf(values));
       this.cachedVersion = version;
     }
     return this.cached;
@@ -390,6 +390,17 @@ export class StateStore {
     }
     return found;
   }
+}
+
+// The state of a Map as a plain object. Why not `Object.fromEntries`: 2.5–4× slower on keys of
+// shapes made before (16 keys 1.4 → 0.5 µs, 100 keys 10.6 → 2.5 µs, 1,000 keys 216 → 83 µs; Node
+// 20), 3–6× on keys no object had (100 and 1,000 of them): a snapshot of every version
+// while `state$` is observed, and every commit under a graph's state schema, pay it. (Keys are
+// checked state keys: never `__proto__`.)
+function objectOf(values: ReadonlyMap<string, JsonValue>): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of values) out[key] = value;
+  return out;
 }
 
 function isEmpty(state: State): boolean {

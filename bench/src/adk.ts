@@ -153,7 +153,10 @@ function storyFlow(generator: BaseAgent, refine: BaseAgent, checks: BaseAgent, r
 }
 
 /** StoryFlow: the conditional regenerate is a custom agent, as in ADK's own StoryFlow sample. */
-export const adkW4 = () => {
+export const adkW4 = () => runnerFor(adkW4Root());
+
+/** W4's agent tree (`adkW4` runs it on a fresh session per run; `longSession.ts` on one). */
+export const adkW4Root = () => {
   const generator = writer('generator', 'current_story', () => 'Once upon a time, a fox.');
   const critic = writer('critic', 'criticism', (c) => `too short: ${String(c.session.state.current_story)}`);
   const reviser = writer('reviser', 'current_story', (c) => `${String(c.session.state.current_story)} More.`);
@@ -166,7 +169,7 @@ export const adkW4 = () => {
     ],
   });
   const regen = writer('regenerator', 'current_story', () => 'A happier fox.');
-  return runnerFor(storyFlow(generator, refine, checks, regen));
+  return storyFlow(generator, refine, checks, regen);
 };
 
 /** W5: one agent writing `events` deltas, each its own key, in one session. */

@@ -53,6 +53,27 @@ describe('Runner', () => {
     }
   });
 
+  it('starts a workflow root without searching the tree for past authors, however long the session', async () => {
+    // ADK's _find_agent_to_run looks back over the session for an agent that accepts follow-ups;
+    // under a root that does not, none can, and each invocation searched the tree once per past
+    // event (an invocation's cost grew with its session: bench/README.md, bench:long).
+    class CountingRoot extends SequentialAgent {
+      searches = 0;
+      override findSubAgent(name: string) {
+        this.searches++;
+        return super.findSubAgent(name);
+      }
+    }
+    const root = new CountingRoot({ name: 'flow', subAgents: [say('a'), say('b')] });
+    const runner = runnerFor(root);
+    for (let i = 0; i < 20; i++) {
+      const events = await lastValueFrom(runner.run({ ...key, newMessage: `m${i}` }).pipe(toArray()));
+      expect(events.map((e) => e.author)).toEqual(['a', 'b']);
+    }
+    expect((await sessionOf(runner)).events).toHaveLength(60);
+    expect(root.searches).toBe(0);
+  });
+
   it('creates the session, appends the user event, then every agent event in order', async () => {
     const flow = new SequentialAgent({
       name: 'flow',

@@ -310,6 +310,15 @@ export class InvocationContext {
   }
 
   /**
+   * Whether {@link InvocationContext.canSee} is true of every event: no parallel run encloses
+   * this agent. Then what it sees of its session depends on the session alone, not on this
+   * context (`@rxagents/llm` keeps an agent's converted history between runs by it).
+   */
+  get canSeeAll(): boolean {
+    return this.conflictTrackers.length === 0;
+  }
+
+  /**
    * Whether this agent may see an event in its conversation history. Everything is visible
    * except what another branch of an enclosing parallel run produced: parallel siblings cannot
    * see each other's conversation (as in ADK), while sequential siblings, ancestors and the user

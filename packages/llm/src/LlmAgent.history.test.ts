@@ -1,9 +1,19 @@
 // What an LlmAgent's model sees of the session (branches, other agents, includeContents) and how
 // it hands over to another agent.
-import { type InvocationContext, ParallelAgent, SequentialAgent, textOf } from '@rxagents/core';
+import {
+  InMemorySessionService,
+  type InvocationContext,
+  ParallelAgent,
+  Runner,
+  SequentialAgent,
+  textOf,
+} from '@rxagents/core';
+import { lastValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { contextFor, responses, run, transferCall } from '../test/support.js';
+import { buildContents } from './internal/history.js';
 import { LlmAgent } from './LlmAgent.js';
+import type { Model } from './Model.js';
 import { type ScriptedModel, scriptedModel } from './scriptedModel.js';
 
 describe('LlmAgent', () => {
@@ -151,6 +161,48 @@ describe('LlmAgent', () => {
         'For context: [par] said: from par',
         'from b earlier',
       ]);
+    });
+
+    it('continues its conversation from its last run on a long session, as if rebuilt whole each call', async () => {
+      // Past 64 events an agent that no parallel run encloses keeps its converted history between
+      // runs on one session (history.ts, historyOf); the ones inside the parallel run convert
+      // afresh, as what they see depends on their branch.
+      const sessions = new InMemorySessionService();
+      const key = { appName: 'app', userId: 'u', sessionId: 's' };
+      const mismatches: string[] = [];
+      let calls = 0;
+      const model: Model = {
+        name: 'checking',
+        generate: (request) => {
+          calls++;
+          const log = sessions.getOrCreateSessionSync(key).events;
+          const name = request.agentName;
+          if (name === 'a' || name === 'd') {
+            const whole = buildContents(log, () => true, name, 'default');
+            if (JSON.stringify(whole) !== JSON.stringify(request.contents))
+              mismatches.push(`${name}@${log.length}`);
+          } else if (
+            request.contents.some((c) => JSON.stringify(c).includes(name === 'b' ? 'c says' : 'b says'))
+          ) {
+            mismatches.push(`${name} saw its parallel sibling @${log.length}`);
+          }
+          return of({ content: { role: 'model', parts: [{ text: `${name} says ${calls}` }] } });
+        },
+      };
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => new LlmAgent({ name, model }));
+      const flow = new SequentialAgent({
+        name: 'flow',
+        subAgents: [a!, new ParallelAgent({ name: 'par', subAgents: [b!, c!] }), d!],
+      });
+      const runner = new Runner({ appName: 'app', agent: flow, sessionService: sessions });
+      for (let i = 0; i < 30; i++) {
+        await lastValueFrom(
+          runner.run({ userId: 'u', sessionId: 's', newMessage: `turn ${i}` }).pipe(toArray()),
+        );
+      }
+      expect(sessions.getOrCreateSessionSync(key).events).toHaveLength(150);
+      expect(calls).toBe(120);
+      expect(mismatches).toEqual([]);
     });
 
     it("shows sequential siblings each other's replies", async () => {

@@ -12,7 +12,7 @@ import {
 } from '@rxagents/core';
 import { type Observable, tap, throwError } from 'rxjs';
 import { list, type OneOrMany } from './internal/callbacks.js';
-import { RunHistory } from './internal/history.js';
+import { historyOf } from './internal/history.js';
 import { checkInstruction, InstructionTemplate } from './internal/instructionTemplate.js';
 import { modelTurn, NO_TOOLS, type TurnRecord, turnTools } from './internal/modelTurn.js';
 import { uniqueNames } from './internal/requestBuild.js';
@@ -182,7 +182,7 @@ export class LlmAgent extends BaseAgent {
     let transferred = false;
     let toolsDue = false;
     const turn: TurnRecord = { last: undefined, tools: NO_TOOLS };
-    const history = this.includeContents === 'default' ? new RunHistory() : undefined;
+    const history = this.includeContents === 'default' ? historyOf(this, ctx) : undefined;
     const track = tap((event: Event) => {
       if (event.partial !== true) turn.last = event;
     });

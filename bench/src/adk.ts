@@ -198,6 +198,10 @@ class FakeLlm extends BaseLlm {
   }
 }
 
+/** A chat: one `LlmAgent` on the fake model, answering `reply` to every message (`bench:long`). */
+export const adkChatRoot = (instruction: string, reply: string) =>
+  new LlmAgent({ name: 'chat', model: new FakeLlm(() => reply), instruction });
+
 /**
  * W4 through ADK's `LlmAgent` (instructions with `{key}` templates, `outputKey`) on the fake
  * model: the same flow and replies as rxagents' `w4Llm`.

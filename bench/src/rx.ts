@@ -213,6 +213,13 @@ const instantModel: Model = {
   },
 };
 
+/** A chat: one `LlmAgent` on a fake instant model, answering `reply` to every message (`bench:long`). */
+export function chatRoot(instruction: string, reply: string): BaseAgent {
+  const response: LlmResponse = { content: { role: 'model', parts: [{ text: reply }] } };
+  const model: Model = { name: 'fake-instant', generate: () => of(response) };
+  return new LlmAgent({ name: 'chat', model, instruction });
+}
+
 /**
  * W4 through `LlmAgent` (instructions with `{key}` templates, `outputKey`) on the fake instant
  * model: the same flow, instructions and replies as ADK's `adkW4Llm` (`story.ts`).

@@ -12,9 +12,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runner as AdkRunner, InMemorySessionService as AdkSessions } from '@google/adk';
-import { type Event, InMemorySessionService, Runner } from '@rxagents/core';
+import { InMemorySessionService, Runner } from '@rxagents/core';
 import { adkChatRoot, adkW4Root } from './adk.js';
-import { chatRoot, w4Root } from './rx.js';
+import { Counting, chatRoot, w4Root } from './rx.js';
 
 const n = Number(process.env.LONG_N ?? 4000);
 if (!Number.isInteger(n) || n < 40)
@@ -42,23 +42,6 @@ async function quarters(count: number, invoke: () => Promise<number>): Promise<Q
     });
   }
   return out;
-}
-
-class Settle {
-  n = 0;
-  constructor(
-    private readonly done: (n: number) => void,
-    private readonly fail: (e: unknown) => void,
-  ) {}
-  next(_event: Event): void {
-    this.n++;
-  }
-  error(e: unknown): void {
-    this.fail(e);
-  }
-  complete(): void {
-    this.done(this.n);
-  }
 }
 
 /**
@@ -92,7 +75,7 @@ function rxagentsOn(workload: Workload, id: string): OneSession {
   let length = 0;
   const invoke = () =>
     new Promise<number>((resolve, reject) =>
-      runner.run(request).subscribe(new Settle((n) => resolve((length += n + 1)), reject)),
+      runner.run(request).subscribe(new Counting((n) => resolve((length += n + 1)), reject)),
     );
   const session = async () => {
     const stored = sessions.getOrCreateSessionSync(key);

@@ -45,7 +45,7 @@ const sessionKey = (sessionId: string) => ({ appName, userId, sessionId });
  * made per run: tsx names every closure it compiles (a `defineProperty` each time one is made), a
  * cost the floor's runs, which make none, would not share.
  */
-class Counting implements Observer<Event> {
+export class Counting implements Observer<Event> {
   private n = 0;
   constructor(
     private readonly resolve: (n: number) => void,
